@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pci_fixedbar top-level Makefile.
+#
+#   make demo     the main job (README)
+#   make check    every test (CI runs this)
+#   make bench    planner benchmark figures
+#   make style    checkpatch, clang-format and shellcheck
+#
+# The kernel module itself is built by kbuild through the Kbuild file:
+#   make module KERNELDIR=/lib/modules/<release>/build
+
+BUILD ?= build
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter \
+	-Wno-format-truncation
+PLANNER_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNFLAGS) -Iplanner
+TOOL_CFLAGS := -std=gnu11 $(WARNFLAGS) -Iplanner -Itools
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+PLANNER_SRCS := planner/topo.c planner/parse.c planner/plan.c \
+	planner/validate.c planner/emit.c
+PLANNER_HDRS := $(wildcard planner/*.h)
+
+# $(BUILD)/rel: optimised; $(BUILD)/san: AddressSanitizer + UBSan
+$(BUILD)/rel/planner/%.o: planner/%.c $(PLANNER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PLANNER_CFLAGS) -c -o $@ $<
+$(BUILD)/san/planner/%.o: planner/%.c $(PLANNER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(PLANNER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/rel/libfixedbar.a: $(PLANNER_SRCS:%.c=$(BUILD)/rel/%.o)
+	$(AR) rcs $@ $^
+$(BUILD)/san/libfixedbar.a: $(PLANNER_SRCS:%.c=$(BUILD)/san/%.o)
+	$(AR) rcs $@ $^
+
+.PHONY: all deps tools check check-unit check-tools bench style demo clean \
+	module
+
+all: tools
+
+deps:
+	scripts/install-deps.sh
+
+-include tools/tools.mk
+-include tests/unit/unit.mk
+
+check: deps
+	$(MAKE) check-unit check-tools
+	@echo "make check: all tests passed"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,1723 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pci_fixedbar planner.
+ *
+ * The topology is turned into a tree of containers (the root bus apertures
+ * and every bridge window) holding items (BARs and child windows), once for
+ * I/O space and once for memory space, which are independent.  Items with an
+ * exact position (fixed BARs, pinned BARs, and in the first phase every
+ * resource of a root-bus subtree that holds no fixed BAR) make a container
+ * "semi-fixed": it must cover their hull, its mandatory span.  Containers
+ * without exact items are packed compactly bottom-up and placed as one
+ * block.
+ *
+ * Placement is top-down.  In a container, semi-fixed children get extents
+ * that grow from their mandatory spans, upward or downward, only as far as
+ * their own movable content needs; then movable items go into the holes
+ * left between exact things, largest alignment first, and only then grow
+ * the container.  Power-of-two sizes make largest-first hole filling exact;
+ * the growth direction of each semi-fixed child is searched (backtracking)
+ * when the first choice leaves its siblings no room.
+ *
+ * Every plan passes fixedbar_validate() before it is returned.
+ */
+#include "fixedbar.h"
+
+#define FB_BELOW4G	0x01	/* must end below 4 GiB */
+#define FB_NONPREF	0x02	/* never in a prefetchable aperture */
+#define FB_PREFOK	0x04	/* prefers a prefetchable aperture */
+#define FB_OPTIONAL	0x08	/* I/O or ROM: may stay unassigned */
+#define FB_EXACT	0x10	/* fixed, pinned or kept: position known */
+#define FB_WASSET	0x20	/* assigned before planning */
+
+#define FB_ROOT_IO	0
+#define FB_ROOT_MEM	1
+#define FB_NO_CONT	(-1)
+
+#define FB_SEARCH_BUDGET 200000
+
+enum { FB_UP, FB_DOWN, FB_NR_STRATS };
+
+enum fb_optional_mode { FB_OPT_ALL, FB_OPT_WASSET, FB_OPT_NONE };
+
+struct fb_item {
+	int dev;
+	int slot;		/* BAR slot, or -1 for a window */
+	int cont;		/* container this item stands for, or -1 */
+	int owner;		/* container holding this item */
+	unsigned int flags;
+	u64 size;
+	u64 align;
+	u64 xstart;		/* FB_EXACT: position */
+	u64 off;		/* offset inside a compacted container */
+	bool active;
+	bool placed;
+	u64 start;
+};
+
+struct fb_cont {
+	int dev;		/* bridge, or -1 for a root container */
+	int win;
+	int item;		/* our item in the parent, -1 for the root */
+	int first_kid;		/* into ctx->kidv */
+	int nr_kids;
+	u64 gran;
+	u64 reserve;
+	bool below4g;
+	bool keep;		/* phase A: keep the current window */
+	u64 klo, khi;
+	/* per attempt */
+	bool active;
+	bool semifixed;
+	u64 mlo, mhi;		/* mandatory span (semi-fixed) */
+	u64 csize, calign;	/* compact block (movable) */
+	bool grew;		/* extent grew beyond the mandatory span */
+	u64 lo, hi;
+};
+
+struct fb_hole {
+	u64 lo, hi;
+	int ap;			/* aperture index at the root, else -1 */
+};
+
+struct fb_fixed {
+	u32 mask;		/* BAR slots fixed by entries */
+	u64 addr[6];
+	int entry;		/* entry naming this device, or -1 */
+};
+
+struct fb_ctx {
+	const struct fixedbar_topo *t;
+	struct fixedbar_plan *p;
+	struct fb_item *items;
+	int nr_items;
+	struct fb_cont *conts;
+	int nr_conts;
+	int *kidv;
+	int (*dev_cont)[FIXEDBAR_NR_WINDOWS];
+	int (*dev_item)[FIXEDBAR_NR_SLOTS];
+	struct fb_fixed *fixed;
+	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
+	struct fb_hole *holes;
+	int max_holes;
+	int nr_holes;		/* stack top */
+	u64 (*sortv)[2];	/* scratch pairs, a stack: sort_top */
+	int sort_top;
+	/* attempt options */
+	bool softpin;
+	bool use_reserve;
+	enum fb_optional_mode optional;
+	u32 budget;
+	/* failure */
+	int err;
+	char msg[FIXEDBAR_MSG_LEN];
+};
+
+static inline u64 fb_align_down(u64 x, u64 a)
+{
+	return x & ~(a - 1);
+}
+
+/* false on overflow */
+static inline bool fb_align_up(u64 x, u64 a, u64 *out)
+{
+	if (x > ~0ULL - (a - 1))
+		return false;
+	*out = (x + a - 1) & ~(a - 1);
+	return true;
+}
+
+static inline bool fb_is_pow2(u64 x)
+{
+	return x && !(x & (x - 1));
+}
+
+static const struct fixedbar_dev *fb_dev(const struct fb_ctx *c, int d)
+{
+	return &c->t->devs[d];
+}
+
+/* ---- messages ---- */
+
+static void fb_path(const struct fb_ctx *c, int dev, char *buf, size_t len)
+{
+	if (dev < 0)
+		snprintf(buf, len, "%04x:%02x", c->t->segment, c->t->root_bus);
+	else
+		fixedbar_dev_path(c->t, dev, buf, len);
+}
+
+static const char *fb_res_name(int slot, int win)
+{
+	return slot >= 0 ? fixedbar_slot_name(slot) : fixedbar_win_name(win);
+}
+
+static void fb_add_err_entry(struct fb_ctx *c, int entry)
+{
+	struct fixedbar_plan *p = c->p;
+	u32 i;
+
+	if (entry < 0)
+		return;
+	for (i = 0; i < p->nr_err_entries; i++)
+		if (p->err_entries[i] == (u32)entry)
+			return;
+	if (p->nr_err_entries < FIXEDBAR_MAX_ERR_ENTRIES)
+		p->err_entries[p->nr_err_entries++] = entry;
+}
+
+/* Names every entry of the devices in @dev's subtree (the device included). */
+static void fb_add_subtree_entries(struct fb_ctx *c, int dev)
+{
+	const struct fixedbar_topo *t = c->t;
+	int d, depth;
+
+	if (dev < 0) {
+		u32 i;
+
+		for (i = 0; i < t->nr_devs; i++)
+			fb_add_err_entry(c, c->fixed[i].entry);
+		return;
+	}
+	depth = t->devs[dev].depth;
+	fb_add_err_entry(c, c->fixed[dev].entry);
+	/* pre-order: the subtree is the run of deeper devices after @dev */
+	for (d = dev + 1; d < (int)t->nr_devs && t->devs[d].depth > depth; d++)
+		fb_add_err_entry(c, c->fixed[d].entry);
+}
+
+static void fb_fmt_item(const struct fb_ctx *c, const struct fb_item *it,
+			u64 start, char *buf, size_t len)
+{
+	const struct fixedbar_dev *dev = fb_dev(c, it->dev);
+
+	if (it->slot >= 0) {
+		fixedbar_format_bar(buf, len, &dev->bars[it->slot], start);
+	} else {
+		bool io = it->cont >= 0 && c->conts[it->cont].win == FIXEDBAR_WIN_IO;
+
+		fixedbar_format_res(buf, len,
+				    io ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+				    start, start + it->size - 1,
+				    c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
+					    dev->br.pref64,
+				    c->conts[it->cont].win == FIXEDBAR_WIN_PREF);
+	}
+}
+
+/* "[mem size 0x00100000 64bit pref]", as %pR prints an unassigned one */
+static void fb_fmt_size(const struct fb_ctx *c, const struct fb_item *it,
+			char *buf, size_t len)
+{
+	bool io, mem64 = false, pref = false;
+
+	if (it->slot >= 0) {
+		const struct fixedbar_bar *b = &fb_dev(c, it->dev)->bars[it->slot];
+
+		io = b->type == FIXEDBAR_RES_IO;
+		mem64 = b->mem64;
+		pref = b->pref;
+	} else {
+		int win = c->conts[it->cont].win;
+
+		io = win == FIXEDBAR_WIN_IO;
+		pref = win == FIXEDBAR_WIN_PREF;
+		mem64 = pref && fb_dev(c, it->dev)->br.pref64;
+	}
+	snprintf(buf, len, "[%s size %#llx%s%s]", io ? "io " : "mem",
+		 (unsigned long long)it->size, mem64 ? " 64bit" : "",
+		 pref ? " pref" : "");
+}
+
+static void fb_warn(struct fb_ctx *c, const char *text)
+{
+	struct fixedbar_plan *p = c->p;
+
+	if (p->nr_warnings >= FIXEDBAR_MAX_WARNINGS)
+		return;
+	snprintf(p->warnings[p->nr_warnings++], FIXEDBAR_MSG_LEN, "%s", text);
+}
+
+/* ---- routing: which bridge window holds a BAR or a child window ---- */
+
+/* Container of device @dev's BAR @slot, FB_NO_CONT when none can hold it. */
+static int fb_bar_owner(const struct fb_ctx *c, int dev, int slot)
+{
+	const struct fixedbar_dev *d = fb_dev(c, dev);
+	const struct fixedbar_bar *b = &d->bars[slot];
+	const struct fixedbar_bridge *br;
+	int p = d->parent;
+
+	if (p < 0)
+		return b->type == FIXEDBAR_RES_IO ? FB_ROOT_IO : FB_ROOT_MEM;
+	br = &fb_dev(c, p)->br;
+	if (b->type == FIXEDBAR_RES_IO)
+		return c->dev_cont[p][FIXEDBAR_WIN_IO];
+	if (!b->pref || !br->pref)
+		return c->dev_cont[p][FIXEDBAR_WIN_MEM];
+	/*
+	 * As the kernel sizes bridges: a 64-bit prefetchable window takes only
+	 * 64-bit prefetchable BARs; 32-bit ones share the memory window.
+	 */
+	if (br->pref64 && !b->mem64)
+		return c->dev_cont[p][FIXEDBAR_WIN_MEM];
+	return c->dev_cont[p][FIXEDBAR_WIN_PREF];
+}
+
+/* Container holding bridge @dev's window @win. */
+static int fb_win_owner(const struct fb_ctx *c, int dev, int win)
+{
+	const struct fixedbar_dev *d = fb_dev(c, dev);
+	int p = d->parent;
+
+	if (p < 0)
+		return win == FIXEDBAR_WIN_IO ? FB_ROOT_IO : FB_ROOT_MEM;
+	if (win == FIXEDBAR_WIN_IO)
+		return c->dev_cont[p][FIXEDBAR_WIN_IO];
+	if (win == FIXEDBAR_WIN_PREF && fb_dev(c, p)->br.pref)
+		return c->dev_cont[p][FIXEDBAR_WIN_PREF];
+	return c->dev_cont[p][FIXEDBAR_WIN_MEM];
+}
+
+/* Root-bus device whose subtree holds @dev. */
+static int fb_root_of(const struct fb_ctx *c, int dev)
+{
+	while (fb_dev(c, dev)->parent >= 0)
+		dev = fb_dev(c, dev)->parent;
+	return dev;
+}
+
+/* ---- building the container tree ---- */
+
+static int fb_new_cont(struct fb_ctx *c, int dev, int win)
+{
+	struct fb_cont *k = &c->conts[c->nr_conts];
+
+	memset(k, 0, sizeof(*k));
+	k->dev = dev;
+	k->win = win;
+	k->item = -1;
+	k->gran = 1;
+	if (dev >= 0) {
+		const struct fixedbar_bridge *br = &fb_dev(c, dev)->br;
+
+		k->gran = win != FIXEDBAR_WIN_IO ? 0x100000 :
+			  br->io_1k ? 0x400 : 0x1000;
+		k->reserve = br->reserve[win];
+		k->below4g = win == FIXEDBAR_WIN_MEM ||
+			     (win == FIXEDBAR_WIN_PREF && !br->pref64);
+		c->dev_cont[dev][win] = c->nr_conts;
+	}
+	return c->nr_conts++;
+}
+
+static void fb_new_item(struct fb_ctx *c, int owner, int dev, int slot,
+			int cont)
+{
+	struct fb_item *it = &c->items[c->nr_items];
+
+	memset(it, 0, sizeof(*it));
+	it->dev = dev;
+	it->slot = slot;
+	it->cont = cont;
+	it->owner = owner;
+	if (slot >= 0)
+		c->dev_item[dev][slot] = c->nr_items;
+	else
+		c->conts[cont].item = c->nr_items;
+	c->nr_items++;
+	c->conts[owner].nr_kids++;	/* counted now, filled in later */
+}
+
+static void fb_bar_item_flags(struct fb_ctx *c, struct fb_item *it)
+{
+	const struct fixedbar_dev *d = fb_dev(c, it->dev);
+	const struct fixedbar_bar *b = &d->bars[it->slot];
+
+	it->size = fixedbar_bar_span(b);
+	it->align = b->size;
+	if (b->type == FIXEDBAR_RES_IO || it->slot == FIXEDBAR_ROM_SLOT)
+		it->flags |= FB_OPTIONAL;
+	if (b->type == FIXEDBAR_RES_MEM) {
+		if (!b->mem64)
+			it->flags |= FB_BELOW4G;
+		it->flags |= b->pref ? FB_PREFOK : FB_NONPREF;
+	}
+	if (b->cur.assigned)
+		it->flags |= FB_WASSET;
+}
+
+static void fb_build_dev(struct fb_ctx *c, int dev)
+{
+	const struct fixedbar_dev *d = fb_dev(c, dev);
+	int slot, win, owner;
+
+	if (d->is_bridge) {
+		for (win = 0; win < FIXEDBAR_NR_WINDOWS; win++) {
+			if ((win == FIXEDBAR_WIN_IO && !d->br.io) ||
+			    (win == FIXEDBAR_WIN_PREF && !d->br.pref))
+				continue;
+			owner = fb_win_owner(c, dev, win);
+			if (owner == FB_NO_CONT)
+				continue;
+			fb_new_item(c, owner, dev, -1, fb_new_cont(c, dev, win));
+		}
+	}
+	for (slot = 0; slot < FIXEDBAR_NR_SLOTS; slot++) {
+		if (!d->bars[slot].present)
+			continue;
+		owner = fb_bar_owner(c, dev, slot);
+		if (owner == FB_NO_CONT)
+			continue;
+		fb_new_item(c, owner, dev, slot, -1);
+		fb_bar_item_flags(c, &c->items[c->nr_items - 1]);
+	}
+}
+
+static void fb_fill_kids(struct fb_ctx *c)
+{
+	int i, pos = 0;
+
+	for (i = 0; i < c->nr_conts; i++) {
+		c->conts[i].first_kid = pos;
+		pos += c->conts[i].nr_kids;
+		c->conts[i].nr_kids = 0;
+	}
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_cont *o = &c->conts[c->items[i].owner];
+
+		c->kidv[o->first_kid + o->nr_kids++] = i;
+	}
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+		struct fb_cont *k;
+
+		if (it->cont < 0)
+			continue;
+		k = &c->conts[it->cont];
+		it->flags |= k->win == FIXEDBAR_WIN_PREF ? FB_PREFOK :
+			     k->win == FIXEDBAR_WIN_MEM ? FB_NONPREF : 0;
+		if (k->below4g)
+			it->flags |= FB_BELOW4G;
+	}
+}
+
+static int fb_alloc(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs;
+	size_t max_items = (size_t)n * (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS);
+	size_t max_conts = (size_t)n * FIXEDBAR_NR_WINDOWS + 2;
+
+	c->items = fixedbar_zalloc(max_items * sizeof(*c->items) + 1);
+	c->conts = fixedbar_zalloc(max_conts * sizeof(*c->conts));
+	c->kidv = fixedbar_zalloc(max_items * sizeof(int) + 1);
+	c->dev_cont = fixedbar_zalloc(n * sizeof(*c->dev_cont) + 1);
+	c->dev_item = fixedbar_zalloc(n * sizeof(*c->dev_item) + 1);
+	c->fixed = fixedbar_zalloc(n * sizeof(*c->fixed) + 1);
+	c->affected = fixedbar_zalloc(n * sizeof(*c->affected) + 1);
+	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
+	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
+	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
+				   sizeof(*c->sortv));
+	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
+	    !c->dev_item || !c->fixed || !c->affected || !c->holes || !c->sortv)
+		return -ENOMEM;
+	return 0;
+}
+
+static void fb_release(struct fb_ctx *c)
+{
+	fixedbar_free(c->items);
+	fixedbar_free(c->conts);
+	fixedbar_free(c->kidv);
+	fixedbar_free(c->dev_cont);
+	fixedbar_free(c->dev_item);
+	fixedbar_free(c->fixed);
+	fixedbar_free(c->affected);
+	fixedbar_free(c->holes);
+	fixedbar_free(c->sortv);
+}
+
+static void fb_build(struct fb_ctx *c)
+{
+	u32 d;
+	int w;
+
+	for (d = 0; d < c->t->nr_devs; d++) {
+		for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
+			c->dev_cont[d][w] = FB_NO_CONT;
+		for (w = 0; w < FIXEDBAR_NR_SLOTS; w++)
+			c->dev_item[d][w] = -1;
+	}
+	fb_new_cont(c, -1, FIXEDBAR_WIN_IO);
+	fb_new_cont(c, -1, FIXEDBAR_WIN_MEM);
+	for (d = 0; d < c->t->nr_devs; d++)
+		fb_build_dev(c, d);
+	fb_fill_kids(c);
+}
+
+/* ---- descriptor entries: resolve and check each fixed BAR ---- */
+
+static int fb_fail_bar(struct fb_ctx *c, int err, int entry, int dev, int slot,
+		       u64 addr, const char *why)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+
+	fb_path(c, dev, path, sizeof(path));
+	fixedbar_format_bar(res, sizeof(res), b, addr);
+	snprintf(c->msg, sizeof(c->msg), "%s %s %s: %s", path,
+		 fixedbar_slot_name(slot), res, why);
+	fb_add_err_entry(c, entry);
+	return c->err = err;
+}
+
+static bool fb_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
+			   bool need_nonpref, u64 lo, u64 hi)
+{
+	u32 i;
+
+	for (i = 0; i < c->t->nr_apertures; i++) {
+		const struct fixedbar_aperture *a = &c->t->apertures[i];
+
+		if (a->type != type || (need_nonpref && a->pref))
+			continue;
+		if (lo >= a->start && hi <= a->end)
+			return true;
+	}
+	return false;
+}
+
+/* The 4 GiB and routing rules for a fixed BAR behind bridges. */
+static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
+			  u64 addr, u64 end)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	char why[FIXEDBAR_MSG_LEN], bpath[FIXEDBAR_PATH_LEN];
+	int k = fb_bar_owner(c, dev, slot);
+	bool root_nonpref = b->type == FIXEDBAR_RES_MEM && !b->pref;
+
+	if (k == FB_NO_CONT)
+		return fb_fail_bar(c, -EOPNOTSUPP, entry, dev, slot, addr,
+				   "no bridge above it forwards I/O; fix an I/O BAR only below bridges with an I/O window");
+	if (b->type == FIXEDBAR_RES_MEM && !b->pref && end >= FIXEDBAR_4G &&
+	    fb_dev(c, dev)->parent >= 0)
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "a non-prefetchable BAR behind a bridge must be below 4GiB (bridge memory windows are 32-bit); fix it below 4GiB");
+	while (k > FB_ROOT_MEM) {
+		const struct fb_cont *o = &c->conts[k];
+
+		if (o->below4g && end >= FIXEDBAR_4G) {
+			fb_path(c, o->dev, bpath, sizeof(bpath));
+			snprintf(why, sizeof(why),
+				 "bridge %s has no 64-bit prefetchable window to forward it above 4GiB; fix it below 4GiB or pass the device through behind a bridge with one",
+				 bpath);
+			return fb_fail_bar(c, -EOPNOTSUPP, entry, dev, slot,
+					   addr, why);
+		}
+		root_nonpref = o->win == FIXEDBAR_WIN_MEM;
+		k = c->items[o->item].owner;
+	}
+	if (!fb_in_aperture(c, b->type, root_nonpref, addr, end)) {
+		snprintf(why, sizeof(why),
+			 "outside every %shost bridge aperture; apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it",
+			 root_nonpref && b->type == FIXEDBAR_RES_MEM ?
+				 "non-prefetchable " : "");
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr, why);
+	}
+	return 0;
+}
+
+static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
+			u64 addr)
+{
+	const struct fixedbar_dev *d = fb_dev(c, dev);
+	const struct fixedbar_bar *b = &d->bars[slot];
+	u64 span = fixedbar_bar_span(b), end = addr + span - 1;
+
+	if (addr & (b->size - 1))
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "address not aligned to the BAR size; a BAR must start at a multiple of its size");
+	if (end < addr)
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "address overflows 64 bits");
+	if (b->type == FIXEDBAR_RES_MEM && !b->mem64 && end >= FIXEDBAR_4G)
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "a 32-bit BAR cannot decode an address above 4GiB; fix it below 4GiB");
+	if (b->type == FIXEDBAR_RES_IO && end > 0xffff)
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "I/O port addresses end at 0xffff");
+	if ((b->pinned || d->pinned) && (!b->cur.assigned || b->cur.start != addr))
+		return fb_fail_bar(c, -EBUSY, entry, dev, slot, addr,
+				   d->pinned ? "device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
+					       "BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
+	return fb_check_route(c, entry, dev, slot, addr, end);
+}
+
+static int fb_check_entry(struct fb_ctx *c, int ei)
+{
+	const struct fixedbar_entry *e = &c->t->entries[ei];
+	char ebuf[FIXEDBAR_MSG_LEN];
+	int dev, i, err;
+
+	dev = fixedbar_topo_find(c->t, e, ebuf, sizeof(ebuf));
+	if (dev < 0) {
+		snprintf(c->msg, sizeof(c->msg), "%s", ebuf);
+		fb_add_err_entry(c, ei);
+		return c->err = dev;
+	}
+	for (i = 0; i < e->nr_bars; i++) {
+		int slot = e->bars[i].bar;
+		const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+		char path[FIXEDBAR_PATH_LEN];
+
+		if (!b->present) {
+			const struct fixedbar_bar *lo = slot ? b - 1 : NULL;
+
+			fb_path(c, dev, path, sizeof(path));
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s: not implemented by the device%s; name a BAR it has",
+				 path, fixedbar_slot_name(slot),
+				 lo && lo->present && lo->mem64 ?
+					 " (it is the upper half of a 64-bit BAR)" : "");
+			fb_add_err_entry(c, ei);
+			return c->err = -EINVAL;
+		}
+		err = fb_check_bar(c, ei, dev, slot, e->bars[i].addr);
+		if (err)
+			return err;
+		c->fixed[dev].mask |= 1u << slot;
+		c->fixed[dev].addr[slot] = e->bars[i].addr;
+		c->fixed[dev].entry = ei;
+	}
+	c->affected[fb_root_of(c, dev)] = true;
+	return 0;
+}
+
+/* ---- exact items ---- */
+
+static bool fb_pinned(const struct fb_ctx *c, int dev, int slot)
+{
+	return fb_dev(c, dev)->pinned || fb_dev(c, dev)->bars[slot].pinned;
+}
+
+static bool fb_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, it->dev)->bars[it->slot];
+
+	if (c->fixed[it->dev].mask & (1u << it->slot)) {
+		*start = c->fixed[it->dev].addr[it->slot];
+		return true;
+	}
+	if (!b->cur.assigned)
+		return false;
+	*start = b->cur.start;
+	if (fb_pinned(c, it->dev, it->slot))
+		return true;
+	return c->softpin && !c->affected[fb_root_of(c, it->dev)];
+}
+
+static int fb_cmp_u64pair(const void *a, const void *b)
+{
+	const u64 *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/*
+ * Fixed and pinned BARs may not overlap, whatever bus they sit on: sibling
+ * windows are disjoint, so two BARs never share addresses in a valid plan.
+ */
+static int fb_check_exact_overlaps(struct fb_ctx *c)
+{
+	u64 (*v)[2];
+	int i, n = 0, err = 0;
+
+	v = fixedbar_zalloc((c->nr_items + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+		u64 s;
+
+		if (it->slot < 0 || !fb_item_exact(c, it, &s))
+			continue;
+		if (!(c->fixed[it->dev].mask & (1u << it->slot)) &&
+		    !fb_pinned(c, it->dev, it->slot))
+			continue;
+		v[n][0] = s;
+		v[n][1] = i;
+		n++;
+	}
+	fixedbar_sort(v, n, sizeof(*v), fb_cmp_u64pair);
+	for (i = 1; i < n && !err; i++) {
+		struct fb_item *a = &c->items[v[i - 1][1]];
+		struct fb_item *b = &c->items[v[i][1]];
+		bool aio = fb_dev(c, a->dev)->bars[a->slot].type == FIXEDBAR_RES_IO;
+		bool bio = fb_dev(c, b->dev)->bars[b->slot].type == FIXEDBAR_RES_IO;
+		char pa[FIXEDBAR_PATH_LEN], pb[FIXEDBAR_PATH_LEN];
+		char ra[FIXEDBAR_RES_LEN], rb[FIXEDBAR_RES_LEN];
+		int j;
+
+		/* compare against the previous item of the same space */
+		for (j = i - 1; j >= 0; j--) {
+			a = &c->items[v[j][1]];
+			aio = fb_dev(c, a->dev)->bars[a->slot].type == FIXEDBAR_RES_IO;
+			if (aio == bio)
+				break;
+		}
+		if (j < 0 || v[j][0] + a->size - 1 < v[i][0])
+			continue;
+		fb_path(c, a->dev, pa, sizeof(pa));
+		fb_path(c, b->dev, pb, sizeof(pb));
+		fb_fmt_item(c, a, v[j][0], ra, sizeof(ra));
+		fb_fmt_item(c, b, v[i][0], rb, sizeof(rb));
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
+			 pb, fixedbar_slot_name(b->slot), rb,
+			 c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" : "pinned",
+			 fixedbar_slot_name(a->slot), ra, pa);
+		fb_add_err_entry(c, c->fixed[b->dev].entry);
+		fb_add_err_entry(c, c->fixed[a->dev].entry);
+		c->err = err = -EBUSY;
+	}
+	fixedbar_free(v);
+	return err;
+}
+
+static int fb_check_entries(struct fb_ctx *c)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < c->t->nr_devs; i++)
+		c->fixed[i].entry = -1;
+	for (i = 0; i < c->t->nr_entries; i++) {
+		err = fb_check_entry(c, i);
+		if (err)
+			return err;
+	}
+	/* a pinned memory BAR without an address can never be valid */
+	for (i = 0; i < c->t->nr_devs; i++) {
+		int s;
+
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &c->t->devs[i].bars[s];
+			char path[FIXEDBAR_PATH_LEN];
+
+			if (!b->present || b->cur.assigned || !fb_pinned(c, i, s) ||
+			    b->type != FIXEDBAR_RES_MEM || s == FIXEDBAR_ROM_SLOT)
+				continue;
+			fb_path(c, i, path, sizeof(path));
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s: pinned but unassigned, so no valid layout exists; unbind its driver first",
+				 path, fixedbar_slot_name(s));
+			return c->err = -EBUSY;
+		}
+	}
+	return fb_check_exact_overlaps(c);
+}
+
+/* ---- one attempt: which items take part, spans, compact blocks ---- */
+
+static bool fb_optional_active(const struct fb_ctx *c, const struct fb_item *it)
+{
+	if (!(it->flags & FB_OPTIONAL) || (it->flags & FB_EXACT))
+		return true;
+	if (c->optional == FB_OPT_ALL)
+		return true;
+	return c->optional == FB_OPT_WASSET && (it->flags & FB_WASSET);
+}
+
+static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
+{
+	const struct fixedbar_range *cur;
+
+	k->keep = false;
+	if (!c->softpin || k->dev < 0 || c->affected[fb_root_of(c, k->dev)])
+		return;
+	cur = &fb_dev(c, k->dev)->br.cur[k->win];
+	if (!cur->assigned || cur->end < cur->start)
+		return;
+	k->keep = true;
+	k->klo = fb_align_down(cur->start, k->gran);
+	k->khi = fb_align_down(cur->end, k->gran) + k->gran - 1;
+}
+
+static void fb_span_add(struct fb_cont *k, bool *any, u64 lo, u64 hi)
+{
+	if (!*any || lo < k->mlo)
+		k->mlo = lo;
+	if (!*any || hi > k->mhi)
+		k->mhi = hi;
+	*any = true;
+}
+
+static int fb_cmp_pair(const void *a, const void *b)
+{
+	return fb_cmp_u64pair(a, b);
+}
+
+/* Packs a movable container: largest alignment first, from offset 0. */
+static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
+{
+	u64 off = 0, align = k->gran;
+	int i, n = 0;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (!it->active)
+			continue;
+		/* descending alignment, then size: sort on the complement */
+		v[n][0] = ~it->align;
+		v[n][1] = ((u64)(~it->size >> 32) << 32) |
+			  (u32)c->kidv[k->first_kid + i];
+		n++;
+	}
+	fixedbar_sort(v, n, sizeof(*v), fb_cmp_pair);
+	for (i = 0; i < n; i++) {
+		struct fb_item *it = &c->items[(u32)v[i][1]];
+
+		fb_align_up(off, it->align, &off);
+		it->off = off;
+		off += it->size;
+		if (it->align > align)
+			align = it->align;
+		if (it->flags & FB_BELOW4G && k->item >= 0)
+			c->items[k->item].flags |= FB_BELOW4G;
+	}
+	if (c->use_reserve)
+		off += k->reserve;
+	fb_align_up(off, k->gran, &k->csize);
+	k->calign = align;
+}
+
+static void fb_activate_cont(struct fb_ctx *c, int ki, u64 (*scratch)[2])
+{
+	struct fb_cont *k = &c->conts[ki];
+	bool any = false, busy = false;
+	int i;
+
+	fb_cont_keep(c, k);
+	k->semifixed = k->keep;
+	if (k->keep)
+		fb_span_add(k, &any, k->klo, k->khi);
+	for (i = 0; i < k->nr_kids; i++) {
+		struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (!it->active)
+			continue;
+		busy = true;
+		if (it->flags & FB_EXACT) {
+			k->semifixed = true;
+			fb_span_add(k, &any, it->xstart, it->xstart + it->size - 1);
+		} else if (it->cont >= 0 && c->conts[it->cont].semifixed) {
+			k->semifixed = true;
+			fb_span_add(k, &any, c->conts[it->cont].mlo,
+				    c->conts[it->cont].mhi);
+		}
+	}
+	k->active = busy || k->keep || (c->use_reserve && k->reserve) || ki <= FB_ROOT_MEM;
+	if (k->semifixed && ki > FB_ROOT_MEM) {
+		k->mlo = fb_align_down(k->mlo, k->gran);
+		k->mhi = fb_align_down(k->mhi, k->gran) + k->gran - 1;
+	} else if (ki > FB_ROOT_MEM) {
+		fb_compact(c, k, scratch);
+	}
+	if (k->item >= 0) {
+		struct fb_item *it = &c->items[k->item];
+
+		it->active = k->active;
+		it->size = k->csize;
+		it->align = k->calign;
+	}
+}
+
+static int fb_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
+{
+	int i;
+
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+		u64 s;
+
+		it->placed = false;
+		if (it->cont >= 0) {
+			const struct fb_cont *k = &c->conts[it->cont];
+
+			it->flags &= ~FB_BELOW4G;
+			if (k->below4g)
+				it->flags |= FB_BELOW4G;
+			continue;
+		}
+		it->flags &= ~FB_EXACT;
+		if (fb_item_exact(c, it, &s)) {
+			it->flags |= FB_EXACT;
+			it->xstart = s;
+		}
+		it->active = fb_optional_active(c, it);
+	}
+	/* children were created after their parents: walk backwards */
+	for (i = c->nr_conts - 1; i >= 0; i--) {
+		int r = i;
+
+		while (r > FB_ROOT_MEM)
+			r = c->items[c->conts[r].item].owner;
+		if (r == root)
+			fb_activate_cont(c, i, scratch);
+	}
+	return 0;
+}
+
+/* ---- placement ---- */
+
+struct fb_frame {
+	int k;			/* container */
+	bool root;
+	u64 blo, bhi;		/* bounds of the extent (bridge) */
+	u64 cur_lo, cur_hi;	/* extent so far (bridge) */
+	int hbase, nholes;	/* holes in c->holes[hbase ...] */
+	u64 (*fp)[2];		/* fixed points: position, item */
+	int nfp;
+};
+
+static void fb_set_fail(struct fb_ctx *c, int err, int subtree)
+{
+	c->err = err;
+	c->p->nr_err_entries = 0;
+	fb_add_subtree_entries(c, subtree);
+}
+
+static void fb_place_compact(struct fb_ctx *c, int ki, u64 start)
+{
+	struct fb_cont *k = &c->conts[ki];
+	int i;
+
+	k->lo = start;
+	k->hi = start + k->csize - 1;
+	for (i = 0; i < k->nr_kids; i++) {
+		struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (!it->active)
+			continue;
+		it->placed = true;
+		it->start = start + it->off;
+		if (it->cont >= 0)
+			fb_place_compact(c, it->cont, it->start);
+	}
+}
+
+static void fb_place_item(struct fb_ctx *c, struct fb_item *it, u64 start)
+{
+	it->placed = true;
+	it->start = start;
+	if (it->cont >= 0 && !(c->conts[it->cont].semifixed))
+		fb_place_compact(c, it->cont, start);
+}
+
+static u64 fb_fp_end(const struct fb_ctx *c, int idx)
+{
+	const struct fb_item *it = &c->items[idx];
+
+	if (it->flags & FB_EXACT)
+		return it->xstart + it->size - 1;
+	return c->conts[it->cont].hi;
+}
+
+static u64 fb_fp_start(const struct fb_ctx *c, int idx)
+{
+	const struct fb_item *it = &c->items[idx];
+
+	if (it->flags & FB_EXACT)
+		return it->xstart;
+	return c->conts[it->cont].lo;
+}
+
+static const struct fixedbar_aperture *fb_ap(const struct fb_ctx *c, int i)
+{
+	return &c->t->apertures[i];
+}
+
+/* Does a root aperture accept this item? */
+static bool fb_ap_ok(const struct fb_ctx *c, const struct fb_frame *f, int ap,
+		     const struct fb_item *it)
+{
+	const struct fixedbar_aperture *a = fb_ap(c, ap);
+	enum fixedbar_res_type type = f->k == FB_ROOT_IO ? FIXEDBAR_RES_IO :
+							    FIXEDBAR_RES_MEM;
+
+	return a->type == type && !(a->pref && (it->flags & FB_NONPREF));
+}
+
+/* Aperture that holds [lo, hi] for this item, or -1. */
+static int fb_find_ap(const struct fb_ctx *c, const struct fb_frame *f,
+		      const struct fb_item *it, u64 lo, u64 hi)
+{
+	u32 i;
+
+	for (i = 0; i < c->t->nr_apertures; i++)
+		if (fb_ap_ok(c, f, i, it) && lo >= fb_ap(c, i)->start &&
+		    hi <= fb_ap(c, i)->end)
+			return i;
+	return -1;
+}
+
+static void fb_describe_cont(const struct fb_ctx *c, int ki, char *buf,
+			     size_t len)
+{
+	const struct fb_cont *k = &c->conts[ki];
+	char path[FIXEDBAR_PATH_LEN];
+
+	if (k->dev < 0) {
+		snprintf(buf, len, "the %s apertures of root bus %04x:%02x",
+			 ki == FB_ROOT_IO ? "I/O" : "memory", c->t->segment,
+			 c->t->root_bus);
+		return;
+	}
+	fb_path(c, k->dev, path, sizeof(path));
+	snprintf(buf, len, "%s of %s", fixedbar_win_name(k->win), path);
+}
+
+/* Gathers and sorts the fixed points of a container; checks they are disjoint. */
+static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
+{
+	const struct fb_cont *k = &c->conts[f->k];
+	int i;
+
+	f->nfp = 0;
+	for (i = 0; i < k->nr_kids; i++) {
+		int idx = c->kidv[k->first_kid + i];
+		const struct fb_item *it = &c->items[idx];
+
+		if (!it->active)
+			continue;
+		if (it->flags & FB_EXACT) {
+			f->fp[f->nfp][0] = it->xstart;
+		} else if (it->cont >= 0 && c->conts[it->cont].semifixed) {
+			f->fp[f->nfp][0] = c->conts[it->cont].mlo;
+		} else {
+			continue;
+		}
+		f->fp[f->nfp++][1] = idx;
+	}
+	fixedbar_sort(f->fp, f->nfp, sizeof(*f->fp), fb_cmp_pair);
+	for (i = 1; i < f->nfp; i++) {
+		const struct fb_item *a = &c->items[f->fp[i - 1][1]];
+		const struct fb_item *b = &c->items[f->fp[i][1]];
+		u64 aend = (a->flags & FB_EXACT) ? a->xstart + a->size - 1 :
+						   c->conts[a->cont].mhi;
+		char pa[FIXEDBAR_PATH_LEN], pb[FIXEDBAR_PATH_LEN], where[96];
+
+		if (aend < f->fp[i][0])
+			continue;
+		fb_path(c, a->dev, pa, sizeof(pa));
+		fb_path(c, b->dev, pb, sizeof(pb));
+		fb_describe_cont(c, f->k, where, sizeof(where));
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s [%#llx-%#llx] and %s %s [%#llx-%#llx] must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
+			 pa, fb_res_name(a->slot, a->cont >= 0 ? c->conts[a->cont].win : 0),
+			 (unsigned long long)f->fp[i - 1][0], (unsigned long long)aend,
+			 pb, fb_res_name(b->slot, b->cont >= 0 ? c->conts[b->cont].win : 0),
+			 (unsigned long long)f->fp[i][0],
+			 (unsigned long long)((b->flags & FB_EXACT) ?
+				b->xstart + b->size - 1 : c->conts[b->cont].mhi),
+			 where, f->k == FB_ROOT_IO || c->conts[f->k].win == FIXEDBAR_WIN_IO ?
+				"window" : "1MiB");
+		fb_set_fail(c, -EBUSY, a->dev);
+		fb_add_subtree_entries(c, b->dev);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat);
+
+/* Bounds for the i-th fixed point (a semi-fixed child window). */
+static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i,
+			  u64 *lo, u64 *hi)
+{
+	const struct fb_item *it = &c->items[f->fp[i][1]];
+	const struct fb_cont *kid = &c->conts[it->cont];
+	u64 l, h, g = kid->gran;
+
+	if (f->root) {
+		int ap = fb_find_ap(c, f, it, kid->mlo, kid->mhi);
+
+		if (ap < 0)
+			return false;
+		l = fb_ap(c, ap)->start;
+		h = fb_ap(c, ap)->end;
+	} else {
+		l = f->blo;
+		h = f->bhi;
+	}
+	if (i > 0 && fb_fp_end(c, f->fp[i - 1][1]) + 1 > l)
+		l = fb_fp_end(c, f->fp[i - 1][1]) + 1;
+	if (i + 1 < f->nfp && f->fp[i + 1][0] - 1 < h)
+		h = f->fp[i + 1][0] - 1;
+	if ((it->flags & FB_BELOW4G) && h > FIXEDBAR_4G - 1)
+		h = FIXEDBAR_4G - 1;
+	if (!fb_align_up(l, g, &l) || h + 1 < g)
+		return false;
+	h = fb_align_down(h + 1, g) - 1;
+	*lo = l;
+	*hi = h;
+	return l <= kid->mlo && kid->mhi <= h;
+}
+
+static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
+{
+	const struct fb_item *it = &c->items[idx];
+	const struct fb_cont *kid = &c->conts[it->cont];
+	char path[FIXEDBAR_PATH_LEN], where[96];
+
+	fb_path(c, kid->dev, path, sizeof(path));
+	fb_describe_cont(c, f->k, where, sizeof(where));
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s must span [%#llx-%#llx] to hold its fixed BARs, which does not fit in %s; move the fixed BARs so one window can hold them",
+		 path, fixedbar_win_name(kid->win),
+		 (unsigned long long)kid->mlo, (unsigned long long)kid->mhi,
+		 where);
+	fb_set_fail(c, f->root ? -EINVAL : -ENOSPC, kid->dev);
+}
+
+/* Places the semi-fixed children, searching growth directions. */
+static int fb_solve_kids(struct fb_ctx *c, struct fb_frame *f,
+			 int (*place_rest)(struct fb_ctx *, struct fb_frame *))
+{
+	u8 *strat, *alt;
+	int i = 0, n = f->nfp, err = 0;
+	u64 lo, hi;
+
+	strat = (u8 *)(f->fp + n);		/* scratch after the fixed points */
+	alt = strat + n;
+	if (n)
+		strat[0] = FB_UP;
+	for (;;) {
+		if (i == n) {
+			err = place_rest(c, f);
+			if (!err)
+				return 0;
+			if (err != -ENOSPC)
+				return err;
+			i--;
+			goto next;
+		}
+		if (!(c->items[f->fp[i][1]].flags & FB_EXACT)) {
+			if (!fb_kid_bounds(c, f, i, &lo, &hi)) {
+				fb_fail_mandatory(c, f, f->fp[i][1]);
+				err = c->err;
+				alt[i] = 0;
+			} else {
+				int kc = c->items[f->fp[i][1]].cont;
+
+				err = fb_solve(c, kc, lo, hi, strat[i]);
+				alt[i] = err || c->conts[kc].grew;
+			}
+			if (err && err != -ENOSPC)
+				return err;
+		} else {
+			err = 0;
+			alt[i] = 0;
+		}
+		if (!err) {
+			if (++i < n)
+				strat[i] = FB_UP;
+			continue;
+		}
+next:
+		while (i >= 0 && !(alt[i] && strat[i] + 1 < FB_NR_STRATS))
+			i--;
+		if (i < 0)
+			return err ? err : -ENOSPC;
+		strat[i]++;
+		if (!c->budget--) {
+			snprintf(c->msg, sizeof(c->msg),
+				 "search limit reached placing windows with fixed BARs; the layout is too constrained");
+			fb_set_fail(c, -ENOSPC, -1);
+			return -ENOSPC;
+		}
+	}
+}
+
+static void fb_hole_add(struct fb_ctx *c, struct fb_frame *f, u64 lo, u64 hi,
+			int ap)
+{
+	struct fb_hole *h;
+	int i;
+
+	if (hi < lo || c->nr_holes >= c->max_holes)
+		return;
+	/* keep holes sorted by address */
+	for (i = f->nholes; i > 0; i--) {
+		if (c->holes[f->hbase + i - 1].lo < lo)
+			break;
+		c->holes[f->hbase + i] = c->holes[f->hbase + i - 1];
+	}
+	h = &c->holes[f->hbase + i];
+	h->lo = lo;
+	h->hi = hi;
+	h->ap = ap;
+	f->nholes++;
+	c->nr_holes++;
+}
+
+static void fb_hole_take(struct fb_ctx *c, struct fb_frame *f, int i, u64 lo,
+			 u64 hi)
+{
+	struct fb_hole h = c->holes[f->hbase + i];
+
+	memmove(&c->holes[f->hbase + i], &c->holes[f->hbase + i + 1],
+		(f->nholes - i - 1) * sizeof(h));
+	f->nholes--;
+	c->nr_holes--;
+	if (lo > h.lo)
+		fb_hole_add(c, f, h.lo, lo - 1, h.ap);
+	if (hi < h.hi)
+		fb_hole_add(c, f, hi + 1, h.hi, h.ap);
+}
+
+/* Holes between fixed points inside [lo, hi]. */
+static void fb_holes_between(struct fb_ctx *c, struct fb_frame *f, u64 lo,
+			     u64 hi, int ap)
+{
+	u64 pos = lo;
+	int i;
+
+	for (i = 0; i < f->nfp; i++) {
+		u64 s = fb_fp_start(c, f->fp[i][1]), e = fb_fp_end(c, f->fp[i][1]);
+
+		if (e < pos || s > hi)
+			continue;
+		if (s > pos)
+			fb_hole_add(c, f, pos, s - 1, ap);
+		if (e >= hi)
+			return;
+		pos = e + 1;
+	}
+	fb_hole_add(c, f, pos, hi, ap);
+}
+
+static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
+		       u64 *start)
+{
+	u64 p, end;
+
+	if (!fb_align_up(h->lo, it->align, &p) || p < h->lo)
+		return false;
+	end = p + it->size - 1;
+	if (end < p || end > h->hi)
+		return false;
+	if ((it->flags & FB_BELOW4G) && end >= FIXEDBAR_4G)
+		return false;
+	*start = p;
+	return true;
+}
+
+/*
+ * First fit in the holes.  At the root, 64-bit items prefer space above
+ * 4 GiB and prefetchable ones prefetchable apertures, to leave the scarce
+ * 32-bit non-prefetchable space to those that need it.
+ */
+static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
+		       const struct fb_item *it, u64 *start)
+{
+	int pass, i;
+
+	for (pass = 0; pass < 4; pass++) {
+		bool want_high = !(pass & 2) && !(it->flags & FB_BELOW4G);
+		bool want_pref = !(pass & 1) && (it->flags & FB_PREFOK);
+
+		if (!f->root && pass)
+			break;
+		for (i = 0; i < f->nholes; i++) {
+			const struct fb_hole *h = &c->holes[f->hbase + i];
+
+			if (f->root) {
+				if (!fb_ap_ok(c, f, h->ap, it))
+					continue;
+				if (want_high && h->hi < FIXEDBAR_4G)
+					continue;
+				if (want_pref && !fb_ap(c, h->ap)->pref)
+					continue;
+			}
+			if (fb_slot_in(h, it, start))
+				return i;
+		}
+	}
+	return -1;
+}
+
+static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
+		    const struct fb_item *it, int dir, u64 *start)
+{
+	u64 p, end, lim = f->bhi;
+
+	if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
+		lim = FIXEDBAR_4G - 1;
+	if (dir == FB_UP) {
+		if (!fb_align_up(f->cur_hi + 1, it->align, &p) || p == 0)
+			return false;
+		end = p + it->size - 1;
+		if (end < p || end > lim)
+			return false;
+		fb_hole_add(c, f, f->cur_hi + 1, p - 1, -1);
+		f->cur_hi = end;
+	} else {
+		if (f->cur_lo < it->size)
+			return false;
+		p = fb_align_down(f->cur_lo - it->size, it->align);
+		end = p + it->size - 1;
+		if (p < f->blo || end > lim)
+			return false;
+		fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
+		f->cur_lo = p;
+	}
+	*start = p;
+	return true;
+}
+
+static void fb_fail_item(struct fb_ctx *c, struct fb_frame *f,
+			 const struct fb_item *it)
+{
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN], where[96];
+	int subtree = c->conts[f->k].dev;
+
+	fb_path(c, it->dev, path, sizeof(path));
+	fb_fmt_size(c, it, res, sizeof(res));
+	fb_describe_cont(c, f->k, where, sizeof(where));
+	if (f->root)
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s %s: no space left in %s beside the fixed BARs; enlarge the VM's PCI window or fix fewer BARs",
+			 path, fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0),
+			 res, where);
+	else
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
+			 path, fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0),
+			 res, where, (unsigned long long)f->blo,
+			 (unsigned long long)f->bhi);
+	fb_set_fail(c, -ENOSPC, subtree);
+}
+
+static int fb_cmp_movable(const void *a, const void *b)
+{
+	return fb_cmp_u64pair(a, b);
+}
+
+/* Movable items of the frame's container, in placement order. */
+static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
+{
+	const struct fb_cont *k = &c->conts[f->k];
+	int i, n = 0;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		int idx = c->kidv[k->first_kid + i];
+		const struct fb_item *it = &c->items[idx];
+
+		if (!it->active || (it->flags & FB_EXACT) ||
+		    (it->cont >= 0 && c->conts[it->cont].semifixed))
+			continue;
+		/* required before optional, then largest alignment and size */
+		v[n][0] = ((u64)!!(it->flags & FB_OPTIONAL) << 63) |
+			  (~it->align >> 1);
+		v[n][1] = ((u64)(~it->size >> 40) << 32) | (u32)idx;
+		n++;
+	}
+	fixedbar_sort(v, n, sizeof(*v), fb_cmp_movable);
+	return n;
+}
+
+static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat)
+{
+	u64 (*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	int i, n = fb_movables(c, f, v);
+
+	for (i = 0; i < n; i++) {
+		struct fb_item *it = &c->items[(u32)v[i][1]];
+		u64 start;
+		int h = fb_fit_hole(c, f, it, &start);
+
+		if (h >= 0) {
+			fb_hole_take(c, f, h, start, start + it->size - 1);
+		} else if (f->root || (!fb_grow(c, f, it, strat, &start) &&
+				       !fb_grow(c, f, it, !strat, &start))) {
+			fb_fail_item(c, f, it);
+			return -ENOSPC;
+		}
+		fb_place_item(c, it, start);
+	}
+	return 0;
+}
+
+static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
+{
+	u32 a;
+
+	c->nr_holes = f->hbase;
+	f->nholes = 0;
+	for (a = 0; a < c->t->nr_apertures; a++) {
+		const struct fixedbar_aperture *ap = fb_ap(c, a);
+
+		if (ap->type != (f->k == FB_ROOT_IO ? FIXEDBAR_RES_IO :
+						      FIXEDBAR_RES_MEM))
+			continue;
+		fb_holes_between(c, f, ap->start, ap->end, a);
+	}
+	return fb_place_movables(c, f, FB_UP);
+}
+
+static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < f->nholes; i++)
+		sum += c->holes[f->hbase + i].hi - c->holes[f->hbase + i].lo + 1;
+	return sum;
+}
+
+/* Grows the extent until it holds the hotplug reserve beyond its content. */
+static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
+{
+	struct fb_cont *k = &c->conts[f->k];
+	u64 lo = fb_align_down(f->cur_lo, k->gran);
+	u64 hi = fb_align_down(f->cur_hi, k->gran) + k->gran - 1;
+	u64 have = fb_free_bytes(c, f) + (f->cur_lo - lo) + (hi - f->cur_hi);
+	struct fb_item dummy;
+	u64 start;
+
+	f->cur_lo = lo;
+	f->cur_hi = hi;
+	if (!c->use_reserve || have >= k->reserve)
+		return 0;
+	memset(&dummy, 0, sizeof(dummy));
+	fb_align_up(k->reserve - have, k->gran, &dummy.size);
+	dummy.align = k->gran;
+	if (fb_grow(c, f, &dummy, strat, &start) ||
+	    fb_grow(c, f, &dummy, !strat, &start))
+		return 0;
+	snprintf(c->msg, sizeof(c->msg), "no room for the hotplug reserve");
+	fb_set_fail(c, -ENOSPC, k->dev);
+	return -ENOSPC;
+}
+
+static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f, int strat)
+{
+	struct fb_cont *k = &c->conts[f->k];
+	int i, err;
+
+	c->nr_holes = f->hbase;
+	f->nholes = 0;
+	f->cur_lo = k->mlo;
+	f->cur_hi = k->mhi;
+	for (i = 0; i < f->nfp; i++) {
+		u64 s = fb_fp_start(c, f->fp[i][1]), e = fb_fp_end(c, f->fp[i][1]);
+
+		if (s < f->cur_lo)
+			f->cur_lo = s;
+		if (e > f->cur_hi)
+			f->cur_hi = e;
+	}
+	fb_holes_between(c, f, f->cur_lo, f->cur_hi, -1);
+	err = fb_place_movables(c, f, strat);
+	if (!err)
+		err = fb_place_reserve(c, f, strat);
+	if (err)
+		return err;
+	k->lo = f->cur_lo;
+	k->hi = f->cur_hi;
+	k->grew = k->lo != k->mlo || k->hi != k->mhi;
+	return 0;
+}
+
+static int fb_place_bridge_up(struct fb_ctx *c, struct fb_frame *f)
+{
+	return fb_place_bridge_strat(c, f, FB_UP);
+}
+
+static int fb_place_bridge_down(struct fb_ctx *c, struct fb_frame *f)
+{
+	return fb_place_bridge_strat(c, f, FB_DOWN);
+}
+
+/*
+ * Places container @ki: the root (@blo/@bhi unused) or a semi-fixed bridge
+ * window whose extent must stay within [@blo, @bhi].
+ */
+static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
+{
+	struct fb_frame f;
+	int err, top = c->sort_top;
+	const struct fb_cont *k = &c->conts[ki];
+
+	memset(&f, 0, sizeof(f));
+	f.k = ki;
+	f.root = ki <= FB_ROOT_MEM;
+	f.blo = blo;
+	f.bhi = bhi;
+	f.hbase = c->nr_holes;
+	/* fixed points, strategy bytes, then movables: <= 3 pairs per kid */
+	f.fp = c->sortv + c->sort_top;
+	c->sort_top += 3 * k->nr_kids + 2;
+	err = fb_fixed_points(c, &f);
+	if (!err)
+		err = fb_solve_kids(c, &f, f.root ? fb_place_root :
+					   strat == FB_UP ? fb_place_bridge_up :
+							    fb_place_bridge_down);
+	c->nr_holes = f.hbase;
+	c->sort_top = top;
+	return err;
+}
+
+/* ---- attempts, output ---- */
+
+static const struct {
+	bool reserve;
+	enum fb_optional_mode optional;
+} fb_tries[] = {
+	{ true, FB_OPT_ALL },
+	{ false, FB_OPT_ALL },
+	{ false, FB_OPT_WASSET },
+	{ false, FB_OPT_NONE },
+};
+
+static bool fb_in_space(const struct fb_ctx *c, int ki, int root)
+{
+	while (ki > FB_ROOT_MEM)
+		ki = c->items[c->conts[ki].item].owner;
+	return ki == root;
+}
+
+static void fb_space_warnings(struct fb_ctx *c, int root, int try)
+{
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+	char text[FIXEDBAR_MSG_LEN];
+	int i;
+
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *it = &c->items[i];
+
+		if (it->active || it->slot < 0 || !fb_in_space(c, it->owner, root))
+			continue;
+		fb_path(c, it->dev, path, sizeof(path));
+		fb_fmt_size(c, it, res, sizeof(res));
+		snprintf(text, sizeof(text),
+			 "%s %s %s: no space left, stays unassigned", path,
+			 fixedbar_slot_name(it->slot), res);
+		fb_warn(c, text);
+	}
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts && !fb_tries[try].reserve; i++) {
+		const struct fb_cont *k = &c->conts[i];
+
+		if (!k->reserve || !k->active || !fb_in_space(c, i, root))
+			continue;
+		fb_path(c, k->dev, path, sizeof(path));
+		snprintf(text, sizeof(text),
+			 "%s %s: hotplug reserve of %#llx not honoured; no space",
+			 path, fixedbar_win_name(k->win),
+			 (unsigned long long)k->reserve);
+		fb_warn(c, text);
+	}
+}
+
+static int fb_plan_space(struct fb_ctx *c, int root)
+{
+	int try, err = -ENOSPC;
+
+	for (try = 0; try < (int)(sizeof(fb_tries) / sizeof(fb_tries[0])); try++) {
+		c->use_reserve = fb_tries[try].reserve;
+		c->optional = fb_tries[try].optional;
+		c->budget = FB_SEARCH_BUDGET;
+		fb_activate(c, root, c->sortv);
+		c->sort_top = 0;
+		c->nr_holes = 0;
+		err = fb_solve(c, root, 0, 0, FB_UP);
+		if (!err) {
+			fb_space_warnings(c, root, try);
+			return 0;
+		}
+		if (err != -ENOSPC)
+			return err;
+	}
+	return err;
+}
+
+static void fb_unroutable_warnings(struct fb_ctx *c)
+{
+	char path[FIXEDBAR_PATH_LEN], text[FIXEDBAR_MSG_LEN];
+	u32 d;
+	int s;
+
+	for (d = 0; d < c->t->nr_devs; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			if (!c->t->devs[d].bars[s].present || c->dev_item[d][s] >= 0)
+				continue;
+			fb_path(c, d, path, sizeof(path));
+			snprintf(text, sizeof(text),
+				 "%s %s: no bridge window above forwards it, stays unassigned",
+				 path, fixedbar_slot_name(s));
+			fb_warn(c, text);
+		}
+	}
+}
+
+static void fb_output(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	int i;
+
+	memset(p->devs, 0, p->nr_devs * sizeof(*p->devs));
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *it = &c->items[i];
+		struct fixedbar_range *r;
+		u64 start;
+
+		if (!it->active)
+			continue;
+		if (it->slot >= 0) {
+			r = &p->devs[it->dev].bars[it->slot];
+			start = (it->flags & FB_EXACT) ? it->xstart : it->start;
+			r->assigned = true;
+			r->start = start;
+			r->end = start + it->size - 1;
+		} else {
+			const struct fb_cont *k = &c->conts[it->cont];
+
+			r = &p->devs[it->dev].win[k->win];
+			r->assigned = true;
+			r->start = k->lo;
+			r->end = k->hi;
+		}
+	}
+}
+
+static int fb_plan_phase(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	int err;
+
+	p->nr_warnings = 0;
+	p->nr_err_entries = 0;
+	c->err = 0;
+	c->msg[0] = 0;
+	err = fb_plan_space(c, FB_ROOT_IO);
+	if (!err)
+		err = fb_plan_space(c, FB_ROOT_MEM);
+	if (err)
+		return err;
+	fb_unroutable_warnings(c);
+	fb_output(c);
+	return 0;
+}
+
+static bool fb_any_unaffected(const struct fb_ctx *c)
+{
+	int d;
+
+	for (d = c->t->first_root; d >= 0; d = c->t->devs[d].next_sibling)
+		if (!c->affected[d])
+			return true;
+	return false;
+}
+
+static int fb_plan_phases(struct fb_ctx *c)
+{
+	char vmsg[FIXEDBAR_MSG_LEN];
+	int err;
+
+	/* phase A keeps untouched subtrees where they are, phase B moves all */
+	for (c->softpin = fb_any_unaffected(c);; c->softpin = false) {
+		err = fb_plan_phase(c);
+		if (!err) {
+			err = fixedbar_validate(c->t, c->p, vmsg, sizeof(vmsg));
+			if (err) {
+				snprintf(c->msg, sizeof(c->msg),
+					 "internal error, the plan fails validation: %s",
+					 vmsg);
+				c->p->nr_err_entries = 0;
+				err = -EFAULT;
+			}
+		}
+		if (!err || !c->softpin)
+			return err;
+	}
+}
+
+int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+{
+	struct fb_ctx *c;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->nr_devs = t->nr_devs;
+	p->devs = fixedbar_zalloc(t->nr_devs * sizeof(*p->devs) + 1);
+	p->warnings = fixedbar_zalloc(FIXEDBAR_MAX_WARNINGS * sizeof(*p->warnings));
+	c = fixedbar_zalloc(sizeof(*c));
+	err = -ENOMEM;
+	if (!p->devs || !p->warnings || !c)
+		goto out;
+	c->t = t;
+	c->p = p;
+	err = fb_alloc(c);
+	if (err)
+		goto out_ctx;
+	fb_build(c);
+	err = fb_check_entries(c);
+	if (!err)
+		err = fb_plan_phases(c);
+	if (err && !c->msg[0])
+		snprintf(c->msg, sizeof(c->msg), "planning failed (%s)",
+			 fixedbar_errname(err) ? fixedbar_errname(err) : "?");
+out_ctx:
+	if (c && err)
+		snprintf(p->message, sizeof(p->message), "%s", c->msg);
+	if (c)
+		fb_release(c);
+out:
+	fixedbar_free(c);
+	if (err == -ENOMEM)
+		snprintf(p->message, sizeof(p->message), "out of memory");
+	p->err = err;
+	if (err)
+		p->nr_warnings = 0;
+	return err;
+}
+
+void fixedbar_plan_free(struct fixedbar_plan *p)
+{
+	fixedbar_free(p->devs);
+	fixedbar_free(p->warnings);
+	p->devs = NULL;
+	p->warnings = NULL;
+	p->nr_devs = 0;
+	p->nr_warnings = 0;
+}
+
+static bool fb_range_moved(const struct fixedbar_range *cur,
+			   const struct fixedbar_range *now)
+{
+	if (cur->assigned != now->assigned)
+		return true;
+	return cur->assigned && (cur->start != now->start || cur->end != now->end);
+}
+
+bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
+			     const struct fixedbar_plan *p, int dev, int slot)
+{
+	const struct fixedbar_bar *b = &t->devs[dev].bars[slot];
+	struct fixedbar_range cur = b->cur;
+
+	if (cur.assigned)
+		cur.end = cur.start + fixedbar_bar_span(b) - 1;
+	return fb_range_moved(&cur, &p->devs[dev].bars[slot]);
+}
+
+bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
+			     const struct fixedbar_plan *p, int dev, int win)
+{
+	return fb_range_moved(&t->devs[dev].br.cur[win], &p->devs[dev].win[win]);
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs the Debian 12 packages pci_fixedbar needs to build and test.
+# Idempotent: only missing packages are installed.  Must run as root on a
+# fresh machine; later runs are a quick no-op.
+#
+# usage: scripts/install-deps.sh [group...]   groups: base (default), kernel, qemu
+
+set -euo pipefail
+
+declare -A groups=(
+	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl"
+)
+
+want=()
+for g in "${@:-base}"; do
+	[[ -n "${groups[$g]:-}" ]] || { echo "install-deps: unknown group '$g'" >&2; exit 1; }
+	read -r -a pkgs <<<"${groups[$g]}"
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			want+=("$p")
+	done
+done
+
+((${#want[@]} == 0)) && exit 0
+
+if ((EUID != 0)); then
+	echo "install-deps: missing packages (${want[*]}); run as root" >&2
+	exit 1
+fi
+
+echo "install-deps: installing ${want[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null

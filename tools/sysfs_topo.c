@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Topology capture from sysfs.  The device hierarchy comes from where each
+ * /sys/bus/pci/devices link points (.../pci0000:00/0000:00:01.0/0000:01:00.0),
+ * so bus numbers never matter.  Which bridge windows exist is only known to
+ * the kernel (it probes by writing); from sysfs we take a window as
+ * implemented when the kernel lists it or the config registers are nonzero.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "sysfs_topo.h"
+
+/* include/linux/ioport.h */
+#define IORESOURCE_IO		0x00000100
+#define IORESOURCE_MEM		0x00000200
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_MEM_64	0x00100000
+#define IORESOURCE_DISABLED	0x10000000
+#define IORESOURCE_UNSET	0x20000000
+#define IORESOURCE_PCI_FIXED	0x00000010	/* Enhanced Allocation */
+
+#define PCI_CLASS_BRIDGE_PCI	0x0604
+#define NR_RES_LINES		17	/* PCI_NUM_RESOURCES with SR-IOV */
+
+struct sdev {
+	char name[16];			/* "0000:00:01.0" */
+	char *real;			/* realpath of the sysfs link */
+	unsigned int root_domain;
+	unsigned int root_bus;
+	unsigned int devfn;
+	int index;			/* in the topology, -1 before */
+};
+
+struct res_line {
+	unsigned long long start, end, flags;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* "@dir/@name" into @buf; -ENAMETOOLONG rather than a truncated path */
+static int join(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Reads up to @size - 1 bytes, NUL-terminated; returns the length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+static int read_attr_hex(const char *dir, const char *attr,
+			 unsigned long *out)
+{
+	char path[PATH_MAX], buf[64];
+
+	if (join(path, sizeof(path), dir, attr) ||
+	    read_file(path, buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	*out = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+static bool parse_bdf(const char *s, unsigned int *domain, unsigned int *bus,
+		      unsigned int *devfn)
+{
+	unsigned int slot, fn;
+	char end;
+
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", domain, bus, &slot, &fn, &end) != 4 ||
+	    slot > 0x1f || fn > 7)
+		return false;
+	*devfn = slot << 3 | fn;
+	return true;
+}
+
+/* The nearest "pciDDDD:BB" component: the host bridge of the device. */
+static bool find_root_bus(const char *real, unsigned int *domain,
+			  unsigned int *bus)
+{
+	const char *p = real;
+	bool found = false;
+
+	while ((p = strstr(p, "/pci"))) {
+		unsigned int d, b;
+		char end;
+
+		p += 4;
+		if (sscanf(p, "%4x:%2x%c", &d, &b, &end) == 3 && end == '/') {
+			*domain = d;
+			*bus = b;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static int cmp_sdev(const void *a, const void *b)
+{
+	const struct sdev *x = a, *y = b;
+
+	if (x->root_domain != y->root_domain)
+		return x->root_domain < y->root_domain ? -1 : 1;
+	if (x->root_bus != y->root_bus)
+		return x->root_bus < y->root_bus ? -1 : 1;
+	/* a parent's path is a prefix of its children's: pre-order */
+	return strcmp(x->real, y->real);
+}
+
+static void free_sdevs(struct sdev *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(s[i].real);
+	free(s);
+}
+
+static int scan_devices(const char *devdir, struct sdev **out, size_t *nr,
+			char *msg, size_t msglen)
+{
+	struct sdev *s = NULL, *tmp;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir(devdir);
+	if (!dir)
+		return fail(msg, msglen, "%s: %s", devdir, strerror(errno));
+	while ((de = readdir(dir))) {
+		char path[PATH_MAX];
+		struct sdev *d;
+		unsigned int dom, bus;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			tmp = realloc(s, cap * sizeof(*s));
+			if (!tmp)
+				goto err_nomem;
+			s = tmp;
+		}
+		d = &s[n];
+		memset(d, 0, sizeof(*d));
+		d->index = -1;
+		if (!parse_bdf(de->d_name, &dom, &bus, &d->devfn))
+			continue;
+		snprintf(d->name, sizeof(d->name), "%.15s", de->d_name);
+		if (join(path, sizeof(path), devdir, de->d_name))
+			continue;
+		d->real = realpath(path, NULL);
+		if (!d->real)
+			continue;
+		if (!find_root_bus(d->real, &d->root_domain, &d->root_bus)) {
+			free(d->real);
+			continue;
+		}
+		n++;
+	}
+	closedir(dir);
+	qsort(s, n, sizeof(*s), cmp_sdev);
+	*out = s;
+	*nr = n;
+	return 0;
+
+err_nomem:
+	closedir(dir);
+	free_sdevs(s, n);
+	return fail(msg, msglen, "out of memory");
+}
+
+static int read_resources(const char *dir, struct res_line *res)
+{
+	char path[PATH_MAX], buf[4096], *p;
+	int n = 0;
+
+	if (join(path, sizeof(path), dir, "resource") ||
+	    read_file(path, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	for (p = buf; n < NR_RES_LINES && *p; n++) {
+		if (sscanf(p, "%llx %llx %llx", &res[n].start, &res[n].end,
+			   &res[n].flags) != 3)
+			break;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return n;
+}
+
+static bool res_assigned(const struct res_line *r)
+{
+	return !(r->flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED)) &&
+	       r->start && r->end > r->start;
+}
+
+static int fill_bar(struct fixedbar_bar *b, const struct res_line *r,
+		    u32 count)
+{
+	u64 span = r->end - r->start + 1;
+
+	if (!(r->flags & (IORESOURCE_IO | IORESOURCE_MEM)) || r->end <= r->start)
+		return 0;
+	b->present = true;
+	b->type = r->flags & IORESOURCE_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
+	b->mem64 = r->flags & IORESOURCE_MEM_64;
+	b->pref = r->flags & IORESOURCE_PREFETCH;
+	b->pinned = r->flags & IORESOURCE_PCI_FIXED;
+	b->count = count;
+	b->size = span / count;
+	if (b->size & (b->size - 1) || b->size * count != span)
+		return -EINVAL;
+	if (res_assigned(r) && !(r->start & (b->size - 1))) {
+		b->cur.assigned = true;
+		b->cur.start = r->start;
+		b->cur.end = r->end;
+	}
+	return 0;
+}
+
+/* Bridge window capabilities from the type 1 header, when readable. */
+static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
+{
+	char path[PATH_MAX];
+	unsigned char cfg[64];
+	ssize_t n = 0;
+	int fd;
+
+	if (join(path, sizeof(path), dir, "config"))
+		return;
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, cfg, sizeof(cfg));
+		close(fd);
+	}
+	if (n < (ssize_t)sizeof(cfg))
+		return;
+	if (cfg[0x1c] || cfg[0x1d])
+		br->io = true;
+	if (cfg[0x24] || cfg[0x25] || cfg[0x26] || cfg[0x27])
+		br->pref = true;
+	if ((cfg[0x24] & 0xf) == 1)
+		br->pref64 = true;
+}
+
+static void fill_window(struct fixedbar_bridge *br, int w,
+			const struct res_line *r)
+{
+	if (!r->flags)
+		return;
+	if (w == FIXEDBAR_WIN_IO)
+		br->io = true;
+	if (w == FIXEDBAR_WIN_PREF) {
+		br->pref = true;
+		if (r->flags & IORESOURCE_MEM_64)
+			br->pref64 = true;
+	}
+	if (res_assigned(r)) {
+		br->cur[w].assigned = true;
+		br->cur[w].start = r->start;
+		br->cur[w].end = r->end;
+	}
+}
+
+/* A bound driver other than the port service driver pins the device. */
+static bool driver_pins(const char *dir)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *name;
+	ssize_t n;
+
+	if (join(path, sizeof(path), dir, "driver"))
+		return false;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	name = strrchr(link, '/');
+	name = name ? name + 1 : link;
+	return strcmp(name, "pcieport") != 0;
+}
+
+static int fill_dev(const char *dir, struct fixedbar_dev *d, char *msg,
+		    size_t msglen)
+{
+	struct res_line res[NR_RES_LINES];
+	unsigned long vendor, device, class = 0, vfs = 0;
+	int n, i, nr_bars;
+
+	memset(res, 0, sizeof(res));
+	if (!read_attr_hex(dir, "vendor", &vendor) &&
+	    !read_attr_hex(dir, "device", &device)) {
+		d->has_id = true;
+		d->vendor = (u16)vendor;
+		d->device = (u16)device;
+	}
+	read_attr_hex(dir, "class", &class);
+	d->is_bridge = (class >> 8) == PCI_CLASS_BRIDGE_PCI;
+	d->pinned = driver_pins(dir);
+	n = read_resources(dir, res);
+	if (n < 0)
+		return fail(msg, msglen, "%s/resource: unreadable", dir);
+	/* bridges list their four windows after the device's own resources */
+	nr_bars = d->is_bridge ? n - 4 : n;
+	if (nr_bars > FIXEDBAR_VF_SLOT0 &&
+	    read_attr_hex(dir, "sriov_totalvfs", &vfs))
+		nr_bars = FIXEDBAR_VF_SLOT0;
+	for (i = 0; i < nr_bars && i < FIXEDBAR_NR_SLOTS; i++) {
+		u32 count = i >= FIXEDBAR_VF_SLOT0 ? (u32)vfs : 1;
+
+		if (!count)
+			continue;
+		if (fill_bar(&d->bars[i], &res[i], count))
+			return fail(msg, msglen,
+				    "%s/resource: %s is not a power of two",
+				    dir, fixedbar_slot_name(i));
+	}
+	if (!d->is_bridge)
+		return 0;
+	if (nr_bars < 0)
+		return fail(msg, msglen, "%s/resource: no bridge windows", dir);
+	read_bridge_config(dir, &d->br);
+	for (i = 0; i < FIXEDBAR_NR_WINDOWS; i++)
+		fill_window(&d->br, i, &res[n - 4 + i]);
+	return 0;
+}
+
+static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
+		     unsigned int domain, unsigned int bus,
+		     struct fixedbar_topo *t, char *msg, size_t msglen)
+{
+	char dir[PATH_MAX];
+	size_t i, j;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		char *slash = strrchr(s[i].real, '/'), *up;
+		unsigned int pdom, pbus, pdevfn;
+		char pname[16];
+		bool below_bridge;
+		int parent = -1;
+
+		if (s[i].root_domain != domain || s[i].root_bus != bus)
+			continue;
+		/* the parent is the previous component, unless it is pciDDDD:BB */
+		*slash = '\0';
+		up = strrchr(s[i].real, '/');
+		below_bridge = up && parse_bdf(up + 1, &pdom, &pbus, &pdevfn);
+		snprintf(pname, sizeof(pname), "%.15s", up ? up + 1 : "");
+		for (j = 0; j < i; j++)
+			if (s[j].index >= 0 && !strcmp(s[j].real, s[i].real))
+				parent = s[j].index;
+		*slash = '/';
+		if (below_bridge && parent < 0)
+			return fail(msg, msglen, "%s: parent %s not found",
+				    s[i].name, pname);
+		if (parent >= 0 && !t->devs[parent].is_bridge)
+			return fail(msg, msglen, "%s: parent is not a bridge",
+				    s[i].name);
+		ret = fixedbar_topo_add_dev(t, parent, (u8)s[i].devfn);
+		if (ret < 0)
+			return fail(msg, msglen, "out of memory");
+		s[i].index = ret;
+		if (join(dir, sizeof(dir), devdir, s[i].name))
+			return fail(msg, msglen, "%s: path too long", devdir);
+		ret = fill_dev(dir, &t->devs[s[i].index], msg, msglen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* "PCI Bus 0000:00" entries at the top level of /proc/iomem or ioports */
+static int read_apertures(const char *path, enum fixedbar_res_type type,
+			  unsigned int domain, unsigned int bus,
+			  struct fixedbar_topo *t, char *msg, size_t msglen)
+{
+	char want[32], line[256];
+	FILE *f;
+
+	snprintf(want, sizeof(want), "PCI Bus %04x:%02x", domain, bus);
+	f = fopen(path, "r");
+	if (!f)
+		return fail(msg, msglen, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		struct fixedbar_aperture *a;
+		int name;
+
+		if (sscanf(line, "%llx-%llx : %n", &start, &end, &name) != 2 ||
+		    line[0] == ' ')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(line + name, want) || (!start && !end))
+			continue;
+		if (t->nr_apertures == FIXEDBAR_MAX_APERTURES) {
+			fclose(f);
+			return fail(msg, msglen, "%s: more than %d apertures",
+				    path, FIXEDBAR_MAX_APERTURES);
+		}
+		a = &t->apertures[t->nr_apertures++];
+		a->type = type;
+		a->pref = false;	/* /proc does not say */
+		a->start = start;
+		a->end = end;
+	}
+	fclose(f);
+	return 0;
+}
+
+int fixedbar_sysfs_load(const char *root, int domain, int bus,
+			struct fixedbar_topo *t, char *msg, size_t msglen)
+{
+	char devdir[PATH_MAX], path[PATH_MAX];
+	struct sdev *s = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	if (!strcmp(root, "/"))
+		root = "";
+	if (join(devdir, sizeof(devdir), root, "sys/bus/pci/devices"))
+		return fail(msg, msglen, "%s: path too long", root);
+	ret = scan_devices(devdir, &s, &n, msg, msglen);
+	if (ret)
+		return ret;
+	if (domain < 0 && n) {
+		domain = (int)s[0].root_domain;
+		bus = (int)s[0].root_bus;
+	}
+	for (i = 0; i < n; i++)
+		if ((int)s[i].root_domain == domain && (int)s[i].root_bus == bus)
+			break;
+	if (i == n) {
+		free_sdevs(s, n);
+		if (domain < 0)
+			return fail(msg, msglen, "%s: no pci devices", devdir);
+		return fail(msg, msglen, "%s: no root bus %04x:%02x", devdir,
+			    domain, bus);
+	}
+	t->segment = (u16)domain;
+	t->root_bus = (u8)bus;
+	ret = add_sdevs(devdir, s, n, domain, bus, t, msg, msglen);
+	free_sdevs(s, n);
+	if (ret)
+		return ret;
+
+	ret = join(path, sizeof(path), root, "proc/ioports");
+	if (!ret)
+		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
+			     msglen);
+	if (ret)
+		return ret;
+	ret = join(path, sizeof(path), root, "proc/iomem");
+	if (!ret)
+		ret = read_apertures(path, FIXEDBAR_RES_MEM, domain, bus, t, msg,
+			     msglen);
+	if (!ret && !t->nr_apertures)
+		ret = fail(msg, msglen,
+			   "%s: no apertures of PCI Bus %04x:%02x (not root?)",
+			   path, domain, bus);
+	return ret;
+}
