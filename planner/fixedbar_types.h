@@ -43,6 +43,7 @@ static inline void fixedbar_sort(void *base, size_t num, size_t size,
 #include <string.h>
 #include <errno.h>
 
+typedef int8_t s8;
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;

@@ -58,6 +58,7 @@ struct fb_item {
 struct fb_cont {
 	int dev;		/* bridge, or -1 for a root container */
 	int win;
+	int space;		/* FB_ROOT_IO or FB_ROOT_MEM */
 	int item;		/* our item in the parent, -1 for the root */
 	int first_kid;		/* into ctx->kidv */
 	int nr_kids;
@@ -96,6 +97,7 @@ struct fb_ctx {
 	int *kidv;
 	int (*dev_cont)[FIXEDBAR_NR_WINDOWS];
 	int (*dev_item)[FIXEDBAR_NR_SLOTS];
+	s8 (*route)[FIXEDBAR_NR_SLOTS];	/* fixed prefetchable BARs: window */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -255,6 +257,8 @@ static int fb_bar_owner(const struct fb_ctx *c, int dev, int slot)
 		return c->dev_cont[p][FIXEDBAR_WIN_IO];
 	if (!b->pref || !br->pref)
 		return c->dev_cont[p][FIXEDBAR_WIN_MEM];
+	if (c->route[dev][slot] >= 0)
+		return c->dev_cont[p][c->route[dev][slot]];
 	/*
 	 * As the kernel sizes bridges: a 64-bit prefetchable window takes only
 	 * 64-bit prefetchable BARs; 32-bit ones share the memory window.
@@ -298,6 +302,7 @@ static int fb_new_cont(struct fb_ctx *c, int dev, int win)
 	k->win = win;
 	k->item = -1;
 	k->gran = 1;
+	k->space = win == FIXEDBAR_WIN_IO ? FB_ROOT_IO : FB_ROOT_MEM;
 	if (dev >= 0) {
 		const struct fixedbar_bridge *br = &fb_dev(c, dev)->br;
 
@@ -415,12 +420,14 @@ static int fb_alloc(struct fb_ctx *c)
 	c->dev_item = fixedbar_zalloc(n * sizeof(*c->dev_item) + 1);
 	c->fixed = fixedbar_zalloc(n * sizeof(*c->fixed) + 1);
 	c->affected = fixedbar_zalloc(n * sizeof(*c->affected) + 1);
+	c->route = fixedbar_zalloc(n * sizeof(*c->route) + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
 				   sizeof(*c->sortv));
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
-	    !c->dev_item || !c->fixed || !c->affected || !c->holes || !c->sortv)
+	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
+	    !c->sortv || !c->route)
 		return -ENOMEM;
 	return 0;
 }
@@ -434,6 +441,7 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->dev_item);
 	fixedbar_free(c->fixed);
 	fixedbar_free(c->affected);
+	fixedbar_free(c->route);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -443,6 +451,8 @@ static void fb_build(struct fb_ctx *c)
 	u32 d;
 	int w;
 
+	c->nr_items = 0;
+	c->nr_conts = 0;
 	for (d = 0; d < c->t->nr_devs; d++) {
 		for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
 			c->dev_cont[d][w] = FB_NO_CONT;
@@ -594,6 +604,170 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 	return 0;
 }
 
+/* ---- routing of fixed prefetchable BARs ---- */
+
+enum { FB_PT_MEM, FB_PT_PREF, FB_PT_FLEX };
+
+struct fb_point {
+	u64 lo, hi;
+	int kind;
+	int dev, slot;
+	int side;		/* chosen window */
+};
+
+static int fb_cmp_point(const void *a, const void *b)
+{
+	const struct fb_point *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->slot - y->slot;
+}
+
+static int fb_default_side(const struct fb_ctx *c, int dev, int slot)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	const struct fixedbar_bridge *br = &fb_dev(c, fb_dev(c, dev)->parent)->br;
+
+	return br->pref64 && !b->mem64 ? FIXEDBAR_WIN_MEM : FIXEDBAR_WIN_PREF;
+}
+
+/* Cost of the split, or -1 when the two windows would overlap. */
+static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
+			 int s, int left)
+{
+	u64 lhi = 0, rlo = ~0ULL;
+	int i, cost = 0;
+
+	for (i = 0; i < n; i++) {
+		int side = i < s ? left : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left;
+
+		if ((pt[i].kind == FB_PT_MEM && side != FIXEDBAR_WIN_MEM) ||
+		    (pt[i].kind == FB_PT_PREF && side != FIXEDBAR_WIN_PREF))
+			return -1;
+		if (pt[i].kind == FB_PT_FLEX &&
+		    side != fb_default_side(c, pt[i].dev, pt[i].slot))
+			cost++;
+		if (i < s && pt[i].hi > lhi)
+			lhi = pt[i].hi;
+		if (i >= s && pt[i].lo < rlo)
+			rlo = pt[i].lo;
+	}
+	if (s > 0 && s < n && (lhi >> 20) >= (rlo >> 20))
+		return -1;
+	return cost;
+}
+
+static void fb_hull_add(u64 *h, bool *valid, u64 lo, u64 hi)
+{
+	if (!*valid || lo < h[0])
+		h[0] = lo;
+	if (!*valid || hi > h[1])
+		h[1] = hi;
+	*valid = true;
+}
+
+static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
+			   u64 (*hull)[2][2], bool (*hv)[2])
+{
+	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
+	int d, s, n = 0;
+
+	for (d = fb_dev(c, b)->first_child; d >= 0; d = fb_dev(c, d)->next_sibling) {
+		const struct fixedbar_dev *dv = fb_dev(c, d);
+
+		for (s = 0; s < 6; s++) {
+			const struct fixedbar_bar *bar = &dv->bars[s];
+			u64 lo = c->fixed[d].addr[s];
+
+			if (!(c->fixed[d].mask & (1u << s)) ||
+			    bar->type != FIXEDBAR_RES_MEM)
+				continue;
+			pt[n] = (struct fb_point){ lo, lo + fixedbar_bar_span(bar) - 1,
+						   FB_PT_FLEX, d, s, 0 };
+			if (!bar->pref || !br->pref)
+				pt[n].kind = FB_PT_MEM;
+			else if (pt[n].hi >= FIXEDBAR_4G)
+				pt[n].kind = FB_PT_PREF;
+			n++;
+		}
+		if (!dv->is_bridge)
+			continue;
+		if (hv[d][0])
+			pt[n++] = (struct fb_point){ hull[d][0][0], hull[d][0][1],
+						     FB_PT_MEM, d, -2, 0 };
+		if (hv[d][1])
+			pt[n++] = (struct fb_point){ hull[d][1][0], hull[d][1][1],
+						     br->pref ? FB_PT_PREF : FB_PT_MEM,
+						     d, -1, 0 };
+	}
+	return n;
+}
+
+/* Picks, for bridge @b, the window of each flexible fixed BAR. */
+static void fb_route_bridge(struct fb_ctx *c, int b, struct fb_point *pt,
+			    u64 (*hull)[2][2], bool (*hv)[2])
+{
+	int n = fb_route_points(c, b, pt, hull, hv);
+	int s, left, best = -1, bs = 0, bl = FIXEDBAR_WIN_MEM, i;
+
+	fixedbar_sort(pt, n, sizeof(*pt), fb_cmp_point);
+	for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
+		for (s = 0; s <= n; s++) {
+			int cost = fb_split_cost(c, pt, n, s, left);
+
+			if (cost >= 0 && (best < 0 || cost < best)) {
+				best = cost;
+				bs = s;
+				bl = left;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int side = pt[i].kind == FB_PT_MEM ? FIXEDBAR_WIN_MEM :
+			   pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
+			   best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
+			   i < bs ? bl : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
+
+		if (pt[i].kind == FB_PT_FLEX)
+			c->route[pt[i].dev][pt[i].slot] = side;
+		fb_hull_add(hull[b][side == FIXEDBAR_WIN_PREF],
+			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo, pt[i].hi);
+	}
+}
+
+/*
+ * A prefetchable BAR below 4 GiB may sit in its bridge's memory window or in
+ * its prefetchable window.  For fixed ones the choice matters: the two
+ * windows of a bridge must not overlap, so pick, bridge by bridge from the
+ * bottom up, the split of fixed addresses that keeps them apart and stays
+ * closest to the kernel's own routing.
+ */
+static int fb_choose_routes(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs;
+	u64 (*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
+	bool (*hv)[2] = fixedbar_zalloc(n * sizeof(*hv) + 1);
+	struct fb_point *pt = fixedbar_zalloc((n * 8 + 8) * sizeof(*pt));
+	int b;
+
+	if (!hull || !hv || !pt) {
+		fixedbar_free(hull);
+		fixedbar_free(hv);
+		fixedbar_free(pt);
+		return -ENOMEM;
+	}
+	for (b = (int)n - 1; b >= 0; b--)
+		if (fb_dev(c, b)->is_bridge)
+			fb_route_bridge(c, b, pt, hull, hv);
+	fixedbar_free(hull);
+	fixedbar_free(hv);
+	fixedbar_free(pt);
+	return 0;
+}
+
 /* ---- exact items ---- */
 
 static bool fb_pinned(const struct fb_ctx *c, int dev, int slot)
@@ -722,6 +896,11 @@ static int fb_check_entries(struct fb_ctx *c)
 
 /* ---- one attempt: which items take part, spans, compact blocks ---- */
 
+static bool fb_in_space(const struct fb_ctx *c, int ki, int root)
+{
+	return c->conts[ki].space == root;
+}
+
 static bool fb_optional_active(const struct fb_ctx *c, const struct fb_item *it)
 {
 	if (!(it->flags & FB_OPTIONAL) || (it->flags & FB_EXACT))
@@ -844,6 +1023,8 @@ static int fb_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
 		struct fb_item *it = &c->items[i];
 		u64 s;
 
+		if (!fb_in_space(c, it->owner, root))
+			continue;
 		it->placed = false;
 		if (it->cont >= 0) {
 			const struct fb_cont *k = &c->conts[it->cont];
@@ -861,14 +1042,9 @@ static int fb_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
 		it->active = fb_optional_active(c, it);
 	}
 	/* children were created after their parents: walk backwards */
-	for (i = c->nr_conts - 1; i >= 0; i--) {
-		int r = i;
-
-		while (r > FB_ROOT_MEM)
-			r = c->items[c->conts[r].item].owner;
-		if (r == root)
+	for (i = c->nr_conts - 1; i >= 0; i--)
+		if (fb_in_space(c, i, root))
 			fb_activate_cont(c, i, scratch);
-	}
 	return 0;
 }
 
@@ -1485,12 +1661,6 @@ static const struct {
 	{ false, FB_OPT_NONE },
 };
 
-static bool fb_in_space(const struct fb_ctx *c, int ki, int root)
-{
-	while (ki > FB_ROOT_MEM)
-		ki = c->items[c->conts[ki].item].owner;
-	return ki == root;
-}
 
 static void fb_space_warnings(struct fb_ctx *c, int root, int try)
 {
@@ -1647,6 +1817,73 @@ static int fb_plan_phases(struct fb_ctx *c)
 	}
 }
 
+/*
+ * Fallback when nothing fits: the spec lets a prefetchable BAR live in its
+ * bridge's memory window, so move small movable ones there, in steps, in the
+ * subtrees that hold fixed BARs.  Returns how many BARs this level reroutes.
+ */
+static int fb_spill_routes(struct fb_ctx *c, int level)
+{
+	static const u64 limit[] = { 0, 0x1000000, 0x10000000, 0x80000000 };
+	int d, s, n = 0;
+
+	for (d = 0; d < (int)c->t->nr_devs; d++) {
+		const struct fixedbar_dev *dv = fb_dev(c, d);
+
+		if (dv->parent < 0 || !fb_dev(c, dv->parent)->br.pref ||
+		    !c->affected[fb_root_of(c, d)])
+			continue;
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &dv->bars[s];
+			bool spill;
+
+			if (!b->present || b->type != FIXEDBAR_RES_MEM || !b->pref ||
+			    (s < 6 && (c->fixed[d].mask & (1u << s))) ||
+			    fb_pinned(c, d, s))
+				continue;
+			spill = fixedbar_bar_span(b) <= limit[level];
+			if (spill && c->route[d][s] != FIXEDBAR_WIN_MEM &&
+			    fixedbar_bar_span(b) > limit[level - 1])
+				n++;
+			c->route[d][s] = spill ? FIXEDBAR_WIN_MEM : -1;
+		}
+	}
+	return n;
+}
+
+static int fb_plan_routed(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES], nr_entries = 0;
+	char *first = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
+	int level, err, first_err = 0;
+
+	if (!first)
+		return -ENOMEM;
+	for (level = 0; level < 4; level++) {
+		if (level && !fb_spill_routes(c, level))
+			continue;
+		fb_build(c);
+		err = fb_plan_phases(c);
+		if (err != -ENOSPC)
+			break;
+		if (!first_err) {
+			/* report the failure of the kernel's own routing */
+			first_err = err;
+			memcpy(first, c->msg, FIXEDBAR_MSG_LEN);
+			nr_entries = p->nr_err_entries;
+			memcpy(entries, p->err_entries, sizeof(entries));
+		}
+	}
+	if (err == -ENOSPC && first_err) {
+		memcpy(c->msg, first, FIXEDBAR_MSG_LEN);
+		p->nr_err_entries = nr_entries;
+		memcpy(p->err_entries, entries, sizeof(entries));
+	}
+	fixedbar_free(first);
+	return err;
+}
+
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 {
 	struct fb_ctx *c;
@@ -1665,10 +1902,13 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	err = fb_alloc(c);
 	if (err)
 		goto out_ctx;
+	memset(c->route, 0xff, t->nr_devs * sizeof(*c->route));
 	fb_build(c);
 	err = fb_check_entries(c);
 	if (!err)
-		err = fb_plan_phases(c);
+		err = fb_choose_routes(c);
+	if (!err)
+		err = fb_plan_routed(c);
 	if (err && !c->msg[0])
 		snprintf(c->msg, sizeof(c->msg), "planning failed (%s)",
 			 fixedbar_errname(err) ? fixedbar_errname(err) : "?");

@@ -267,13 +267,16 @@ static int check_bar(struct vctx *v, int dev, int slot)
 	u64 span = fixedbar_bar_span(b);
 	int ret;
 
-	bar_res(res, sizeof(res), b, r);
 	if (!b->present) {
-		if (r->assigned)
-			return violation(v, dev, name, res,
-					 "is assigned but the device does not implement it");
-		return 0;
+		if (!r->assigned)
+			return 0;
+		/* no type to show it with */
+		snprintf(why, sizeof(why),
+			 "is assigned at 0x%llx but the device does not implement it",
+			 (unsigned long long)r->start);
+		return violation(v, dev, name, "", why);
 	}
+	bar_res(res, sizeof(res), b, r);
 	ret = check_pinned(v, dev, slot);
 	if (ret)
 		return ret;

@@ -6,6 +6,7 @@
  * document is still printed); 2: usage error or invalid input.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -172,8 +173,9 @@ static int load_topology(const struct opts *o, struct fixedbar_topo *t,
 					  msg, sizeof(msg));
 		return ret ? input_error("%s", msg) : 0;
 	}
-	name = o->input && strcmp(o->input, "-") ? o->input : "<stdin>";
-	if (f != stdin || strcmp(name, "<stdin>")) {
+	name = "<stdin>";
+	if (o->input && strcmp(o->input, "-")) {
+		name = o->input;
 		f = fopen(name, "r");
 		if (!f)
 			return input_error("%s: %s", name, strerror(errno));
@@ -320,15 +322,11 @@ static int print_table(FILE *out, const struct fixedbar_topo *t,
 	return 0;
 }
 
-static void print_table_error(FILE *out, int err, const char *message,
-			      const char *const *entries, u32 nr)
+static void print_table_error(FILE *out, int err, const char *message)
 {
 	const char *name = fixedbar_errname(err);
-	u32 i;
 
 	fprintf(out, "error: %s: %s\n", name ? name : "unknown", message);
-	for (i = 0; i < nr; i++)
-		fprintf(out, "  entry %s\n", entries[i]);
 }
 
 static int write_output(const struct opts *o, const char *text, size_t len)
@@ -369,7 +367,8 @@ static int report_entry_error(const struct opts *o,
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return input_error("out of memory");
-	print_table_error(mem, ee->err, ee->message, entries, 1);
+	print_table_error(mem, ee->err, ee->message);
+	fprintf(mem, "  entry %s\n", ee->entry);
 	fclose(mem);
 	len = write_output(o, text, len) ?: EXIT_PLAN_ERROR;
 	free(text);
@@ -381,7 +380,6 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 {
 	int status = p->err ? EXIT_PLAN_ERROR : EXIT_PLAN_OK;
 	char entry[512], *text = NULL;
-	const char *entries[1] = { entry };
 	size_t len = 0;
 	FILE *mem;
 	u32 i;
@@ -397,13 +395,12 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	if (!p->err) {
 		print_table(mem, t, p);
 	} else {
-		print_table_error(mem, p->err, p->message, NULL, 0);
+		print_table_error(mem, p->err, p->message);
 		for (i = 0; i < p->nr_err_entries; i++) {
 			if (p->err_entries[i] >= t->nr_entries)
 				continue;
 			fixedbar_format_entry(&t->entries[p->err_entries[i]],
 					      entry, sizeof(entry));
-			print_table_error(mem, 0, "", entries, 0);
 			fprintf(mem, "  entry %s\n", entry);
 		}
 	}
@@ -433,7 +430,9 @@ static int run(const struct opts *o, struct fixedbar_topo *t,
 		return write_output(o, b->data, b->len);
 	}
 	memset(&plan, 0, sizeof(plan));
-	fixedbar_plan(t, &plan);
+	ret = fixedbar_plan(t, &plan);
+	if (ret && !plan.err)
+		plan.err = ret;
 	ret = report_plan(o, t, &plan, b);
 	fixedbar_plan_free(&plan);
 	return ret;

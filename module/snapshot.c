@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live hierarchy below one root bus, as the planner's struct
+ * fixedbar_topo.  Runs under pci_lock_rescan_remove(), so the tree and
+ * driver bindings of ports cannot change underneath; it reads only what
+ * the PCI core already probed (struct resource, the bridge window bits),
+ * never config space.
+ */
+#include <linux/slab.h>
+#include "fixedbar_mod.h"
+
+int fixedbar_slot_resno(int slot)
+{
+	if (slot < FIXEDBAR_ROM_SLOT)
+		return slot;
+	if (slot == FIXEDBAR_ROM_SLOT)
+		return PCI_ROM_RESOURCE;
+#ifdef CONFIG_PCI_IOV
+	if (slot < FIXEDBAR_VF_SLOT0 + PCI_SRIOV_NUM_BARS)
+		return PCI_IOV_RESOURCES + slot - FIXEDBAR_VF_SLOT0;
+#endif
+	return -1;
+}
+
+int fixedbar_win_resno(int win)
+{
+	return PCI_BRIDGE_RESOURCES + win;
+}
+
+static u32 snap_count(struct pci_bus *bus)
+{
+	struct pci_dev *dev;
+	u32 n = 0;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		n++;
+		if (dev->subordinate)
+			n += snap_count(dev->subordinate);
+	}
+	return n;
+}
+
+static bool snap_claimed(const struct resource *res)
+{
+	return res->parent && !(res->flags & IORESOURCE_UNSET);
+}
+
+/* I/O as port numbers (bus addresses), memory as CPU addresses */
+static void snap_range(struct fixedbar_range *r, struct pci_dev *pdev,
+		       struct resource *res)
+{
+	struct pci_bus_region region;
+
+	r->assigned = snap_claimed(res);
+	if (!r->assigned)
+		return;
+	r->start = res->start;
+	r->end = res->end;
+	if (res->flags & IORESOURCE_IO) {
+		pcibios_resource_to_bus(pdev->bus, &region, res);
+		r->start = region.start;
+		r->end = region.end;
+	}
+}
+
+static void snap_bar(struct fixedbar_bar *b, struct pci_dev *pdev, int slot)
+{
+	int resno = fixedbar_slot_resno(slot);
+	struct resource *res;
+	u64 size;
+
+	if (resno < 0)
+		return;
+	res = &pdev->resource[resno];
+	size = resource_size(res);
+	if (!(res->flags & (IORESOURCE_IO | IORESOURCE_MEM)) || !res->end)
+		return;
+	b->present = true;
+	b->type = res->flags & IORESOURCE_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
+	b->mem64 = !!(res->flags & IORESOURCE_MEM_64);
+	b->pref = !!(res->flags & IORESOURCE_PREFETCH);
+	b->size = size;
+	snap_range(&b->cur, pdev, res);
+	/* in use (a firmware framebuffer), Enhanced Allocation, shadow ROM */
+	b->pinned = res->child ||
+		    (res->flags & (IORESOURCE_PCI_FIXED | IORESOURCE_ROM_SHADOW));
+#ifdef CONFIG_PCI_IOV
+	if (slot >= FIXEDBAR_VF_SLOT0 && pdev->is_physfn) {
+		b->count = pci_sriov_get_totalvfs(pdev);
+		if (b->count)
+			b->size = size / b->count;
+		/* VF decode is on while VFs exist */
+		b->pinned |= pci_num_vf(pdev) > 0;
+	}
+#endif
+	if (!is_power_of_2(b->size))
+		b->pinned = true;
+}
+
+static void snap_bridge(struct fixedbar_bridge *br, struct pci_dev *pdev)
+{
+	int w;
+
+	/* probed by the core from PCI_IO_BASE / PCI_PREF_MEMORY_BASE */
+	br->io = pdev->io_window;
+	br->io_1k = pdev->io_window_1k;
+	br->pref = pdev->pref_window;
+	br->pref64 = pdev->pref_64_window;
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
+		snap_range(&br->cur[w], pdev,
+			   &pdev->resource[fixedbar_win_resno(w)]);
+}
+
+/* "pcieport" on ports is expected; any other driver pins the device */
+static bool snap_has_driver(struct pci_dev *pdev)
+{
+	return pdev->dev.driver && strcmp(pdev->dev.driver->name, "pcieport");
+}
+
+static int snap_dev(struct fixedbar_group *g, int parent, struct pci_dev *pdev)
+{
+	struct fixedbar_dev *d;
+	int idx, slot;
+
+	idx = fixedbar_topo_add_dev(&g->topo, parent, pdev->devfn);
+	if (idx < 0)
+		return idx;
+	d = &g->topo.devs[idx];
+	d->has_id = true;
+	d->vendor = pdev->vendor;
+	d->device = pdev->device;
+	d->pinned = snap_has_driver(pdev);
+	for (slot = 0; slot < FIXEDBAR_NR_SLOTS; slot++)
+		snap_bar(&d->bars[slot], pdev, slot);
+	if (pdev->subordinate) {
+		d->is_bridge = true;
+		snap_bridge(&d->br, pdev);
+	}
+	g->nodes[idx].pdev = pci_dev_get(pdev);
+#ifdef CONFIG_PCI_IOV
+	if (pdev->is_physfn)
+		g->nodes[idx].sriov_pos =
+			pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
+#endif
+	return idx;
+}
+
+/* parents before children, as struct fixedbar_topo requires */
+static int snap_bus(struct fixedbar_group *g, struct pci_bus *bus, int parent)
+{
+	struct pci_dev *pdev;
+	int idx, ret;
+
+	list_for_each_entry(pdev, &bus->devices, bus_list) {
+		idx = snap_dev(g, parent, pdev);
+		if (idx < 0)
+			return idx;
+		if (pdev->subordinate) {
+			ret = snap_bus(g, pdev->subordinate, idx);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Host bridge windows, the root bus apertures: CPU addresses for memory,
+ * port numbers for I/O.  Legacy windows the core never allocates from
+ * (VGA, ISA ports) are left out.
+ */
+static int snap_apertures(struct fixedbar_group *g)
+{
+	struct pci_host_bridge *host = pci_find_host_bridge(g->root);
+	struct fixedbar_aperture *a;
+	struct resource_entry *win;
+	struct resource *res;
+
+	resource_list_for_each_entry(win, &host->windows) {
+		res = win->res;
+		if (!(res->flags & (IORESOURCE_IO | IORESOURCE_MEM)))
+			continue;
+		if (g->topo.nr_apertures >= FIXEDBAR_MAX_APERTURES)
+			return -E2BIG;
+		a = &g->topo.apertures[g->topo.nr_apertures];
+		if (res->flags & IORESOURCE_IO) {
+			a->type = FIXEDBAR_RES_IO;
+			a->start = max_t(u64, res->start - win->offset,
+					 PCIBIOS_MIN_IO);
+			a->end = res->end - win->offset;
+		} else {
+			a->type = FIXEDBAR_RES_MEM;
+			a->pref = !!(res->flags & IORESOURCE_PREFETCH);
+			a->start = res->start;
+			a->end = res->end;
+		}
+		if (a->end < a->start || a->end < SZ_1M)
+			continue;
+		g->topo.nr_apertures++;
+	}
+	return 0;
+}
+
+static bool snap_entry_here(const struct fixedbar_group *g,
+			    const struct fixedbar_entry *e)
+{
+	return e->domain == pci_domain_nr(g->root) && e->bus == g->root->number;
+}
+
+static int snap_entries(struct fixedbar_group *g,
+			const struct fixedbar_topo *wanted)
+{
+	char msg[FIXEDBAR_MSG_LEN];
+	u32 i;
+	int ret;
+
+	for (i = 0; i < wanted->nr_entries; i++) {
+		if (!snap_entry_here(g, &wanted->entries[i]))
+			continue;
+		ret = fixedbar_topo_add_entry(&g->topo, &wanted->entries[i],
+					      msg, sizeof(msg));
+		if (ret) {
+			pr_err("%s; fix the descriptor\n", msg);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* root bus device above @idx */
+static int snap_top(const struct fixedbar_topo *t, int idx)
+{
+	while (t->devs[idx].parent >= 0)
+		idx = t->devs[idx].parent;
+	return idx;
+}
+
+static bool snap_affected(const struct fixedbar_group *g, int idx)
+{
+	u8 devfn = g->topo.devs[snap_top(&g->topo, idx)].devfn;
+	u32 i;
+
+	for (i = 0; i < g->topo.nr_entries; i++)
+		if (g->topo.entries[i].devfn[0] == devfn)
+			return true;
+	return false;
+}
+
+/*
+ * An endpoint driver below a root-bus device that an entry names would
+ * see its BARs move: refuse, or with rebind=1 mark it for unbinding.
+ */
+static int snap_drivers(struct fixedbar_group *g, bool rebind)
+{
+	struct fixedbar_dev *d;
+	struct pci_dev *pdev;
+	char path[FIXEDBAR_PATH_LEN];
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < g->topo.nr_devs; i++) {
+		d = &g->topo.devs[i];
+		pdev = g->nodes[i].pdev;
+		if (!d->pinned || d->is_bridge || !snap_affected(g, i))
+			continue;
+		if (rebind) {
+			g->nodes[i].needs_unbind = true;
+			d->pinned = false;
+			continue;
+		}
+		fixedbar_pdev_path(pdev, path, sizeof(path));
+		pci_err(pdev, "%s: driver %s is bound and fixed BARs in its hierarchy may move it; unload the driver first or load pci_fixedbar with rebind=1\n",
+			path, pdev->dev.driver->name);
+		ret = -EBUSY;
+	}
+	return ret;
+}
+
+/* Caller holds pci_lock_rescan_remove(). */
+int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
+		      const struct fixedbar_topo *wanted, bool rebind)
+{
+	u32 n = snap_count(root);
+	int ret;
+
+	fixedbar_topo_init(&g->topo);
+	g->root = root;
+	g->topo.segment = pci_domain_nr(root);
+	g->topo.root_bus = root->number;
+	g->nodes = kvcalloc(max_t(u32, n, 1), sizeof(*g->nodes), GFP_KERNEL);
+	if (!g->nodes)
+		return -ENOMEM;
+	ret = snap_apertures(g);
+	if (!ret)
+		ret = snap_bus(g, root, -1);
+	if (!ret)
+		ret = snap_entries(g, wanted);
+	if (!ret)
+		ret = snap_drivers(g, rebind);
+	return ret;
+}
+
+void fixedbar_group_free(struct fixedbar_group *g)
+{
+	u32 i;
+
+	if (g->planned)
+		fixedbar_plan_free(&g->plan);
+	for (i = 0; g->nodes && i < g->topo.nr_devs; i++)
+		pci_dev_put(g->nodes[i].pdev);
+	kvfree(g->nodes);
+	kvfree(g->json);
+	fixedbar_topo_free(&g->topo);
+	g->nodes = NULL;
+	g->json = NULL;
+	g->planned = false;
+}
