@@ -55,3 +55,14 @@ check: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# Until the module's end-to-end demo lands (issue 3/5), the demo plans the
+# bundled GPU-server topology offline and prints the layout table.
+demo: deps tools
+	@echo "== topology: examples/gpu-server.json"
+	@echo "== fixed BARs:"; jq -r '.fixed[]' examples/gpu-server.json | sed 's/^/   /'
+	@echo "== plan (fixedbar-plan -t):"
+	$(BUILD)/rel/fixedbar-plan -t examples/gpu-server.json
+	@$(BUILD)/rel/fixedbar-plan examples/gpu-server.json | \
+		jq -e '.result == "ok"' >/dev/null
+	@echo "== demo: ok"

@@ -91,9 +91,13 @@ int fixedbar_win_resno(int win);
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,
 			struct resource *res);
 void fixedbar_save(struct fixedbar_group *g, const struct fixedbar_hw_ops *ops);
+/* marks resources the plan changes; returns how many */
+int fixedbar_mark(struct fixedbar_group *g);
 int fixedbar_apply(struct fixedbar_group *g, const struct fixedbar_hw_ops *ops);
 void fixedbar_rollback(struct fixedbar_group *g,
 		       const struct fixedbar_hw_ops *ops);
+
+void fixedbar_res_label(char *buf, size_t len, int resno);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

@@ -167,7 +167,7 @@ const char *fixedbar_slot_name(int slot);
 /* slot number for a BAR name, or -EINVAL */
 int fixedbar_slot_from_name(const char *name);
 const char *fixedbar_win_name(int win);	/* "window.io", ... */
-/* "[mem 0x80000000-0x800fffff 64bit pref]", "[io 0x1000-0x1fff]" */
+/* "[mem 0x80000000-0x800fffff 64bit pref]", "[io  0x1000-0x1fff]" (as %pR) */
 int fixedbar_format_res(char *buf, size_t len, enum fixedbar_res_type type,
 			u64 start, u64 end, bool mem64, bool pref);
 int fixedbar_format_bar(char *buf, size_t len, const struct fixedbar_bar *b,

@@ -98,6 +98,7 @@ struct fb_ctx {
 	int (*dev_cont)[FIXEDBAR_NR_WINDOWS];
 	int (*dev_item)[FIXEDBAR_NR_SLOTS];
 	s8 (*route)[FIXEDBAR_NR_SLOTS];	/* fixed prefetchable BARs: window */
+	s8 *wroute;		/* prefetchable window in the parent's: window */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -279,7 +280,8 @@ static int fb_win_owner(const struct fb_ctx *c, int dev, int win)
 	if (win == FIXEDBAR_WIN_IO)
 		return c->dev_cont[p][FIXEDBAR_WIN_IO];
 	if (win == FIXEDBAR_WIN_PREF && fb_dev(c, p)->br.pref)
-		return c->dev_cont[p][FIXEDBAR_WIN_PREF];
+		return c->dev_cont[p][c->wroute[dev] >= 0 ? c->wroute[dev] :
+							       FIXEDBAR_WIN_PREF];
 	return c->dev_cont[p][FIXEDBAR_WIN_MEM];
 }
 
@@ -421,13 +423,14 @@ static int fb_alloc(struct fb_ctx *c)
 	c->fixed = fixedbar_zalloc(n * sizeof(*c->fixed) + 1);
 	c->affected = fixedbar_zalloc(n * sizeof(*c->affected) + 1);
 	c->route = fixedbar_zalloc(n * sizeof(*c->route) + 1);
+	c->wroute = fixedbar_zalloc(n * sizeof(*c->wroute) + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
 				   sizeof(*c->sortv));
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
-	    !c->sortv || !c->route)
+	    !c->sortv || !c->route || !c->wroute)
 		return -ENOMEM;
 	return 0;
 }
@@ -442,6 +445,7 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->fixed);
 	fixedbar_free(c->affected);
 	fixedbar_free(c->route);
+	fixedbar_free(c->wroute);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -628,10 +632,29 @@ static int fb_cmp_point(const void *a, const void *b)
 
 static int fb_default_side(const struct fb_ctx *c, int dev, int slot)
 {
-	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	const struct fixedbar_bar *b;
 	const struct fixedbar_bridge *br = &fb_dev(c, fb_dev(c, dev)->parent)->br;
 
+	if (slot < 0)		/* a child's prefetchable window */
+		return FIXEDBAR_WIN_PREF;
+	b = &fb_dev(c, dev)->bars[slot];
 	return br->pref64 && !b->mem64 ? FIXEDBAR_WIN_MEM : FIXEDBAR_WIN_PREF;
+}
+
+/* Where a BAR must stay: fixed by an entry, or pinned where it is. */
+static bool fb_exact_addr(const struct fb_ctx *c, int dev, int slot, u64 *addr)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+
+	if (slot < 6 && (c->fixed[dev].mask & (1u << slot))) {
+		*addr = c->fixed[dev].addr[slot];
+		return true;
+	}
+	if (!b->cur.assigned ||
+	    !(fb_dev(c, dev)->pinned || b->pinned))
+		return false;
+	*addr = b->cur.start;
+	return true;
 }
 
 /* Cost of the split, or -1 when the two windows would overlap. */
@@ -678,12 +701,12 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 	for (d = fb_dev(c, b)->first_child; d >= 0; d = fb_dev(c, d)->next_sibling) {
 		const struct fixedbar_dev *dv = fb_dev(c, d);
 
-		for (s = 0; s < 6; s++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *bar = &dv->bars[s];
-			u64 lo = c->fixed[d].addr[s];
+			u64 lo;
 
-			if (!(c->fixed[d].mask & (1u << s)) ||
-			    bar->type != FIXEDBAR_RES_MEM)
+			if (!bar->present || bar->type != FIXEDBAR_RES_MEM ||
+			    !fb_exact_addr(c, d, s, &lo))
 				continue;
 			pt[n] = (struct fb_point){ lo, lo + fixedbar_bar_span(bar) - 1,
 						   FB_PT_FLEX, d, s, 0 };
@@ -700,7 +723,9 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 						     FB_PT_MEM, d, -2, 0 };
 		if (hv[d][1])
 			pt[n++] = (struct fb_point){ hull[d][1][0], hull[d][1][1],
-						     br->pref ? FB_PT_PREF : FB_PT_MEM,
+						     !br->pref ? FB_PT_MEM :
+						     hull[d][1][1] >= FIXEDBAR_4G ?
+							     FB_PT_PREF : FB_PT_FLEX,
 						     d, -1, 0 };
 	}
 	return n;
@@ -731,8 +756,10 @@ static void fb_route_bridge(struct fb_ctx *c, int b, struct fb_point *pt,
 			   best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
 			   i < bs ? bl : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
 
-		if (pt[i].kind == FB_PT_FLEX)
+		if (pt[i].kind == FB_PT_FLEX && pt[i].slot >= 0)
 			c->route[pt[i].dev][pt[i].slot] = side;
+		else if (pt[i].kind == FB_PT_FLEX)
+			c->wroute[pt[i].dev] = side;
 		fb_hull_add(hull[b][side == FIXEDBAR_WIN_PREF],
 			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo, pt[i].hi);
 	}
@@ -750,7 +777,7 @@ static int fb_choose_routes(struct fb_ctx *c)
 	u32 n = c->t->nr_devs;
 	u64 (*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
 	bool (*hv)[2] = fixedbar_zalloc(n * sizeof(*hv) + 1);
-	struct fb_point *pt = fixedbar_zalloc((n * 8 + 8) * sizeof(*pt));
+	struct fb_point *pt = fixedbar_zalloc((n * 16 + 16) * sizeof(*pt));
 	int b;
 
 	if (!hull || !hv || !pt) {
@@ -1903,6 +1930,7 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	if (err)
 		goto out_ctx;
 	memset(c->route, 0xff, t->nr_devs * sizeof(*c->route));
+	memset(c->wroute, 0xff, t->nr_devs * sizeof(*c->wroute));
 	fb_build(c);
 	err = fb_check_entries(c);
 	if (!err)

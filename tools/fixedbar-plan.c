@@ -180,7 +180,7 @@ static int load_topology(const struct opts *o, struct fixedbar_topo *t,
 		if (!f)
 			return input_error("%s: %s", name, strerror(errno));
 	}
-	ret = fixedbar_json_load_file(f, name, t, ee, msg, sizeof(msg));
+	ret = fixedbar_json_load_file(f, t, ee, msg, sizeof(msg));
 	if (f != stdin)
 		fclose(f);
 	if (ret)

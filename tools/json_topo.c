@@ -755,7 +755,7 @@ static int load_root(struct jctx *c, json_t *root)
 }
 
 static int load_json(json_t *root, const json_error_t *error,
-		     const char *name, struct fixedbar_topo *t,
+		     struct fixedbar_topo *t,
 		     struct fixedbar_entry_err *ee, char *msg, size_t msglen)
 {
 	struct jctx c = {
@@ -765,7 +765,7 @@ static int load_json(json_t *root, const json_error_t *error,
 
 	memset(ee, 0, sizeof(*ee));
 	if (!root) {
-		snprintf(msg, msglen, "%s:%d:%d: %s", name, error->line,
+		snprintf(msg, msglen, "line %d column %d: %s", error->line,
 			 error->column, error->text);
 		return -EINVAL;
 	}
@@ -774,8 +774,7 @@ static int load_json(json_t *root, const json_error_t *error,
 	return ret;
 }
 
-int fixedbar_json_load_file(FILE *f, const char *name,
-			    struct fixedbar_topo *t,
+int fixedbar_json_load_file(FILE *f, struct fixedbar_topo *t,
 			    struct fixedbar_entry_err *ee, char *msg,
 			    size_t msglen)
 {
@@ -783,7 +782,7 @@ int fixedbar_json_load_file(FILE *f, const char *name,
 	json_t *root;
 
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &error);
-	return load_json(root, &error, name, t, ee, msg, msglen);
+	return load_json(root, &error, t, ee, msg, msglen);
 }
 
 int fixedbar_json_load_string(const char *s, struct fixedbar_topo *t,
@@ -794,5 +793,5 @@ int fixedbar_json_load_string(const char *s, struct fixedbar_topo *t,
 	json_t *root;
 
 	root = json_loads(s, JSON_REJECT_DUPLICATES, &error);
-	return load_json(root, &error, "<string>", t, ee, msg, msglen);
+	return load_json(root, &error, t, ee, msg, msglen);
 }

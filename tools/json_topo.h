@@ -31,13 +31,13 @@ int fixedbar_add_map_string(struct fixedbar_topo *t, const char *map,
 			    struct fixedbar_entry_err *ee);
 
 /*
- * Loads a topology document from @f (@name is used in messages) into @t,
- * which must be freshly initialised.  Returns 0, or -EINVAL (or -ENOMEM)
- * with a one-line reason naming the JSON path in @msg.  The first rejected
- * "fixed" entry lands in @ee and does not fail the load.
+ * Loads a topology document from @f into @t, which must be freshly
+ * initialised.  Returns 0, or -EINVAL (or -ENOMEM) with a one-line reason in
+ * @msg: the JSON path of the bad value, or the line and column of a syntax
+ * error.  The first rejected "fixed" entry lands in @ee and does not fail
+ * the load.
  */
-int fixedbar_json_load_file(FILE *f, const char *name,
-			    struct fixedbar_topo *t,
+int fixedbar_json_load_file(FILE *f, struct fixedbar_topo *t,
 			    struct fixedbar_entry_err *ee, char *msg,
 			    size_t msglen);
 int fixedbar_json_load_string(const char *s, struct fixedbar_topo *t,

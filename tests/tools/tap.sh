@@ -7,7 +7,9 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # for the scripts that source this
 fixtures=$here/fixtures
+# shellcheck disable=SC2034
 fake_sysfs=$here/fake-sysfs
 PLAN=${FIXEDBAR_PLAN:-$here/../../build/san/fixedbar-plan}
 # a sanitizer report must never pass for a planner result (exit 1)
@@ -73,9 +75,12 @@ like() {
 	fi
 }
 
-# jq_is <filter> <want> <description>: checks the last run's stdout
+# jq_is <filter> <want> <description> [jq args]: checks the last stdout
 jq_is() {
-	is "$(jq -r "$1" <<<"$out" 2>&1)" "$2" "$3"
+	local filter=$1 want=$2 desc=$3
+
+	shift 3
+	is "$(jq -r "$filter" "$@" <<<"$out" 2>&1)" "$want" "$desc"
 }
 
 # status <want rc> <description>: also shows stderr when it differs

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real struct fixedbar_hw_ops: config space through the PCI core's
+ * accessors and the iomem/ioport resource tree.
+ */
+#include "fixedbar_mod.h"
+
+static int hw_read_config(struct pci_dev *dev, int where, int size, u32 *val)
+{
+	u16 w;
+	u8 b;
+	int ret;
+
+	switch (size) {
+	case 1:
+		ret = pci_read_config_byte(dev, where, &b);
+		*val = b;
+		break;
+	case 2:
+		ret = pci_read_config_word(dev, where, &w);
+		*val = w;
+		break;
+	default:
+		ret = pci_read_config_dword(dev, where, val);
+		break;
+	}
+	return pcibios_err_to_errno(ret);
+}
+
+static int hw_write_config(struct pci_dev *dev, int where, int size, u32 val)
+{
+	int ret;
+
+	switch (size) {
+	case 1:
+		ret = pci_write_config_byte(dev, where, val);
+		break;
+	case 2:
+		ret = pci_write_config_word(dev, where, val);
+		break;
+	default:
+		ret = pci_write_config_dword(dev, where, val);
+		break;
+	}
+	return pcibios_err_to_errno(ret);
+}
+
+/*
+ * Without @parent, the core finds the bus resource that holds @resno (for
+ * a bridge window: the parent bridge's window, as pci_claim_bridge_resource()
+ * does) and reports a collision itself.
+ */
+static int hw_claim(struct pci_dev *dev, int resno, struct resource *parent)
+{
+	struct resource *res = &dev->resource[resno];
+
+	if (!parent)
+		return pci_claim_resource(dev, resno);
+	return request_resource(parent, res);
+}
+
+static void hw_release(struct pci_dev *dev, int resno)
+{
+	release_resource(&dev->resource[resno]);
+}
+
+const struct fixedbar_hw_ops fixedbar_pci_ops = {
+	.read_config = hw_read_config,
+	.write_config = hw_write_config,
+	.claim = hw_claim,
+	.release = hw_release,
+};

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci_fixedbar: puts PCI BARs at the exact addresses firmware or the
+ * kernel command line describe, re-placing everything around them, before
+ * endpoint drivers bind.  Load fails, with every device as it was, when the
+ * layout cannot be planned, written or claimed.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "fixedbar_mod.h"
+
+static char *map;
+module_param(map, charp, 0444);
+MODULE_PARM_DESC(map, "descriptor entries separated by ';', e.g. 0000:00:01.0/00.0=bar2@0x8000000000");
+
+bool fixedbar_dry_run;
+module_param_named(dry_run, fixedbar_dry_run, bool, 0444);
+MODULE_PARM_DESC(dry_run, "plan and report without touching hardware");
+
+static bool rebind;
+module_param(rebind, bool, 0444);
+MODULE_PARM_DESC(rebind, "unbind endpoint drivers in affected hierarchies, apply, bind them again");
+
+static struct fixedbar_topo main_wanted;	/* entries only */
+static LIST_HEAD(main_groups);
+static struct pci_dev **main_unbound;
+static u32 main_nr_unbound;
+
+static void main_free_groups(void)
+{
+	struct fixedbar_group *g, *tmp;
+
+	list_for_each_entry_safe(g, tmp, &main_groups, list) {
+		list_del(&g->list);
+		fixedbar_group_free(g);
+		kfree(g);
+	}
+}
+
+static struct fixedbar_group *main_group_of(struct pci_bus *root)
+{
+	struct fixedbar_group *g;
+
+	list_for_each_entry(g, &main_groups, list)
+		if (g->root == root)
+			return g;
+	return NULL;
+}
+
+static struct pci_bus *main_root_bus(const struct fixedbar_entry *e)
+{
+	struct pci_bus *bus = NULL;
+
+	while ((bus = pci_find_next_bus(bus)))
+		if (pci_domain_nr(bus) == e->domain && bus->number == e->bus)
+			return bus;
+	return NULL;
+}
+
+/* One snapshot per root bus that an entry names.  Holds the rescan lock. */
+static int main_build_groups(void)
+{
+	char entry[FIXEDBAR_PATH_LEN + 128];
+	struct fixedbar_group *g;
+	struct pci_bus *root;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < main_wanted.nr_entries; i++) {
+		root = main_root_bus(&main_wanted.entries[i]);
+		if (!root) {
+			fixedbar_format_entry(&main_wanted.entries[i], entry,
+					      sizeof(entry));
+			pr_err("entry %s: no such root bus; %s\n", entry,
+			       fixedbar_errno_hint(-ENODEV));
+			return -ENODEV;
+		}
+		if (main_group_of(root))
+			continue;
+		g = kzalloc(sizeof(*g), GFP_KERNEL);
+		if (!g)
+			return -ENOMEM;
+		list_add_tail(&g->list, &main_groups);
+		ret = fixedbar_snapshot(g, root, &main_wanted, rebind);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void main_plan_error(struct fixedbar_group *g, int err)
+{
+	char entry[FIXEDBAR_PATH_LEN + 128];
+	u32 i;
+
+	if (!g->plan.nr_err_entries)
+		pr_err("%04x:%02x: %s; %s\n", g->topo.segment,
+		       g->topo.root_bus, g->plan.message,
+		       fixedbar_errno_hint(err));
+	for (i = 0; i < g->plan.nr_err_entries; i++) {
+		fixedbar_format_entry(&g->topo.entries[g->plan.err_entries[i]],
+				      entry, sizeof(entry));
+		pr_err("entry %s: %s; %s\n", entry, g->plan.message,
+		       fixedbar_errno_hint(err));
+	}
+}
+
+static int main_plan(struct fixedbar_group *g)
+{
+	char msg[FIXEDBAR_MSG_LEN];
+	int ret;
+
+	ret = fixedbar_plan(&g->topo, &g->plan);
+	g->planned = true;
+	if (ret) {
+		main_plan_error(g, ret);
+		return ret;
+	}
+	ret = fixedbar_validate(&g->topo, &g->plan, msg, sizeof(msg));
+	if (ret) {
+		pr_err("%04x:%02x: planned layout is invalid: %s; nothing was changed, please report this planner bug\n",
+		       g->topo.segment, g->topo.root_bus, msg);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static void main_refresh_state(struct fixedbar_group *g)
+{
+	u32 i;
+
+	/* AER/DPC recovery and resume restore the saved registers */
+	for (i = 0; i < g->topo.nr_devs; i++)
+		if (g->nodes[i].touched)
+			pci_save_state(g->nodes[i].pdev);
+}
+
+/* All groups or none: a failure rolls the applied ones back too. */
+static int main_apply(void)
+{
+	struct fixedbar_group *g, *done;
+	int ret;
+
+	list_for_each_entry(g, &main_groups, list) {
+		fixedbar_save(g, &fixedbar_pci_ops);
+		ret = fixedbar_apply(g, &fixedbar_pci_ops);
+		if (ret)
+			goto err_rollback;
+	}
+	list_for_each_entry(g, &main_groups, list)
+		main_refresh_state(g);
+	return 0;
+
+err_rollback:
+	done = g;
+	list_for_each_entry_continue_reverse(done, &main_groups, list)
+		fixedbar_rollback(done, &fixedbar_pci_ops);
+	pr_err("%04x:%02x: applying the layout failed (%d), every device is back where it was; %s\n",
+	       g->topo.segment, g->topo.root_bus, ret,
+	       fixedbar_errno_hint(ret));
+	return ret;
+}
+
+/* Snapshot, plan, apply under the rescan lock, so nothing comes or goes. */
+static int main_run_locked(void)
+{
+	struct fixedbar_group *g;
+	int ret;
+
+	pci_lock_rescan_remove();
+	ret = main_build_groups();
+	list_for_each_entry(g, &main_groups, list)
+		if (!ret)
+			ret = main_plan(g);
+	if (!ret && !fixedbar_dry_run)
+		ret = main_apply();
+	list_for_each_entry(g, &main_groups, list) {
+		if (ret)
+			break;
+		if (fixedbar_dry_run) {
+			fixedbar_save(g, &fixedbar_pci_ops);
+			fixedbar_mark(g);
+		}
+		fixedbar_report_moves(g);
+	}
+	pci_unlock_rescan_remove();
+	return ret;
+}
