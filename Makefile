@@ -46,11 +46,16 @@ all: tools
 deps:
 	scripts/install-deps.sh
 
--include tools/tools.mk
--include tests/unit/unit.mk
+CHECK_TARGETS := check-unit check-tools
+
+include tools/tools.mk
+include tests/unit/unit.mk
+-include tests/gen/gen.mk
+-include tests/fixtures/fixtures.mk
+-include module/module.mk
 
 check: deps
-	$(MAKE) check-unit check-tools
+	$(MAKE) $(CHECK_TARGETS)
 	@echo "make check: all tests passed"
 
 clean:

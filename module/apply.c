@@ -217,11 +217,11 @@ static int apply_bar(const struct fixedbar_hw_ops *ops,
 		return 0;	/* left unassigned, as the core does */
 	pcibios_resource_to_bus(n->pdev->bus, &region, res);
 	if (res->flags & IORESOURCE_IO)
-		mask = PCI_BASE_ADDRESS_IO_MASK;
+		mask = (u32)PCI_BASE_ADDRESS_IO_MASK;
 	else if (resno == PCI_ROM_RESOURCE)
-		mask = PCI_ROM_ADDRESS_MASK;
+		mask = (u32)PCI_ROM_ADDRESS_MASK;
 	else
-		mask = PCI_BASE_ADDRESS_MEM_MASK;
+		mask = (u32)PCI_BASE_ADDRESS_MEM_MASK;
 	ops->read_config(n->pdev, reg, 4, &old);
 	ret = apply_write(ops, n, resno, reg, 4,
 			  (lower_32_bits(region.start) & mask) | (old & ~mask),

@@ -88,20 +88,24 @@ static int main_build_groups(void)
 	return 0;
 }
 
-static void main_plan_error(struct fixedbar_group *g, int err)
+/* The planner's messages already say what to do. */
+static void main_plan_error(struct fixedbar_group *g)
 {
 	char entry[FIXEDBAR_PATH_LEN + 128];
-	u32 i;
+	u32 i, j;
 
 	if (!g->plan.nr_err_entries)
-		pr_err("%04x:%02x: %s; %s\n", g->topo.segment,
-		       g->topo.root_bus, g->plan.message,
-		       fixedbar_errno_hint(err));
+		pr_err("%04x:%02x: %s\n", g->topo.segment, g->topo.root_bus,
+		       g->plan.message);
 	for (i = 0; i < g->plan.nr_err_entries; i++) {
+		for (j = 0; j < i; j++)
+			if (g->plan.err_entries[j] == g->plan.err_entries[i])
+				break;
+		if (j < i)
+			continue;
 		fixedbar_format_entry(&g->topo.entries[g->plan.err_entries[i]],
 				      entry, sizeof(entry));
-		pr_err("entry %s: %s; %s\n", entry, g->plan.message,
-		       fixedbar_errno_hint(err));
+		pr_err("entry %s: %s\n", entry, g->plan.message);
 	}
 }
 
@@ -113,7 +117,7 @@ static int main_plan(struct fixedbar_group *g)
 	ret = fixedbar_plan(&g->topo, &g->plan);
 	g->planned = true;
 	if (ret) {
-		main_plan_error(g, ret);
+		main_plan_error(g);
 		return ret;
 	}
 	ret = fixedbar_validate(&g->topo, &g->plan, msg, sizeof(msg));
@@ -186,3 +190,122 @@ static int main_run_locked(void)
 	pci_unlock_rescan_remove();
 	return ret;
 }
+
+static int main_collect_unbind(void)
+{
+	struct fixedbar_group *g;
+	u32 i, nr = 0;
+
+	list_for_each_entry(g, &main_groups, list)
+		for (i = 0; i < g->topo.nr_devs; i++)
+			nr += g->nodes[i].needs_unbind;
+	main_unbound = kcalloc(max_t(u32, nr, 1), sizeof(*main_unbound),
+			       GFP_KERNEL);
+	if (!main_unbound)
+		return -ENOMEM;
+	list_for_each_entry(g, &main_groups, list)
+		for (i = 0; i < g->topo.nr_devs; i++)
+			if (g->nodes[i].needs_unbind)
+				main_unbound[main_nr_unbound++] =
+					pci_dev_get(g->nodes[i].pdev);
+	return 0;
+}
+
+/*
+ * rebind=1: find the bound endpoints, then release their drivers outside
+ * the rescan lock (a driver's remove may take it).
+ */
+static int main_unbind(void)
+{
+	struct pci_dev *pdev;
+	int ret;
+	u32 i;
+
+	pci_lock_rescan_remove();
+	ret = main_build_groups();
+	pci_unlock_rescan_remove();
+	if (!ret)
+		ret = main_collect_unbind();
+	main_free_groups();
+	for (i = 0; !ret && i < main_nr_unbound; i++) {
+		pdev = main_unbound[i];
+		pci_info(pdev, "unbinding driver %s for the new layout (rebind=1)\n",
+			 pdev->dev.driver ? pdev->dev.driver->name : "(none)");
+		device_release_driver(&pdev->dev);
+	}
+	return ret;
+}
+
+static void main_rebind(void)
+{
+	int ret;
+	u32 i;
+
+	for (i = 0; i < main_nr_unbound; i++) {
+		ret = device_attach(&main_unbound[i]->dev);
+		if (ret < 0)
+			pci_warn(main_unbound[i], "binding a driver again failed (%d); bind it by hand through sysfs\n",
+				 ret);
+		pci_dev_put(main_unbound[i]);
+	}
+	kfree(main_unbound);
+	main_unbound = NULL;
+	main_nr_unbound = 0;
+}
+
+static int main_run(void)
+{
+	struct fixedbar_group *g;
+	int ret = 0;
+
+	if (rebind && !fixedbar_dry_run)
+		ret = main_unbind();
+	if (!ret)
+		ret = main_run_locked();
+	main_rebind();
+	list_for_each_entry(g, &main_groups, list)
+		if (!ret)
+			ret = fixedbar_report_dump(g);
+	return ret;
+}
+
+static int __init fixedbar_init(void)
+{
+	int ret;
+
+	fixedbar_topo_init(&main_wanted);
+	ret = fixedbar_source_init(&main_wanted, map);
+	if (ret)
+		goto err_source;
+	if (!main_wanted.nr_entries) {
+		pr_info("no fixed BARs described (map=, a \"%s\" node or \"%s\" properties); nothing to do\n",
+			FIXEDBAR_COMPATIBLE, FIXEDBAR_PROP);
+		return 0;
+	}
+	ret = main_run();
+	if (ret)
+		goto err_run;
+	return 0;
+
+err_run:
+	fixedbar_report_exit();
+	main_free_groups();
+	fixedbar_source_exit();
+err_source:
+	fixedbar_topo_free(&main_wanted);
+	return ret;
+}
+
+static void __exit fixedbar_exit(void)
+{
+	fixedbar_report_exit();
+	main_free_groups();
+	fixedbar_source_exit();
+	fixedbar_topo_free(&main_wanted);
+}
+
+module_init(fixedbar_init);
+module_exit(fixedbar_exit);
+MODULE_DESCRIPTION("Place PCI BARs at fixed addresses from firmware descriptors");
+MODULE_AUTHOR("pci_fixedbar developers");
+MODULE_LICENSE("GPL");

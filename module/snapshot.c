@@ -75,15 +75,17 @@ static void snap_bar(struct fixedbar_bar *b, struct pci_dev *pdev, int slot)
 	size = resource_size(res);
 	if (!(res->flags & (IORESOURCE_IO | IORESOURCE_MEM)) || !res->end)
 		return;
+	/* a shadow copy in system RAM, not a BAR the planner may place */
+	if (res->flags & IORESOURCE_ROM_SHADOW)
+		return;
 	b->present = true;
 	b->type = res->flags & IORESOURCE_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
 	b->mem64 = !!(res->flags & IORESOURCE_MEM_64);
 	b->pref = !!(res->flags & IORESOURCE_PREFETCH);
 	b->size = size;
 	snap_range(&b->cur, pdev, res);
-	/* in use (a firmware framebuffer), Enhanced Allocation, shadow ROM */
-	b->pinned = res->child ||
-		    (res->flags & (IORESOURCE_PCI_FIXED | IORESOURCE_ROM_SHADOW));
+	/* in use (a firmware framebuffer), Enhanced Allocation */
+	b->pinned = res->child || (res->flags & IORESOURCE_PCI_FIXED);
 #ifdef CONFIG_PCI_IOV
 	if (slot >= FIXEDBAR_VF_SLOT0 && pdev->is_physfn) {
 		b->count = pci_sriov_get_totalvfs(pdev);

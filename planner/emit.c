@@ -91,10 +91,11 @@ int fixedbar_buf_put_json_str(struct fixedbar_buf *b, const char *s)
 static void put_indent(struct fixedbar_buf *b, int level)
 {
 	static const char spaces[] = "                                ";
+	const int max = sizeof(spaces) - 1;
 	int n = 2 * level;
 
 	while (n > 0) {
-		int k = n < (int)sizeof(spaces) - 1 ? n : (int)sizeof(spaces) - 1;
+		int k = n < max ? n : max;
 
 		fixedbar_buf_put(b, spaces, k);
 		n -= k;

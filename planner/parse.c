@@ -327,8 +327,8 @@ int fixedbar_parse_entry(const char *s, size_t len, struct fixedbar_entry *e,
 {
 	struct cursor c = { .s = s, .len = len, .msg = msg, .msglen = msglen };
 	char what[80];
-	u64 addr;
-	u8 bar;
+	u64 addr = 0;
+	u8 bar = 0;
 	int ret;
 
 	memset(e, 0, sizeof(*e));

@@ -38,7 +38,10 @@
 
 enum { FB_UP, FB_DOWN, FB_NR_STRATS };
 
-enum fb_optional_mode { FB_OPT_ALL, FB_OPT_WASSET, FB_OPT_NONE };
+/* how much of the current layout phase A keeps */
+enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
+
+#define FB_MAX_DROPS 256
 
 struct fb_item {
 	int dev;
@@ -51,6 +54,7 @@ struct fb_item {
 	u64 xstart;		/* FB_EXACT: position */
 	u64 off;		/* offset inside a compacted container */
 	bool active;
+	bool dropped;		/* optional, left unassigned to make room */
 	bool placed;
 	u64 start;
 };
@@ -66,6 +70,7 @@ struct fb_cont {
 	u64 reserve;
 	bool below4g;
 	bool keep;		/* phase A: keep the current window */
+	bool noreserve;		/* reserve given up to make room */
 	u64 klo, khi;
 	/* per attempt */
 	bool active;
@@ -107,10 +112,9 @@ struct fb_ctx {
 	u64 (*sortv)[2];	/* scratch pairs, a stack: sort_top */
 	int sort_top;
 	/* attempt options */
-	bool softpin;
-	bool use_reserve;
-	enum fb_optional_mode optional;
+	int softpin;		/* FB_KEEP_* */
 	u32 budget;
+	int fail_cont;		/* where the last placement failed */
 	/* failure */
 	int err;
 	char msg[FIXEDBAR_MSG_LEN];
@@ -662,7 +666,7 @@ static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
 			 int s, int left)
 {
 	u64 lhi = 0, rlo = ~0ULL;
-	int i, cost = 0;
+	int i, cost = 0, pref_low = 0, pref_high = 0;
 
 	for (i = 0; i < n; i++) {
 		int side = i < s ? left : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left;
@@ -673,6 +677,10 @@ static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
 		if (pt[i].kind == FB_PT_FLEX &&
 		    side != fb_default_side(c, pt[i].dev, pt[i].slot))
 			cost++;
+		if (side == FIXEDBAR_WIN_PREF && pt[i].hi >= FIXEDBAR_4G)
+			pref_high = 1;
+		else if (side == FIXEDBAR_WIN_PREF)
+			pref_low = 1;
 		if (i < s && pt[i].hi > lhi)
 			lhi = pt[i].hi;
 		if (i >= s && pt[i].lo < rlo)
@@ -680,7 +688,8 @@ static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
 	}
 	if (s > 0 && s < n && (lhi >> 20) >= (rlo >> 20))
 		return -1;
-	return cost;
+	/* a prefetchable window across 4 GiB rarely fits one aperture */
+	return cost + (pref_low && pref_high ? 1000 : 0);
 }
 
 static void fb_hull_add(u64 *h, bool *valid, u64 lo, u64 hi)
@@ -815,7 +824,9 @@ static bool fb_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 	*start = b->cur.start;
 	if (fb_pinned(c, it->dev, it->slot))
 		return true;
-	return c->softpin && !c->affected[fb_root_of(c, it->dev)];
+	return c->softpin == FB_KEEP_ALL ||
+	       (c->softpin == FB_KEEP_UNAFFECTED &&
+		!c->affected[fb_root_of(c, it->dev)]);
 }
 
 static int fb_cmp_u64pair(const void *a, const void *b)
@@ -932,9 +943,10 @@ static bool fb_optional_active(const struct fb_ctx *c, const struct fb_item *it)
 {
 	if (!(it->flags & FB_OPTIONAL) || (it->flags & FB_EXACT))
 		return true;
-	if (c->optional == FB_OPT_ALL)
-		return true;
-	return c->optional == FB_OPT_WASSET && (it->flags & FB_WASSET);
+	/* a pinned device's unassigned I/O or ROM BAR stays unassigned */
+	if (fb_pinned(c, it->dev, it->slot))
+		return false;
+	return !it->dropped;
 }
 
 static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
@@ -942,7 +954,8 @@ static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
 	const struct fixedbar_range *cur;
 
 	k->keep = false;
-	if (!c->softpin || k->dev < 0 || c->affected[fb_root_of(c, k->dev)])
+	if (k->dev < 0 || c->softpin == FB_KEEP_NONE ||
+	    (c->softpin == FB_KEEP_UNAFFECTED && c->affected[fb_root_of(c, k->dev)]))
 		return;
 	cur = &fb_dev(c, k->dev)->br.cur[k->win];
 	if (!cur->assigned || cur->end < cur->start)
@@ -995,7 +1008,7 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		if (it->flags & FB_BELOW4G && k->item >= 0)
 			c->items[k->item].flags |= FB_BELOW4G;
 	}
-	if (c->use_reserve)
+	if (!k->noreserve)
 		off += k->reserve;
 	fb_align_up(off, k->gran, &k->csize);
 	k->calign = align;
@@ -1026,7 +1039,8 @@ static void fb_activate_cont(struct fb_ctx *c, int ki, u64 (*scratch)[2])
 				    c->conts[it->cont].mhi);
 		}
 	}
-	k->active = busy || k->keep || (c->use_reserve && k->reserve) || ki <= FB_ROOT_MEM;
+	k->active = busy || k->keep || (!k->noreserve && k->reserve) ||
+		    ki <= FB_ROOT_MEM;
 	if (k->semifixed && ki > FB_ROOT_MEM) {
 		k->mlo = fb_align_down(k->mlo, k->gran);
 		k->mhi = fb_align_down(k->mhi, k->gran) + k->gran - 1;
@@ -1184,6 +1198,24 @@ static void fb_describe_cont(const struct fb_ctx *c, int ki, char *buf,
 	snprintf(buf, len, "%s of %s", fixedbar_win_name(k->win), path);
 }
 
+/* A fixed point as %pR prints it: a BAR, or the span a window must cover. */
+static void fb_fmt_fp(const struct fb_ctx *c, const struct fb_item *it, u64 lo,
+		      u64 hi, char *buf, size_t len)
+{
+	const struct fixedbar_dev *d = fb_dev(c, it->dev);
+	int win;
+
+	if (it->slot >= 0) {
+		fixedbar_format_bar(buf, len, &d->bars[it->slot], lo);
+		return;
+	}
+	win = c->conts[it->cont].win;
+	fixedbar_format_res(buf, len,
+			    win == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+			    lo, hi, win == FIXEDBAR_WIN_PREF && d->br.pref64,
+			    win == FIXEDBAR_WIN_PREF);
+}
+
 /* Gathers and sorts the fixed points of a container; checks they are disjoint. */
 static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 {
@@ -1216,18 +1248,22 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 
 		if (aend < f->fp[i][0])
 			continue;
+		char ra[FIXEDBAR_RES_LEN], rb[FIXEDBAR_RES_LEN];
+
 		fb_path(c, a->dev, pa, sizeof(pa));
 		fb_path(c, b->dev, pb, sizeof(pb));
 		fb_describe_cont(c, f->k, where, sizeof(where));
+		fb_fmt_fp(c, a, f->fp[i - 1][0], aend, ra, sizeof(ra));
+		fb_fmt_fp(c, b, f->fp[i][0], (b->flags & FB_EXACT) ?
+			  b->xstart + b->size - 1 : c->conts[b->cont].mhi,
+			  rb, sizeof(rb));
 		snprintf(c->msg, sizeof(c->msg),
-			 "%s %s [%#llx-%#llx] and %s %s [%#llx-%#llx] must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
+			 "%s %s %s and %s %s %s must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
 			 pa, fb_res_name(a->slot, a->cont >= 0 ? c->conts[a->cont].win : 0),
-			 (unsigned long long)f->fp[i - 1][0], (unsigned long long)aend,
-			 pb, fb_res_name(b->slot, b->cont >= 0 ? c->conts[b->cont].win : 0),
-			 (unsigned long long)f->fp[i][0],
-			 (unsigned long long)((b->flags & FB_EXACT) ?
-				b->xstart + b->size - 1 : c->conts[b->cont].mhi),
-			 where, f->k == FB_ROOT_IO || c->conts[f->k].win == FIXEDBAR_WIN_IO ?
+			 ra, pb,
+			 fb_res_name(b->slot, b->cont >= 0 ? c->conts[b->cont].win : 0),
+			 rb, where,
+			 f->k == FB_ROOT_IO || c->conts[f->k].win == FIXEDBAR_WIN_IO ?
 				"window" : "1MiB");
 		fb_set_fail(c, -EBUSY, a->dev);
 		fb_add_subtree_entries(c, b->dev);
@@ -1285,6 +1321,7 @@ static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
 		 (unsigned long long)kid->mlo, (unsigned long long)kid->mhi,
 		 where);
 	fb_set_fail(c, f->root ? -EINVAL : -ENOSPC, kid->dev);
+	c->fail_cont = f->k;
 }
 
 /* Places the semi-fixed children, searching growth directions. */
@@ -1504,6 +1541,7 @@ static void fb_fail_item(struct fb_ctx *c, struct fb_frame *f,
 			 res, where, (unsigned long long)f->blo,
 			 (unsigned long long)f->bhi);
 	fb_set_fail(c, -ENOSPC, subtree);
+	c->fail_cont = f->k;
 }
 
 static int fb_cmp_movable(const void *a, const void *b)
@@ -1595,7 +1633,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 
 	f->cur_lo = lo;
 	f->cur_hi = hi;
-	if (!c->use_reserve || have >= k->reserve)
+	if (k->noreserve || have >= k->reserve)
 		return 0;
 	memset(&dummy, 0, sizeof(dummy));
 	fb_align_up(k->reserve - have, k->gran, &dummy.size);
@@ -1605,6 +1643,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 		return 0;
 	snprintf(c->msg, sizeof(c->msg), "no room for the hotplug reserve");
 	fb_set_fail(c, -ENOSPC, k->dev);
+	c->fail_cont = f->k;
 	return -ENOSPC;
 }
 
@@ -1678,18 +1717,25 @@ static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 
 /* ---- attempts, output ---- */
 
-static const struct {
-	bool reserve;
-	enum fb_optional_mode optional;
-} fb_tries[] = {
-	{ true, FB_OPT_ALL },
-	{ false, FB_OPT_ALL },
-	{ false, FB_OPT_WASSET },
-	{ false, FB_OPT_NONE },
-};
+static u64 fb_cont_used(const struct fb_ctx *c, const struct fb_cont *k)
+{
+	u64 used = 0;
+	int i;
 
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
 
-static void fb_space_warnings(struct fb_ctx *c, int root, int try)
+		if (!it->active)
+			continue;
+		if (it->cont >= 0)
+			used += c->conts[it->cont].hi - c->conts[it->cont].lo + 1;
+		else
+			used += it->size;
+	}
+	return used;
+}
+
+static void fb_space_warnings(struct fb_ctx *c, int root)
 {
 	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
 	char text[FIXEDBAR_MSG_LEN];
@@ -1698,7 +1744,8 @@ static void fb_space_warnings(struct fb_ctx *c, int root, int try)
 	for (i = 0; i < c->nr_items; i++) {
 		const struct fb_item *it = &c->items[i];
 
-		if (it->active || it->slot < 0 || !fb_in_space(c, it->owner, root))
+		if (it->active || it->slot < 0 || !fb_in_space(c, it->owner, root) ||
+		    fb_pinned(c, it->dev, it->slot))
 			continue;
 		fb_path(c, it->dev, path, sizeof(path));
 		fb_fmt_size(c, it, res, sizeof(res));
@@ -1707,10 +1754,12 @@ static void fb_space_warnings(struct fb_ctx *c, int root, int try)
 			 fixedbar_slot_name(it->slot), res);
 		fb_warn(c, text);
 	}
-	for (i = FB_ROOT_MEM + 1; i < c->nr_conts && !fb_tries[try].reserve; i++) {
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++) {
 		const struct fb_cont *k = &c->conts[i];
 
-		if (!k->reserve || !k->active || !fb_in_space(c, i, root))
+		if (!k->reserve || !k->noreserve || !fb_in_space(c, i, root))
+			continue;
+		if (k->active && k->hi - k->lo + 1 - fb_cont_used(c, k) >= k->reserve)
 			continue;
 		fb_path(c, k->dev, path, sizeof(path));
 		snprintf(text, sizeof(text),
@@ -1721,26 +1770,129 @@ static void fb_space_warnings(struct fb_ctx *c, int root, int try)
 	}
 }
 
+/* Is container @ki, or the container of item @ii, inside container @top? */
+static bool fb_below(const struct fb_ctx *c, int ki, int top)
+{
+	while (ki != top && ki > FB_ROOT_MEM)
+		ki = c->items[c->conts[ki].item].owner;
+	return ki == top;
+}
+
+static int fb_pick_reserve(const struct fb_ctx *c, int root, int scope)
+{
+	int i, best = -1;
+
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++) {
+		const struct fb_cont *k = &c->conts[i];
+
+		if (!k->reserve || k->noreserve || !fb_in_space(c, i, root) ||
+		    (scope >= 0 && !fb_below(c, i, scope)))
+			continue;
+		if (best < 0 || k->reserve > c->conts[best].reserve)
+			best = i;
+	}
+	return best;
+}
+
+static int fb_pick_optional(const struct fb_ctx *c, int root, int scope)
+{
+	int i, best = -1;
+
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *it = &c->items[i], *b;
+
+		if (!(it->flags & FB_OPTIONAL) || (it->flags & FB_EXACT) ||
+		    it->dropped || !fb_in_space(c, it->owner, root) ||
+		    /* keeping the layout: only give up what had no place */
+		    (c->softpin != FB_KEEP_NONE && (it->flags & FB_WASSET)) ||
+		    (scope >= 0 && !fb_below(c, it->owner, scope)))
+			continue;
+		if (best < 0) {
+			best = i;
+			continue;
+		}
+		b = &c->items[best];
+		/* keep what was assigned before; give up the largest first */
+		if ((b->flags & FB_WASSET) > (it->flags & FB_WASSET) ||
+		    ((b->flags & FB_WASSET) == (it->flags & FB_WASSET) &&
+		     it->size >= b->size))
+			best = i;
+	}
+	return best;
+}
+
+/*
+ * Makes room after a failed placement: first hotplug reserves, then
+ * optional BARs (I/O and ROM), near the failure before anywhere else.
+ */
+static bool fb_make_room(struct fb_ctx *c, int root)
+{
+	int scope = c->fail_cont, pass, v;
+
+	for (pass = 0; pass < 4; pass++) {
+		int sc = pass < 2 ? scope : -1;
+
+		if (pass < 2 && sc < 0)
+			continue;
+		if (!(pass & 1)) {
+			v = fb_pick_reserve(c, root, sc);
+			if (v >= 0) {
+				c->conts[v].noreserve = true;
+				return true;
+			}
+		} else {
+			v = fb_pick_optional(c, root, sc);
+			if (v >= 0) {
+				c->items[v].dropped = true;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void fb_give_up_all(struct fb_ctx *c, int root)
+{
+	int i;
+
+	for (i = 0; i < c->nr_items; i++)
+		if (fb_in_space(c, c->items[i].owner, root))
+			c->items[i].dropped = true;
+	for (i = 0; i < c->nr_conts; i++)
+		if (fb_in_space(c, i, root))
+			c->conts[i].noreserve = true;
+}
+
 static int fb_plan_space(struct fb_ctx *c, int root)
 {
-	int try, err = -ENOSPC;
+	int i, drops = 0, err;
 
-	for (try = 0; try < (int)(sizeof(fb_tries) / sizeof(fb_tries[0])); try++) {
-		c->use_reserve = fb_tries[try].reserve;
-		c->optional = fb_tries[try].optional;
+	for (i = 0; i < c->nr_items; i++)
+		if (fb_in_space(c, c->items[i].owner, root))
+			c->items[i].dropped = false;
+	for (i = 0; i < c->nr_conts; i++)
+		if (fb_in_space(c, i, root))
+			c->conts[i].noreserve = false;
+	for (;;) {
 		c->budget = FB_SEARCH_BUDGET;
+		c->fail_cont = -1;
 		fb_activate(c, root, c->sortv);
 		c->sort_top = 0;
 		c->nr_holes = 0;
 		err = fb_solve(c, root, 0, 0, FB_UP);
 		if (!err) {
-			fb_space_warnings(c, root, try);
+			fb_space_warnings(c, root);
 			return 0;
 		}
 		if (err != -ENOSPC)
 			return err;
+		if (++drops == FB_MAX_DROPS) {
+			fb_give_up_all(c, root);
+			continue;
+		}
+		if (drops > FB_MAX_DROPS || !fb_make_room(c, root))
+			return err;
 	}
-	return err;
 }
 
 static void fb_unroutable_warnings(struct fb_ctx *c)
@@ -1827,7 +1979,9 @@ static int fb_plan_phases(struct fb_ctx *c)
 	int err;
 
 	/* phase A keeps untouched subtrees where they are, phase B moves all */
-	for (c->softpin = fb_any_unaffected(c);; c->softpin = false) {
+	for (c->softpin = FB_KEEP_ALL; c->softpin >= FB_KEEP_NONE; c->softpin--) {
+		if (c->softpin == FB_KEEP_UNAFFECTED && !fb_any_unaffected(c))
+			continue;
 		err = fb_plan_phase(c);
 		if (!err) {
 			err = fixedbar_validate(c->t, c->p, vmsg, sizeof(vmsg));
@@ -1839,9 +1993,10 @@ static int fb_plan_phases(struct fb_ctx *c)
 				err = -EFAULT;
 			}
 		}
-		if (!err || !c->softpin)
-			return err;
+		if (!err)
+			return 0;
 	}
+	return err;
 }
 
 /*

@@ -59,28 +59,24 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: " PROG " [options] [topology.json]\n"
-		"Plans a PCI resource layout with fixed BARs; reads the topology\n"
-		"from the file, or from standard input when none or \"-\".\n"
-		"\n"
-		"  -t, --table            human-readable table instead of JSON\n"
-		"  -o, --output FILE      write the result to FILE\n"
-		"      --from-sysfs[=ROOT]  capture the running system (or the\n"
-		"                         sysfs/procfs tree under ROOT)\n"
-		"      --root DDDD:BB     root bus to capture (default: the first)\n"
-		"      --map MAP          add descriptor entries (';'-separated)\n"
-		"      --dump-topology    print the topology instead of a plan\n"
-		"  -V, --version          print the version\n"
-		"  -h, --help             print this help\n"
-		"\n"
-		"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error.\n");
-}
+static const char usage_text[] =
+	"usage: " PROG " [options] [topology.json]\n"
+	"Plans a PCI resource layout with fixed BARs; reads the topology\n"
+	"from the file, or from standard input when none or \"-\".\n"
+	"\n"
+	"  -t, --table              a table instead of JSON\n"
+	"  -o, --output FILE        write the result to FILE\n"
+	"      --from-sysfs[=ROOT]  capture the running system (or the\n"
+	"                           sysfs and procfs tree under ROOT)\n"
+	"      --root DDDD:BB       root bus to capture (default: first)\n"
+	"      --map MAP            add descriptor entries (';' between)\n"
+	"      --dump-topology      print the topology, do not plan\n"
+	"  -V, --version            print the version\n"
+	"  -h, --help               print this help\n"
+	"\n"
+	"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error.\n";
 
-static int __attribute__((format(printf, 1, 2))) input_error(const char *fmt,
-							       ...)
+static int input_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -116,11 +112,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "hVto:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
+			fputs(usage_text, stdout);
 			exit(EXIT_PLAN_OK);
 		case 'V':
-			printf(PROG " (pci_fixedbar) " FIXEDBAR_VERSION
-			       ", format version %d\n", FIXEDBAR_FORMAT_VERSION);
+			printf("%s (pci_fixedbar) %s, format version %d\n",
+			       PROG, FIXEDBAR_VERSION, FIXEDBAR_FORMAT_VERSION);
 			exit(EXIT_PLAN_OK);
 		case 't':
 			o->table = true;
@@ -134,7 +130,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_ROOT:
 			if (parse_root(optarg, o))
-				return input_error("--root: expected DDDD:BB, not '%s'",
+				return input_error("--root: not DDDD:BB: '%s'",
 						   optarg);
 			break;
 		case OPT_MAP:
@@ -144,7 +140,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->dump = true;
 			break;
 		default:
-			usage(stderr);
+			fputs(usage_text, stderr);
 			return EXIT_INPUT;
 		}
 	}
@@ -303,10 +299,11 @@ static int print_table(FILE *out, const struct fixedbar_topo *t,
 	if (!tb.fixed)
 		return -ENOMEM;
 	for (i = 0; i < t->nr_entries; i++) {
-		int dev = fixedbar_topo_find(t, &t->entries[i], msg, sizeof(msg));
+		const struct fixedbar_entry *e = &t->entries[i];
+		int dev = fixedbar_topo_find(t, e, msg, sizeof(msg));
 
-		for (k = 0; dev >= 0 && k < t->entries[i].nr_bars; k++)
-			tb.fixed[dev][t->entries[i].bars[k].bar] = true;
+		for (k = 0; dev >= 0 && k < e->nr_bars; k++)
+			tb.fixed[dev][e->bars[k].bar] = true;
 	}
 	for (i = 0; i < t->nr_devs; i++)
 		for (k = 0; k < 6; k++)
@@ -336,7 +333,8 @@ static int write_output(const struct opts *o, const char *text, size_t len)
 	if (o->output && strcmp(o->output, "-")) {
 		f = fopen(o->output, "w");
 		if (!f)
-			return input_error("%s: %s", o->output, strerror(errno));
+			return input_error("%s: %s", o->output,
+					   strerror(errno));
 	}
 	if (fwrite(text, 1, len, f) != len || fflush(f)) {
 		if (f != stdout)

@@ -52,8 +52,7 @@ static void pop(struct jctx *c, size_t old)
 }
 
 /* "<path>: <reason>"; always returns -EINVAL */
-static int __attribute__((format(printf, 2, 3)))
-jerr(struct jctx *c, const char *fmt, ...)
+static int jerr(struct jctx *c, const char *fmt, ...)
 {
 	char reason[FIXEDBAR_MSG_LEN];
 	va_list ap;
@@ -67,8 +66,7 @@ jerr(struct jctx *c, const char *fmt, ...)
 }
 
 /* jerr() for member @key of the current object */
-static int __attribute__((format(printf, 3, 4)))
-jerr_key(struct jctx *c, const char *key, const char *fmt, ...)
+static int jerr_key(struct jctx *c, const char *key, const char *fmt, ...)
 {
 	char reason[FIXEDBAR_MSG_LEN];
 	size_t old = push_key(c, key);
@@ -94,8 +92,10 @@ static int parse_hex(const char *s, u64 *out)
 
 		if (!isxdigit((unsigned char)*p))
 			return -EINVAL;
-		d = isdigit((unsigned char)*p) ? *p - '0' :
-						  tolower((unsigned char)*p) - 'a' + 10;
+		if (isdigit((unsigned char)*p))
+			d = *p - '0';
+		else
+			d = tolower((unsigned char)*p) - 'a' + 10;
 		if (v >> 60)
 			return -ERANGE;
 		v = v << 4 | (u64)d;
@@ -244,7 +244,8 @@ static int load_aperture(struct jctx *c, json_t *o, struct fixedbar_aperture *a)
 				(unsigned long long)a->end,
 				(unsigned long long)a->start);
 	if (a->pref && a->type == FIXEDBAR_RES_IO)
-		return jerr_key(c, "prefetchable", "an io aperture cannot be prefetchable");
+		return jerr_key(c, "prefetchable",
+				"an io aperture cannot be prefetchable");
 	return 0;
 }
 
@@ -320,7 +321,8 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 	if (ret || !present)
 		return ret;
 	if (addr & (b->size - 1))
-		return jerr_key(c, "address", "0x%llx not aligned to size 0x%llx",
+		return jerr_key(c, "address",
+				"0x%llx not aligned to size 0x%llx",
 				(unsigned long long)addr,
 				(unsigned long long)b->size);
 	if (addr + (fixedbar_bar_span(b) - 1) < addr)
@@ -439,7 +441,9 @@ static const char *const win_keys[FIXEDBAR_NR_WINDOWS] = {
 
 static bool win_implemented(const struct fixedbar_bridge *br, int w)
 {
-	return w == FIXEDBAR_WIN_MEM || (w == FIXEDBAR_WIN_IO ? br->io : br->pref);
+	if (w == FIXEDBAR_WIN_IO)
+		return br->io;
+	return w == FIXEDBAR_WIN_MEM || br->pref;
 }
 
 static int load_reserve(struct jctx *c, json_t *o, struct fixedbar_bridge *br)
@@ -609,8 +613,8 @@ static int load_device(struct jctx *c, json_t *o, int parent, int depth,
 	if (!v)
 		return jerr_key(c, "devfn", "missing");
 	if (!json_is_string(v) || parse_devfn(json_string_value(v), &devfn))
-		return jerr_key(c, "devfn",
-				"expected \"DD.F\" (slot 00..1f, function 0..7)");
+		return jerr_key(c, "devfn", "expected \"DD.F\" (%s)",
+				"slot 00..1f, function 0..7");
 	if (seen[devfn])
 		return jerr_key(c, "devfn", "duplicate devfn %s on this bus",
 				json_string_value(v));

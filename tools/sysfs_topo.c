@@ -39,8 +39,7 @@ struct res_line {
 	unsigned long long start, end, flags;
 };
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *msg, size_t msglen, const char *fmt, ...)
+static int fail(char *msg, size_t msglen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -98,8 +97,9 @@ static bool parse_bdf(const char *s, unsigned int *domain, unsigned int *bus,
 	unsigned int slot, fn;
 	char end;
 
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", domain, bus, &slot, &fn, &end) != 4 ||
-	    slot > 0x1f || fn > 7)
+	int n = sscanf(s, "%4x:%2x:%2x.%1x%c", domain, bus, &slot, &fn, &end);
+
+	if (n != 4 || slot > 0x1f || fn > 7)
 		return false;
 	*devfn = slot << 3 | fn;
 	return true;
@@ -232,7 +232,8 @@ static int fill_bar(struct fixedbar_bar *b, const struct res_line *r,
 {
 	u64 span = r->end - r->start + 1;
 
-	if (!(r->flags & (IORESOURCE_IO | IORESOURCE_MEM)) || r->end <= r->start)
+	if (!(r->flags & (IORESOURCE_IO | IORESOURCE_MEM)) ||
+	    r->end <= r->start)
 		return 0;
 	b->present = true;
 	b->type = r->flags & IORESOURCE_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
@@ -375,7 +376,7 @@ static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
 
 		if (s[i].root_domain != domain || s[i].root_bus != bus)
 			continue;
-		/* the parent is the previous component, unless it is pciDDDD:BB */
+		/* the parent is the previous component, unless pciDDDD:BB */
 		*slash = '\0';
 		up = strrchr(s[i].real, '/');
 		below_bridge = up && parse_bdf(up + 1, &pdom, &pbus, &pdevfn);
@@ -461,7 +462,8 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 		bus = (int)s[0].root_bus;
 	}
 	for (i = 0; i < n; i++)
-		if ((int)s[i].root_domain == domain && (int)s[i].root_bus == bus)
+		if ((int)s[i].root_domain == domain &&
+		    (int)s[i].root_bus == bus)
 			break;
 	if (i == n) {
 		free_sdevs(s, n);
@@ -479,14 +481,14 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 
 	ret = join(path, sizeof(path), root, "proc/ioports");
 	if (!ret)
-		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
-			     msglen);
+		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t,
+				     msg, msglen);
 	if (ret)
 		return ret;
 	ret = join(path, sizeof(path), root, "proc/iomem");
 	if (!ret)
-		ret = read_apertures(path, FIXEDBAR_RES_MEM, domain, bus, t, msg,
-			     msglen);
+		ret = read_apertures(path, FIXEDBAR_RES_MEM, domain, bus, t,
+				     msg, msglen);
 	if (!ret && !t->nr_apertures)
 		ret = fail(msg, msglen,
 			   "%s: no apertures of PCI Bus %04x:%02x (not root?)",

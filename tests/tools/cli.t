@@ -110,6 +110,14 @@ expect_error ENOSPC "" "$(mutate '.devices[2].bridge.devices[0].bridge
 expect_error EOPNOTSUPP "" "$(mutate '.devices[2].bridge.prefetchable_64 =
 	false')"
 
+odd="a\"b\\"
+run --map "$odd" "$q35"
+status 1 "a malformed entry with quotes exits 1"
+jq_is '.entries[0]' "$odd" "strings are escaped in the JSON output"
+
+run -o "$tmp/no/such/dir/plan.json" "$q35"
+status 2 "an unwritable -o exits 2"
+
 run -t --map "0000:00:09.0=bar0@0x80000000" "$q35"
 status 1 "-t with an error exits 1"
 like "$out" "error: ENODEV: " "-t prints the error"

@@ -7,9 +7,8 @@
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck disable=SC2034 # for the scripts that source this
 fixtures=$here/fixtures
-# shellcheck disable=SC2034
+# shellcheck disable=SC2034 # for the scripts that source this
 fake_sysfs=$here/fake-sysfs
 PLAN=${FIXEDBAR_PLAN:-$here/../../build/san/fixedbar-plan}
 # a sanitizer report must never pass for a planner result (exit 1)
