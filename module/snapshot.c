@@ -168,8 +168,8 @@ static int snap_bus(struct fixedbar_group *g, struct pci_bus *bus, int parent)
 
 /*
  * Host bridge windows, the root bus apertures: CPU addresses for memory,
- * port numbers for I/O.  Legacy windows the core never allocates from
- * (VGA, ISA ports) are left out.
+ * port numbers for I/O.  The legacy VGA memory window below 1 MiB is left
+ * out: the core never allocates BARs there.
  */
 static int snap_apertures(struct fixedbar_group *g)
 {
@@ -187,8 +187,7 @@ static int snap_apertures(struct fixedbar_group *g)
 		a = &g->topo.apertures[g->topo.nr_apertures];
 		if (res->flags & IORESOURCE_IO) {
 			a->type = FIXEDBAR_RES_IO;
-			a->start = max_t(u64, res->start - win->offset,
-					 PCIBIOS_MIN_IO);
+			a->start = res->start - win->offset;
 			a->end = res->end - win->offset;
 		} else {
 			a->type = FIXEDBAR_RES_MEM;
@@ -196,7 +195,7 @@ static int snap_apertures(struct fixedbar_group *g)
 			a->start = res->start;
 			a->end = res->end;
 		}
-		if (a->end < a->start || a->end < SZ_1M)
+		if (a->type == FIXEDBAR_RES_MEM && a->end < SZ_1M)
 			continue;
 		g->topo.nr_apertures++;
 	}

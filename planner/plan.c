@@ -115,6 +115,8 @@ struct fb_ctx {
 	int softpin;		/* FB_KEEP_* */
 	u32 budget;
 	int fail_cont;		/* where the last placement failed */
+	int fail_item;		/* ... and what did not fit */
+	u32 lost_warnings;
 	/* failure */
 	int err;
 	char msg[FIXEDBAR_MSG_LEN];
@@ -240,8 +242,12 @@ static void fb_warn(struct fb_ctx *c, const char *text)
 {
 	struct fixedbar_plan *p = c->p;
 
-	if (p->nr_warnings >= FIXEDBAR_MAX_WARNINGS)
+	if (p->nr_warnings >= FIXEDBAR_MAX_WARNINGS) {
+		/* the last line says how many were left out */
+		snprintf(p->warnings[FIXEDBAR_MAX_WARNINGS - 1], FIXEDBAR_MSG_LEN,
+			 "... and %u more warnings", ++c->lost_warnings + 1);
 		return;
+	}
 	snprintf(p->warnings[p->nr_warnings++], FIXEDBAR_MSG_LEN, "%s", text);
 }
 
@@ -1322,6 +1328,7 @@ static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
 		 where);
 	fb_set_fail(c, f->root ? -EINVAL : -ENOSPC, kid->dev);
 	c->fail_cont = f->k;
+	c->fail_item = idx;
 }
 
 /* Places the semi-fixed children, searching growth directions. */
@@ -1542,6 +1549,7 @@ static void fb_fail_item(struct fb_ctx *c, struct fb_frame *f,
 			 (unsigned long long)f->bhi);
 	fb_set_fail(c, -ENOSPC, subtree);
 	c->fail_cont = f->k;
+	c->fail_item = it - c->items;
 }
 
 static int fb_cmp_movable(const void *a, const void *b)
@@ -1644,6 +1652,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	snprintf(c->msg, sizeof(c->msg), "no room for the hotplug reserve");
 	fb_set_fail(c, -ENOSPC, k->dev);
 	c->fail_cont = f->k;
+	c->fail_item = k->item;
 	return -ENOSPC;
 }
 
@@ -1825,9 +1834,43 @@ static int fb_pick_optional(const struct fb_ctx *c, int root, int scope)
  * Makes room after a failed placement: first hotplug reserves, then
  * optional BARs (I/O and ROM), near the failure before anywhere else.
  */
+/* Gives up every optional BAR below the window that did not fit. */
+static bool fb_drop_below(struct fb_ctx *c, int root)
+{
+	const struct fb_item *f;
+	bool any = false;
+	int i;
+
+	if (c->fail_item < 0 || c->items[c->fail_item].cont < 0)
+		return false;
+	f = &c->items[c->fail_item];
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+
+		if ((it->flags & FB_OPTIONAL) && !(it->flags & FB_EXACT) &&
+		    !it->dropped && fb_in_space(c, it->owner, root) &&
+		    !(c->softpin != FB_KEEP_NONE && (it->flags & FB_WASSET)) &&
+		    fb_below(c, it->owner, f->cont)) {
+			it->dropped = true;
+			any = true;
+		}
+	}
+	return any;
+}
+
 static bool fb_make_room(struct fb_ctx *c, int root)
 {
 	int scope = c->fail_cont, pass, v;
+
+	if (c->fail_item >= 0 && c->items[c->fail_item].cont >= 0) {
+		v = fb_pick_reserve(c, root, c->items[c->fail_item].cont);
+		if (v >= 0) {
+			c->conts[v].noreserve = true;
+			return true;
+		}
+		if (fb_drop_below(c, root))
+			return true;
+	}
 
 	for (pass = 0; pass < 4; pass++) {
 		int sc = pass < 2 ? scope : -1;
@@ -1876,6 +1919,7 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 	for (;;) {
 		c->budget = FB_SEARCH_BUDGET;
 		c->fail_cont = -1;
+		c->fail_item = -1;
 		fb_activate(c, root, c->sortv);
 		c->sort_top = 0;
 		c->nr_holes = 0;
@@ -1951,6 +1995,7 @@ static int fb_plan_phase(struct fb_ctx *c)
 
 	p->nr_warnings = 0;
 	p->nr_err_entries = 0;
+	c->lost_warnings = 0;
 	c->err = 0;
 	c->msg[0] = 0;
 	err = fb_plan_space(c, FB_ROOT_IO);

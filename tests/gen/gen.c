@@ -131,15 +131,6 @@ static u64 pow2(struct gen *g, int lo, int hi)
 	return pow2_raw(g, lo, hi - g->shrink);
 }
 
-static int log2_u64(u64 x)
-{
-	int n = 0;
-
-	while (x >>= 1)
-		n++;
-	return n;
-}
-
 static u64 align_up(u64 x, u64 a)
 {
 	return (x + a - 1) & ~(a - 1);
@@ -1417,14 +1408,21 @@ static int gen_interleave(struct gen *g, struct fixedbar_gen_case *c)
 	ec = chance(g, 50) ? ea : inj_ep(g, p1);
 	if (ea < 0 || eb < 0 || ec < 0)
 		return gen_fail(g, -ENOSPC, "interleave: bus full");
-	culprit(c, fix_new(g, ea, &f, sa, a));
-	culprit(c, fix_new(g, eb, &f, sb, b));
-	culprit(c, fix_new(g, ec, &f, sc, cc));
+	ret = fix_new(g, ea, &f, sa, a);
+	culprit(c, ret);
+	if (ret >= 0) {
+		ret = fix_new(g, eb, &f, sb, b);
+		culprit(c, ret);
+	}
+	if (ret >= 0) {
+		ret = fix_new(g, ec, &f, sc, cc);
+		culprit(c, ret);
+	}
 	snprintf(c->note, sizeof(c->note),
 		 "fixed 0x%llx < 0x%llx < 0x%llx, outer two under one port",
 		 (unsigned long long)a, (unsigned long long)b,
 		 (unsigned long long)cc);
-	return c->nr_culprits == 3 || ea == ec ? 0 : -ENOSPC;
+	return ret < 0 ? ret : 0;
 }
 
 static int gen_granule(struct gen *g, struct fixedbar_gen_case *c)
@@ -1779,10 +1777,14 @@ static int gen_overlap_pinned(struct gen *g, struct fixedbar_gen_case *c)
 	g->t->devs[e1].bars[s].cur.assigned = true;
 	g->t->devs[e1].bars[s].cur.start = a1;
 	g->t->devs[e1].bars[s].cur.end = a1 + s1 - 1;
-	if (chance(g, 50))
+	if (chance(g, 50)) {
+		/* nothing else on it, so every BAR of it has a place */
+		memset(&g->t->devs[e1].bars[5], 0, sizeof(g->t->devs[e1].bars[5]));
+		g->t->devs[e1].bars[5].count = 1;
 		g->t->devs[e1].pinned = true;
-	else
+	} else {
 		g->t->devs[e1].bars[s].pinned = true;
+	}
 	if (move) {
 		/* the pinned BAR itself, fixed somewhere else */
 		do {
@@ -1815,7 +1817,7 @@ static int gen_nodev(struct gen *g, struct fixedbar_gen_case *c)
 	struct fixedbar_topo *t = g->t;
 	struct fixedbar_entry e;
 	char msg[FIXEDBAR_MSG_LEN];
-	int d, hop, v = (int)rnd(g, 4), devfn, bridge;
+	int d, hop, v = (int)rnd(g, 3), devfn, bridge;
 
 	if (!t->nr_devs && inj_ep(g, -1) < 0)
 		return gen_fail(g, -ENOSPC, "nodev: bus full");
@@ -1824,13 +1826,10 @@ static int gen_nodev(struct gen *g, struct fixedbar_gen_case *c)
 	e.nr_bars = 1;
 	e.bars[0].bar = (u8)rnd(g, 6);
 	e.bars[0].addr = 0x80000000ULL + rnd(g, 0x1000) * 0x1000;
-	if (v == 0 && e.nr_hops > 1)
-		v = 3;
 	if (v == 1 && e.nr_hops > FIXEDBAR_MAX_DEPTH)
 		v = 2;
 	switch (v) {
 	case 0:
-	case 3:
 		/* a hop that does not exist on its bus */
 		hop = (int)rnd(g, e.nr_hops);
 		for (bridge = d; t->devs[bridge].depth > hop;)
@@ -1889,8 +1888,12 @@ static int gen_unimplemented(struct gen *g, struct fixedbar_gen_case *c)
 			 (bad && g->t->devs[d].bars[bad - 1].present &&
 			  g->t->devs[d].bars[bad - 1].mem64 && chance(g, 50)));
 	}
-	if (chance(g, 40))
-		fix_bar(g, d, s, a);
+	if (chance(g, 40) && fix_bar(g, d, s, a) < 0)
+		return -EINVAL;
+	/* named somewhere that would be fine for a real BAR of that size */
+	if (!pick_addr(g, a + size, f.hi, size, size, &a) &&
+	    !pick_addr(g, f.lo, a - 1, size, size, &a))
+		return gen_fail(g, -ENOSPC, "unimplemented: no room");
 	e = fix_bar(g, d, bad, a);
 	culprit(c, e);
 	snprintf(c->note, sizeof(c->note), "bar%d named, 64-bit bar%d exists",
@@ -2045,6 +2048,13 @@ const char *fixedbar_gen_kind_name(enum fixedbar_gen_kind kind)
 	return kinds[kind].name;
 }
 
+int fixedbar_gen_kind_errno(enum fixedbar_gen_kind kind)
+{
+	if ((unsigned int)kind >= FIXEDBAR_GEN_NR_KINDS)
+		return -EINVAL;
+	return kinds[kind].err;
+}
+
 static void gen_release(struct gen *g)
 {
 	free(g->gd);
@@ -2057,6 +2067,15 @@ void fixedbar_gen_free(struct fixedbar_gen_case *c)
 	fixedbar_topo_free(&c->topo);
 	fixedbar_plan_free(&c->layout);
 	memset(c, 0, sizeof(*c));
+}
+
+static u32 nr_fixed_bars(const struct fixedbar_topo *t)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < t->nr_entries; i++)
+		n += t->entries[i].nr_bars;
+	return n;
 }
 
 static void gen_identity(struct gen *g)
@@ -2117,7 +2136,8 @@ int fixedbar_gen(struct fixedbar_gen_case *c, enum fixedbar_gen_kind kind,
 						   1 + (u32)rnd(&g, 16));
 		snprintf(c->note, sizeof(c->note),
 			 "%u devices, %u fixed BARs in %u entries",
-			 c->topo.nr_devs, par->nr_fixed, c->topo.nr_entries);
+			 c->topo.nr_devs, nr_fixed_bars(&c->topo),
+			 c->topo.nr_entries);
 	} else {
 		ret = kinds[kind].clutter ? gen_clutter(&g, c) : 0;
 		if (!ret)

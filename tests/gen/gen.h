@@ -59,6 +59,8 @@ struct fixedbar_gen_case {
 };
 
 const char *fixedbar_gen_kind_name(enum fixedbar_gen_kind kind);
+/* 0, or the negative errno a case of @kind must fail with */
+int fixedbar_gen_kind_errno(enum fixedbar_gen_kind kind);
 /*
  * Builds case @kind from @seed.  @par is used by feasible cases (NULL:
  * random size up to 300 devices) and for the clutter of infeasible ones
