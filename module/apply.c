@@ -189,7 +189,7 @@ static int apply_write(const struct fixedbar_hw_ops *ops,
 		       struct fixedbar_node *n, int resno, int where, int size,
 		       u32 val, u32 mask)
 {
-	struct resource *res = &n->pdev->resource[resno];
+	struct resource shown = n->pdev->resource[resno];
 	char label[16];
 	u32 got = 0;
 
@@ -197,9 +197,15 @@ static int apply_write(const struct fixedbar_hw_ops *ops,
 	ops->read_config(n->pdev, where, size, &got);
 	if ((got & mask) == (val & mask))
 		return 0;
+	/* a window being disabled: name it by where it was */
+	if (!(shown.flags & (IORESOURCE_IO | IORESOURCE_MEM))) {
+		shown.start = n->saved[resno].start;
+		shown.end = n->saved[resno].end;
+		shown.flags = n->saved[resno].flags;
+	}
 	fixedbar_res_label(label, sizeof(label), resno);
 	pci_err(n->pdev, "%s %pR: config %#04x reads back %#010x after writing %#010x; restoring the previous layout, check that the VMM emulates this register\n",
-		label, res, where, got, val);
+		label, &shown, where, got, val);
 	return -EIO;
 }
 
@@ -330,7 +336,6 @@ static void apply_release(struct fixedbar_group *g,
 		for (r = PCI_NUM_RESOURCES - 1; r >= 0; r--) {
 			if (n->changed[r] && n->pdev->resource[r].parent)
 				ops->release(n->pdev, r);
-			n->claimed[r] = false;
 		}
 	}
 }
@@ -420,6 +425,7 @@ static int apply_claim(struct fixedbar_group *g,
 {
 	struct fixedbar_node *n;
 	struct resource *res;
+	char label[16];
 	int r, ret;
 	u32 i;
 
@@ -431,9 +437,12 @@ static int apply_claim(struct fixedbar_group *g,
 			    (res->flags & IORESOURCE_UNSET))
 				continue;
 			ret = ops->claim(n->pdev, r, NULL);
-			if (ret)
+			if (ret) {
+				fixedbar_res_label(label, sizeof(label), r);
+				pci_err(n->pdev, "%s %pR: cannot be claimed (%d); restoring the previous layout, something the snapshot did not show uses this range\n",
+					label, res, ret);
 				return ret;
-			n->claimed[r] = true;
+			}
 		}
 	}
 	return 0;

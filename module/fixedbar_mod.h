@@ -54,7 +54,6 @@ struct fixedbar_node {
 	u32 cfg[16];			/* header dwords 0x00..0x3c */
 	u32 vf_bar[PCI_SRIOV_NUM_BARS];
 	bool changed[PCI_NUM_RESOURCES];
-	bool claimed[PCI_NUM_RESOURCES];	/* claimed by apply */
 	struct fixedbar_saved_res saved[PCI_NUM_RESOURCES];
 };
 

@@ -3,7 +3,35 @@
  * The real struct fixedbar_hw_ops: config space through the PCI core's
  * accessors and the iomem/ioport resource tree.
  */
+#include <linux/moduleparam.h>
 #include "fixedbar_mod.h"
+
+/* Test hook: one register reads back wrong, to exercise the rollback. */
+static unsigned int fault_write;
+module_param(fault_write, uint, 0444);
+MODULE_PARM_DESC(fault_write, "testing: the Nth config write reads back wrong (0: never)");
+
+static unsigned int hw_nr_writes;
+static struct pci_dev *hw_fault_dev;
+static int hw_fault_where = -1;
+
+static void hw_fault_arm(struct pci_dev *dev, int where)
+{
+	if (!fault_write || ++hw_nr_writes != fault_write)
+		return;
+	hw_fault_dev = dev;
+	hw_fault_where = where;
+}
+
+static void hw_fault_fire(struct pci_dev *dev, int where, int size, u32 *val)
+{
+	if (dev != hw_fault_dev || where != hw_fault_where)
+		return;
+	/* a bit inside every BAR and window address mask */
+	*val ^= size == 4 ? 0x00100000 : 0x1000;
+	hw_fault_dev = NULL;
+	hw_fault_where = -1;
+}
 
 static int hw_read_config(struct pci_dev *dev, int where, int size, u32 *val)
 {
@@ -24,6 +52,7 @@ static int hw_read_config(struct pci_dev *dev, int where, int size, u32 *val)
 		ret = pci_read_config_dword(dev, where, val);
 		break;
 	}
+	hw_fault_fire(dev, where, size, val);
 	return pcibios_err_to_errno(ret);
 }
 
@@ -31,6 +60,7 @@ static int hw_write_config(struct pci_dev *dev, int where, int size, u32 val)
 {
 	int ret;
 
+	hw_fault_arm(dev, where);
 	switch (size) {
 	case 1:
 		ret = pci_write_config_byte(dev, where, val);

@@ -159,9 +159,9 @@ err_rollback:
 	done = g;
 	list_for_each_entry_continue_reverse(done, &main_groups, list)
 		fixedbar_rollback(done, &fixedbar_pci_ops);
-	pr_err("%04x:%02x: applying the layout failed (%d), every device is back where it was; %s\n",
-	       g->topo.segment, g->topo.root_bus, ret,
-	       fixedbar_errno_hint(ret));
+	pr_err("%04x:%02x: applying the layout failed (%s), every device is back where it was; %s\n",
+	       g->topo.segment, g->topo.root_bus,
+	       fixedbar_errname(ret) ?: "error", fixedbar_errno_hint(ret));
 	return ret;
 }
 

@@ -337,8 +337,7 @@ static int dev_level(const struct fixedbar_dev *d)
 	return 2 + 3 * d->depth;
 }
 
-static void emit_devices(struct fixedbar_buf *b,
-			 const struct fixedbar_topo *t)
+static void emit_devices(struct fixedbar_buf *b, const struct fixedbar_topo *t)
 {
 	int i = t->first_root;
 
@@ -491,8 +490,7 @@ static void emit_resources(struct fixedbar_buf *b,
 	fixedbar_buf_puts(b, "]");
 }
 
-static void emit_warnings(struct fixedbar_buf *b,
-			  const struct fixedbar_plan *p)
+static void emit_warnings(struct fixedbar_buf *b, const struct fixedbar_plan *p)
 {
 	u32 i;
 

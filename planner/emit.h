@@ -10,12 +10,14 @@
 #include "fixedbar.h"
 
 /* A growable, always NUL-terminated text buffer. */
+/* clang-format off */
 struct fixedbar_buf {
 	char *data;			/* NULL until the first append */
 	size_t len;			/* bytes used, without the NUL */
 	size_t cap;
 	int err;			/* sticky: first error (-ENOMEM) */
 };
+/* clang-format on */
 
 void fixedbar_buf_init(struct fixedbar_buf *b);
 void fixedbar_buf_free(struct fixedbar_buf *b);

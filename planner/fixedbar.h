@@ -19,6 +19,7 @@
 
 #define FIXEDBAR_FORMAT_VERSION 1
 
+/* clang-format off */
 #define FIXEDBAR_MAX_APERTURES 16
 #define FIXEDBAR_MAX_DEPTH 32		/* bridges between the root bus and a device */
 #define FIXEDBAR_MSG_LEN 320
@@ -141,6 +142,7 @@ struct fixedbar_plan {
 	u32 nr_warnings;
 	char (*warnings)[FIXEDBAR_MSG_LEN];
 };
+/* clang-format on */
 
 /* topo.c: building and describing topologies */
 void fixedbar_topo_init(struct fixedbar_topo *t);
@@ -166,7 +168,8 @@ int fixedbar_dev_path(const struct fixedbar_topo *t, int dev, char *buf,
 const char *fixedbar_slot_name(int slot);
 /* slot number for a BAR name, or -EINVAL */
 int fixedbar_slot_from_name(const char *name);
-const char *fixedbar_win_name(int win);	/* "window.io", ... */
+/* "window.io", ... */
+const char *fixedbar_win_name(int win);
 /* "[mem 0x80000000-0x800fffff 64bit pref]", "[io  0x1000-0x1fff]" (as %pR) */
 int fixedbar_format_res(char *buf, size_t len, enum fixedbar_res_type type,
 			u64 start, u64 end, bool mem64, bool pref);

@@ -34,8 +34,8 @@ static int hexval(char c)
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	       c == '\v' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
 }
 
 /* The entry as a printable quote, shortened when long. */
@@ -210,7 +210,8 @@ static int parse_device(struct cursor *c, struct fixedbar_entry *e)
 	for (;;) {
 		if (e->nr_hops == FIXEDBAR_MAX_DEPTH + 1) {
 			snprintf(what, sizeof(what),
-				 "device path has more than %d hops", FIXEDBAR_MAX_DEPTH + 1);
+				 "device path has more than %d hops",
+				 FIXEDBAR_MAX_DEPTH + 1);
 			return fail(c, what);
 		}
 		ret = slot_func(c, &e->devfn[e->nr_hops]);
@@ -259,15 +260,16 @@ static int bar_name(struct cursor *c, u8 *bar)
 	return fail(c, what);
 }
 
-static int address(struct cursor *c, u8 bar, u64 *addr)
+static int bar_address(struct cursor *c, u8 bar, u64 *addr)
 {
 	size_t start = c->pos, n;
 	char what[192];
 	bool ovf;
 
 	if (at_end(c) || peek(c) == ',') {
-		snprintf(what, sizeof(what), "bar%u has an empty address at column %zu",
-			 bar, start + 1);
+		snprintf(what, sizeof(what),
+			 "bar%u has an empty address at column %zu", bar,
+			 start + 1);
 		return fail(c, what);
 	}
 	if (c->len - c->pos < 2 || c->s[c->pos] != '0' ||
@@ -298,8 +300,7 @@ static int address(struct cursor *c, u8 bar, u64 *addr)
 	return 0;
 }
 
-static int add_bar(struct cursor *c, struct fixedbar_entry *e, u8 bar,
-		   u64 addr)
+static int add_bar(struct cursor *c, struct fixedbar_entry *e, u8 bar, u64 addr)
 {
 	char what[160];
 	int i;
@@ -341,9 +342,10 @@ int fixedbar_parse_entry(const char *s, size_t len, struct fixedbar_entry *e,
 	while (!ret) {
 		ret = bar_name(&c, &bar);
 		if (!ret)
-			ret = expect(&c, '@', "'@' and an address after the BAR name");
+			ret = expect(&c, '@',
+				     "'@' and an address after the BAR name");
 		if (!ret)
-			ret = address(&c, bar, &addr);
+			ret = bar_address(&c, bar, &addr);
 		if (!ret)
 			ret = add_bar(&c, e, bar, addr);
 		if (ret || at_end(&c))
@@ -390,12 +392,13 @@ static int map_pass(const char *s, struct fixedbar_topo *t, char *msg,
 		while (b > a && is_space(s[b - 1]))
 			b--;
 		if (a == b) {
-			/* "x;" and "x; \n" end the map, ";" alone does not */
+			/* a trailing ";" (and blanks) ends the map, a lone ";" does not */
 			if (pos >= len && a > 0)
 				return 0;
 			if (msg && msglen)
 				snprintf(msg, msglen,
-					 "map: empty entry at column %zu", a + 1);
+					 "map: empty entry at column %zu",
+					 a + 1);
 			return -EINVAL;
 		}
 		ret = fixedbar_parse_entry(s + a, b - a, &e, msg, msglen);
@@ -436,8 +439,7 @@ static bool advance(size_t *used, size_t len, int w)
 	return true;
 }
 
-int fixedbar_format_entry(const struct fixedbar_entry *e, char *buf,
-			  size_t len)
+int fixedbar_format_entry(const struct fixedbar_entry *e, char *buf, size_t len)
 {
 	size_t used = 0;
 	bool fits;
@@ -460,8 +462,8 @@ int fixedbar_format_entry(const struct fixedbar_entry *e, char *buf,
 		if (i == e->nr_bars)
 			continue;
 		fits = advance(&used, len,
-			       snprintf(buf + used, len - used, "%cbar%d@0x%llx",
-					sep, bar,
+			       snprintf(buf + used, len - used,
+					"%cbar%d@0x%llx", sep, bar,
 					(unsigned long long)e->bars[i].addr));
 		sep = ',';
 	}

@@ -130,8 +130,8 @@ static int entry_sane(const struct fixedbar_entry *e)
 {
 	int i;
 
-	if (!e->nr_hops || e->nr_hops > FIXEDBAR_MAX_DEPTH + 1 ||
-	    !e->nr_bars || e->nr_bars > 6)
+	if (!e->nr_hops || e->nr_hops > FIXEDBAR_MAX_DEPTH + 1 || !e->nr_bars ||
+	    e->nr_bars > 6)
 		return -EINVAL;
 	for (i = 0; i < e->nr_bars; i++)
 		if (e->bars[i].bar > 5)
@@ -190,8 +190,8 @@ int fixedbar_topo_add_entry(struct fixedbar_topo *t,
 		return ret;
 
 	if (!old) {
-		ret = grow((void **)&t->entries, t->nr_entries,
-			   &t->max_entries, sizeof(*e));
+		ret = grow((void **)&t->entries, t->nr_entries, &t->max_entries,
+			   sizeof(*e));
 		if (ret)
 			return ret;
 		old = &t->entries[t->nr_entries++];
@@ -219,8 +219,7 @@ static int find_on_bus(const struct fixedbar_topo *t, int first, u8 devfn)
 }
 
 int fixedbar_topo_find(const struct fixedbar_topo *t,
-		       const struct fixedbar_entry *e, char *msg,
-		       size_t msglen)
+		       const struct fixedbar_entry *e, char *msg, size_t msglen)
 {
 	char path[FIXEDBAR_PATH_LEN], up[FIXEDBAR_PATH_LEN];
 	int i, dev = -1;
@@ -250,16 +249,16 @@ int fixedbar_topo_find(const struct fixedbar_topo *t,
 					 path, up);
 			return -ENODEV;
 		}
-		next = find_on_bus(t, i ? t->devs[dev].first_child :
-					  t->first_root, e->devfn[i]);
+		next = find_on_bus(t,
+				   i ? t->devs[dev].first_child : t->first_root,
+				   e->devfn[i]);
 		if (next < 0) {
 			if (msg && msglen && i)
 				fixedbar_dev_path(t, dev, up, sizeof(up));
 			if (msg && msglen && i)
 				snprintf(msg, msglen,
-					 "%s: no device %02x.%x below %s",
-					 path, e->devfn[i] >> 3,
-					 e->devfn[i] & 7, up);
+					 "%s: no device %02x.%x below %s", path,
+					 e->devfn[i] >> 3, e->devfn[i] & 7, up);
 			else if (msg && msglen)
 				snprintf(msg, msglen,
 					 "%s: no device %02x.%x on root bus %04x:%02x",
@@ -305,7 +304,7 @@ int fixedbar_dev_path(const struct fixedbar_topo *t, int dev, char *buf,
 
 static const char *const slot_names[FIXEDBAR_NR_SLOTS] = {
 	"bar0", "bar1", "bar2", "bar3", "bar4", "bar5", "rom",
-	"vf0", "vf1", "vf2", "vf3", "vf4", "vf5",
+	"vf0",	"vf1",	"vf2",	"vf3",	"vf4",	"vf5",
 };
 
 const char *fixedbar_slot_name(int slot)
@@ -376,14 +375,22 @@ static const struct {
 	int err;
 	const char *name;
 } errnames[] = {
-	{ EINVAL, "EINVAL" },	  { ENODEV, "ENODEV" },
-	{ EBUSY, "EBUSY" },	  { ENOSPC, "ENOSPC" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOMEM, "ENOMEM" },
-	{ EIO, "EIO" },		  { EFAULT, "EFAULT" },
-	{ ERANGE, "ERANGE" },	  { ENOENT, "ENOENT" },
-	{ EEXIST, "EEXIST" },	  { EPERM, "EPERM" },
-	{ E2BIG, "E2BIG" },	  { ENXIO, "ENXIO" },
-	{ EAGAIN, "EAGAIN" },	  { EOVERFLOW, "EOVERFLOW" },
+	{ EINVAL, "EINVAL" },
+	{ ENODEV, "ENODEV" },
+	{ EBUSY, "EBUSY" },
+	{ ENOSPC, "ENOSPC" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{ ENOMEM, "ENOMEM" },
+	{ EIO, "EIO" },
+	{ EFAULT, "EFAULT" },
+	{ ERANGE, "ERANGE" },
+	{ ENOENT, "ENOENT" },
+	{ EEXIST, "EEXIST" },
+	{ EPERM, "EPERM" },
+	{ E2BIG, "E2BIG" },
+	{ ENXIO, "ENXIO" },
+	{ EAGAIN, "EAGAIN" },
+	{ EOVERFLOW, "EOVERFLOW" },
 	{ ETIMEDOUT, "ETIMEDOUT" },
 };
 

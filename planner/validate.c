@@ -19,8 +19,8 @@ struct vctx {
 };
 
 /* "<path> <name> <res> <why>"; @res may be empty */
-static int violation(struct vctx *v, int dev, const char *name,
-		     const char *res, const char *why)
+static int violation(struct vctx *v, int dev, const char *name, const char *res,
+		     const char *why)
 {
 	char path[FIXEDBAR_PATH_LEN];
 
@@ -52,8 +52,8 @@ static void bar_res(char *buf, size_t len, const struct fixedbar_bar *b,
 				    b->mem64, b->pref);
 }
 
-static void win_res(char *buf, size_t len, const struct fixedbar_dev *d,
-		    int w, const struct fixedbar_range *r)
+static void win_res(char *buf, size_t len, const struct fixedbar_dev *d, int w,
+		    const struct fixedbar_range *r)
 {
 	buf[0] = '\0';
 	if (r->assigned)
@@ -92,15 +92,17 @@ static int check_fixed(struct vctx *v)
 				snprintf(why, sizeof(why),
 					 "is fixed at 0x%llx but the device does not implement it",
 					 (unsigned long long)e->bars[j].addr);
-				return violation(v, dev, fixedbar_slot_name(slot),
-						 "", why);
+				return violation(v, dev,
+						 fixedbar_slot_name(slot), "",
+						 why);
 			}
 			if (r->assigned && r->start == e->bars[j].addr)
 				continue;
 			bar_res(res, sizeof(res), &t->devs[dev].bars[slot], r);
 			snprintf(why, sizeof(why),
 				 "%s its fixed address 0x%llx",
-				 r->assigned ? "is not at" : "is unassigned, not at",
+				 r->assigned ? "is not at" :
+					       "is unassigned, not at",
 				 (unsigned long long)e->bars[j].addr);
 			return violation(v, dev, fixedbar_slot_name(slot), res,
 					 why);
@@ -168,7 +170,8 @@ static int check_root(struct vctx *v, int dev, const char *name,
 		snprintf(why, sizeof(why),
 			 "is outside every %shost bridge %s aperture",
 			 type == FIXEDBAR_RES_MEM && !pref_ok ?
-				 "non-prefetchable " : "",
+				 "non-prefetchable " :
+				 "",
 			 type == FIXEDBAR_RES_IO ? "io" : "mem");
 	}
 	return violation(v, dev, name, res, why);
@@ -184,7 +187,8 @@ static int outside_window(struct vctx *v, int dev, const char *name,
 
 	fixedbar_dev_path(v->t, br, path, sizeof(path));
 	if (!win_implemented(b, w))
-		snprintf(why, sizeof(why), "needs %s of %s, which it does not implement",
+		snprintf(why, sizeof(why),
+			 "needs %s of %s, which it does not implement",
 			 fixedbar_win_name(w), path);
 	else if (!r->assigned)
 		snprintf(why, sizeof(why), "needs %s of %s, which is disabled",
@@ -287,22 +291,26 @@ static int check_bar(struct vctx *v, int dev, int slot)
 		return 0;
 	}
 	if (!b->size || (b->size & (b->size - 1)) || !span) {
-		snprintf(why, sizeof(why), "has size 0x%llx, not a power of two",
+		snprintf(why, sizeof(why),
+			 "has size 0x%llx, not a power of two",
 			 (unsigned long long)b->size);
 		return violation(v, dev, name, res, why);
 	}
 	if (r->start & (b->size - 1)) {
-		snprintf(why, sizeof(why), "is not aligned to its %ssize 0x%llx",
+		snprintf(why, sizeof(why),
+			 "is not aligned to its %ssize 0x%llx",
 			 vf ? "per-VF " : "", (unsigned long long)b->size);
 		return violation(v, dev, name, res, why);
 	}
-	if (r->start + (span - 1) < r->start || r->end != r->start + (span - 1)) {
+	if (r->start + (span - 1) < r->start ||
+	    r->end != r->start + (span - 1)) {
 		if (vf)
 			snprintf(why, sizeof(why),
 				 "does not span its size 0x%llx * %u VFs",
 				 (unsigned long long)b->size, b->count);
 		else
-			snprintf(why, sizeof(why), "does not span its size 0x%llx",
+			snprintf(why, sizeof(why),
+				 "does not span its size 0x%llx",
 				 (unsigned long long)b->size);
 		return violation(v, dev, name, res, why);
 	}
@@ -371,6 +379,7 @@ static int check_window(struct vctx *v, int dev, int w)
 }
 
 /* Rule 6: one assigned resource on a bus */
+/* clang-format off */
 struct item {
 	u64 start;
 	u64 end;
@@ -379,6 +388,7 @@ struct item {
 	u8 space;		/* enum fixedbar_res_type */
 	u8 res;			/* BAR slot, or FIXEDBAR_NR_SLOTS + window */
 };
+/* clang-format on */
 
 static int item_cmp(const void *pa, const void *pb)
 {

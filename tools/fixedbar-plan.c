@@ -39,7 +39,7 @@ struct opts {
 	bool dump;
 	bool from_sysfs;
 	const char *sysfs_root;
-	int domain;			/* --root, -1: first root bus */
+	int domain; /* --root, -1: first root bus */
 	int bus;
 	const char *output;
 	const char *input;
@@ -208,8 +208,9 @@ static void format_range(char *s, size_t len, const struct fixedbar_dev *d,
 	if (win < 0)
 		fixedbar_format_bar(s, len, &d->bars[slot], r->start);
 	else
-		fixedbar_format_res(s, len, win == FIXEDBAR_WIN_IO ?
-				    FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+		fixedbar_format_res(s, len,
+				    win == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+							     FIXEDBAR_RES_MEM,
 				    r->start, r->end,
 				    win == FIXEDBAR_WIN_PREF && d->br.pref64,
 				    win == FIXEDBAR_WIN_PREF);

@@ -122,8 +122,8 @@ static int hex_value(struct jctx *c, json_t *v, u64 *out)
 }
 
 /* Optional hex member; null counts as absent.  *present says which. */
-static int get_hex(struct jctx *c, json_t *obj, const char *key,
-		   bool required, u64 *out, bool *present)
+static int get_hex(struct jctx *c, json_t *obj, const char *key, bool required,
+		   u64 *out, bool *present)
 {
 	json_t *v = json_object_get(obj, key);
 	size_t old;
@@ -408,8 +408,8 @@ static int parse_devfn(const char *s, u8 *devfn)
 	int slot, fn;
 
 	if (strlen(s) != 4 || !isxdigit((unsigned char)s[0]) ||
-	    !isxdigit((unsigned char)s[1]) || s[2] != '.' ||
-	    s[3] < '0' || s[3] > '7')
+	    !isxdigit((unsigned char)s[1]) || s[2] != '.' || s[3] < '0' ||
+	    s[3] > '7')
 		return -EINVAL;
 	if (sscanf(s, "%2x.%1d", &slot, &fn) != 2 || slot > 0x1f)
 		return -EINVAL;
@@ -436,7 +436,9 @@ static int parse_id(const char *s, struct fixedbar_dev *d)
 }
 
 static const char *const win_keys[FIXEDBAR_NR_WINDOWS] = {
-	"io", "mem", "prefetchable"
+	"io",
+	"mem",
+	"prefetchable",
 };
 
 static bool win_implemented(const struct fixedbar_bridge *br, int w)
@@ -759,11 +761,14 @@ static int load_root(struct jctx *c, json_t *root)
 }
 
 static int load_json(json_t *root, const json_error_t *error,
-		     struct fixedbar_topo *t,
-		     struct fixedbar_entry_err *ee, char *msg, size_t msglen)
+		     struct fixedbar_topo *t, struct fixedbar_entry_err *ee,
+		     char *msg, size_t msglen)
 {
 	struct jctx c = {
-		.t = t, .ee = ee, .msg = msg, .msglen = msglen,
+		.t = t,
+		.ee = ee,
+		.msg = msg,
+		.msglen = msglen,
 	};
 	int ret;
 

@@ -14,11 +14,13 @@
  * A descriptor entry the grammar or the merge rejected.  This is not an
  * input error: it is reported as a planner error document (EINVAL).
  */
+/* clang-format off */
 struct fixedbar_entry_err {
 	int err;			/* 0, or a negative errno */
 	char message[FIXEDBAR_MSG_LEN];
 	char entry[FIXEDBAR_MSG_LEN];	/* the entry as written */
 };
+/* clang-format on */
 
 /*
  * Parses one entry of @len bytes and adds it to @t.  Returns 0, -EINVAL with

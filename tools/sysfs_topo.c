@@ -14,6 +14,7 @@
 
 #include "sysfs_topo.h"
 
+/* clang-format off */
 /* include/linux/ioport.h */
 #define IORESOURCE_IO		0x00000100
 #define IORESOURCE_MEM		0x00000200
@@ -34,6 +35,7 @@ struct sdev {
 	unsigned int devfn;
 	int index;			/* in the topology, -1 before */
 };
+/* clang-format on */
 
 struct res_line {
 	unsigned long long start, end, flags;
@@ -79,8 +81,7 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	return len;
 }
 
-static int read_attr_hex(const char *dir, const char *attr,
-			 unsigned long *out)
+static int read_attr_hex(const char *dir, const char *attr, unsigned long *out)
 {
 	char path[PATH_MAX], buf[64];
 
@@ -227,8 +228,7 @@ static bool res_assigned(const struct res_line *r)
 	       r->start && r->end > r->start;
 }
 
-static int fill_bar(struct fixedbar_bar *b, const struct res_line *r,
-		    u32 count)
+static int fill_bar(struct fixedbar_bar *b, const struct res_line *r, u32 count)
 {
 	u64 span = r->end - r->start + 1;
 
@@ -434,7 +434,7 @@ static int read_apertures(const char *path, enum fixedbar_res_type type,
 		}
 		a = &t->apertures[t->nr_apertures++];
 		a->type = type;
-		a->pref = false;	/* /proc does not say */
+		a->pref = false; /* /proc does not say */
 		a->start = start;
 		a->end = end;
 	}
@@ -481,8 +481,8 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 
 	ret = join(path, sizeof(path), root, "proc/ioports");
 	if (!ret)
-		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t,
-				     msg, msglen);
+		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
+				     msglen);
 	if (ret)
 		return ret;
 	ret = join(path, sizeof(path), root, "proc/iomem");

@@ -70,6 +70,7 @@ struct gen {
 	u32 gd_cap;
 	u32 root_used[8];
 	int shrink;			/* smaller BARs on each retry */
+	bool kernel_routing;
 	u64 lim_start[FIXEDBAR_MAX_APERTURES];
 	u64 lim_end[FIXEDBAR_MAX_APERTURES];
 	struct gitem *items;
@@ -327,16 +328,24 @@ static bool used_test(const u32 *u, int devfn)
 	return u[devfn >> 5] & (1U << (devfn & 31));
 }
 
-/* A free slot (function 0), probing from a random one; -1 when full. */
-static int free_slot(struct gen *g, const u32 *u, int first)
+/*
+ * A free slot (function 0), probing from a random one; when every slot is
+ * taken and @multi, another function of some slot; -1 when full.
+ */
+static int free_slot(struct gen *g, const u32 *u, int first, bool multi)
 {
-	int s0 = (int)rnd(g, 32), i;
+	int s0 = (int)rnd(g, 32), i, f;
 
 	for (i = 0; i < 32; i++) {
 		int s = (s0 + i) & 31;
 
 		if (s >= first && !used_test(u, s << 3))
 			return s << 3;
+	}
+	for (i = 0; multi && i < 256; i++) {
+		f = (s0 * 8 + i) & 255;
+		if ((f >> 3) >= first && !used_test(u, f))
+			return f;
 	}
 	return -1;
 }
@@ -375,7 +384,7 @@ static int pick_devfn(struct gen *g, int parent, int kind)
 			return 0;
 		return free_function(g, u, 0);
 	case GK_USP:
-		return free_slot(g, u, 0);
+		return free_slot(g, u, 0, false);
 	default:
 		/* the root bus (00.0 is the host bridge) and PCI buses */
 		if (chance(g, 15) && kind == GK_EP) {
@@ -383,7 +392,7 @@ static int pick_devfn(struct gen *g, int parent, int kind)
 			if (devfn >= 0)
 				return devfn;
 		}
-		return free_slot(g, u, parent < 0 ? 1 : 0);
+		return free_slot(g, u, parent < 0 ? 1 : 0, true);
 	}
 }
 
@@ -509,8 +518,14 @@ static void choose_pref_modes(struct gen *g)
 		}
 		high_ok = dev->parent < 0 ? root_high :
 			  g->gd[dev->parent].pmode == PM_HIGH;
-		g->gd[d].pmode = dev->br.pref64 && high_ok && chance(g, 75) ?
-					 PM_HIGH : PM_LOW;
+		/* the kernel nests 64-bit prefetchable windows */
+		if (g->kernel_routing && dev->parent >= 0)
+			g->gd[d].pmode = dev->br.pref64 && high_ok ? PM_HIGH :
+								      PM_LOW;
+		else
+			g->gd[d].pmode = dev->br.pref64 && high_ok &&
+						 chance(g, 75) ?
+						 PM_HIGH : PM_LOW;
 	}
 }
 
@@ -539,6 +554,13 @@ static int pref_class(struct gen *g, int p, bool mem64, bool *big)
 	if (p < 0) {
 		*big = mem64 && has_high(g);
 		return BC_ROOT;
+	}
+	if (g->kernel_routing) {
+		if (!g->t->devs[p].br.pref ||
+		    (!mem64 && g->t->devs[p].br.pref64))
+			return BC_MEM;
+		*big = g->gd[p].pmode == PM_HIGH;
+		return BC_PREF;
 	}
 	if (g->gd[p].pmode == PM_HIGH && mem64 && chance(g, 80)) {
 		*big = true;
@@ -708,6 +730,11 @@ static int parent_cont(struct gen *g, int d, int w)
 		return g->gd[p].cont[w];
 	if (g->gd[d].pmode == PM_HIGH)
 		return g->gd[p].cont[FIXEDBAR_WIN_PREF];
+	if (g->kernel_routing)
+		return g->gd[p].cont[g->gd[p].pmode == PM_LOW &&
+				     (g->t->devs[d].br.pref64 ||
+				      !g->t->devs[p].br.pref64) ?
+				     FIXEDBAR_WIN_PREF : FIXEDBAR_WIN_MEM];
 	if (g->gd[p].pmode == PM_LOW && chance(g, 60))
 		return g->gd[p].cont[FIXEDBAR_WIN_PREF];
 	return g->gd[p].cont[FIXEDBAR_WIN_MEM];
@@ -2123,6 +2150,7 @@ int fixedbar_gen(struct fixedbar_gen_case *c, enum fixedbar_gen_kind kind,
 	g.t = &c->topo;
 	g.msg = msg;
 	g.msglen = msglen;
+	g.kernel_routing = par && par->kernel_routing;
 	gen_identity(&g);
 
 	if (kind == FIXEDBAR_GEN_FEASIBLE) {

@@ -44,6 +44,13 @@ struct fixedbar_gen_params {
 	u32 nr_fixed;		/* fixed BARs; 0: random 1..16 */
 	bool no_pins;		/* no pinned BARs or devices */
 	bool keep_cur;		/* current addresses = the witness layout */
+	/*
+	 * Route prefetchable BARs and windows as the kernel sizes bridges
+	 * (a 64-bit prefetchable window takes only 64-bit prefetchable
+	 * BARs, which always go there) instead of every way the
+	 * specification allows.
+	 */
+	bool kernel_routing;
 };
 
 struct fixedbar_gen_case {
@@ -63,8 +70,8 @@ const char *fixedbar_gen_kind_name(enum fixedbar_gen_kind kind);
 int fixedbar_gen_kind_errno(enum fixedbar_gen_kind kind);
 /*
  * Builds case @kind from @seed.  @par is used by feasible cases (NULL:
- * random size up to 300 devices) and for the clutter of infeasible ones
- * (ignored there).  Returns 0, or a negative errno with @msg set when the
+ * random size up to 300 devices); infeasible ones only take its
+ * kernel_routing.  Returns 0, or a negative errno with @msg set when the
  * generator itself failed (its witness layout does not validate: a bug in
  * the generator or in fixedbar_validate()).
  */

@@ -41,6 +41,12 @@ struct bucket {
 
 static struct bucket buckets[NR_BUCKETS];
 static u32 reported;
+static bool dumping;		/* stdout is the topology JSON */
+static struct {
+	double ms;
+	u64 seed;
+} slowest;
+static bool kernel_routing;
 
 /* Which case a seed makes: 60% feasible, in three size buckets. */
 static enum fixedbar_gen_kind case_kind(u64 seed, u32 *nr_devs)
@@ -252,23 +258,26 @@ static void record(int bucket, bool pass, u64 seed, const char *kind,
 	if (pass)
 		return;
 	buckets[bucket].failed++;
-	if (reported++ < MAX_REPORTED)
+	if (!dumping && reported++ < MAX_REPORTED)
 		diag("seed %" PRIu64 " (%s, %u devices): %s", seed, kind,
 		     nr_devs, why);
 }
 
 /* Runs one case; returns false when it failed. */
-static bool run_case(u64 seed, int only, bool dumping, bool layout)
+static bool run_case(u64 seed, int only, bool layout)
 {
 	struct fixedbar_gen_case c;
 	struct fixedbar_plan p;
 	char why[FIXEDBAR_MSG_LEN + 256], gmsg[FIXEDBAR_MSG_LEN + 64];
 	struct fixedbar_gen_params par = { 0 };
 	enum fixedbar_gen_kind kind;
+	struct timespec t0, t1;
 	bool pass;
+	double ms;
 	int ret;
 
 	kind = case_kind(seed, &par.nr_devs);
+	par.kernel_routing = kernel_routing;
 	if (only >= 0 && (int)kind != only)
 		return true;
 	ret = fixedbar_gen(&c, kind, seed, &par, gmsg, sizeof(gmsg));
@@ -279,7 +288,15 @@ static bool run_case(u64 seed, int only, bool dumping, bool layout)
 		return false;
 	}
 	memset(&p, 0, sizeof(p));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fixedbar_plan(&c.topo, &p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (ms > slowest.ms) {
+		slowest.ms = ms;
+		slowest.seed = seed;
+	}
 	if (kind == FIXEDBAR_GEN_FEASIBLE)
 		pass = check_feasible(&c, &p, why, sizeof(why));
 	else
@@ -310,12 +327,13 @@ static int kind_from_name(const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: test_random [--count N] [--seed S] [--kind NAME] [--dump [--layout]]\n"
+		"usage: test_random [--count N] [--seed S] [--kind NAME] [--kernel-routing] [--dump [--layout]]\n"
 		"  --count N   cases to run (default %d, env FIXEDBAR_RANDOM_COUNT)\n"
 		"  --seed S    seed of the first case (default %d, env FIXEDBAR_RANDOM_SEED)\n"
 		"  --kind NAME only cases of this kind (feasible, interleave, ...)\n"
 		"  --dump      print each case's topology JSON on stdout, no TAP\n"
-		"  --layout    with --dump, also the generator's witness layout\n",
+		"  --layout    with --dump, also the generator's witness layout\n"
+		"  --kernel-routing  witnesses route prefetchable BARs as the kernel does\n",
 		DEFAULT_COUNT, DEFAULT_SEED);
 }
 
@@ -327,12 +345,13 @@ int main(int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "layout", no_argument, NULL, 'l' },
+		{ "kernel-routing", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
 	u64 count = DEFAULT_COUNT, seed = DEFAULT_SEED, i;
-	bool dumping = false, layout = false, all_pass = true;
+	bool layout = false, all_pass = true;
 	struct timespec t0, t1;
 	int only = -1, opt, b;
 
@@ -342,7 +361,7 @@ int main(int argc, char **argv)
 	env = getenv("FIXEDBAR_RANDOM_SEED");
 	if (env && *env)
 		seed = strtoull(env, NULL, 0);
-	while ((opt = getopt_long(argc, argv, "n:s:k:dlh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:s:k:dlrh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			count = strtoull(optarg, NULL, 0);
@@ -364,6 +383,9 @@ int main(int argc, char **argv)
 		case 'l':
 			layout = true;
 			break;
+		case 'r':
+			kernel_routing = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -375,7 +397,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < count; i++)
-		all_pass &= run_case(seed + i, only, dumping, layout);
+		all_pass &= run_case(seed + i, only, layout);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (dumping)
 		return all_pass ? 0 : 1;
@@ -383,6 +405,9 @@ int main(int argc, char **argv)
 	diag("%" PRIu64 " cases from seed %" PRIu64 " in %.2f s", count, seed,
 	     (double)(t1.tv_sec - t0.tv_sec) +
 		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	/* a figure, not a check: timing depends on the host */
+	diag("slowest plan: seed %" PRIu64 ", %.1f ms", slowest.seed,
+	     slowest.ms);
 	if (reported > MAX_REPORTED)
 		diag("%u more failures not shown", reported - MAX_REPORTED);
 	for (b = 0; b < NR_BUCKETS; b++) {

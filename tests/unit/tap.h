@@ -42,8 +42,11 @@ static inline void diag(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	fputs("# ", stdout);
-	for (c = buf; *c; c++)
-		fputs(*c == '\n' ? "\n# " : (char[2]){ *c, 0 }, stdout);
+	for (c = buf; *c; c++) {
+		fputc(*c, stdout);
+		if (*c == '\n')
+			fputs("# ", stdout);
+	}
 	fputc('\n', stdout);
 	fflush(stdout);
 }
