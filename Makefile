@@ -53,6 +53,7 @@ include tests/unit/unit.mk
 -include tests/gen/gen.mk
 -include tests/fixtures/fixtures.mk
 -include module/module.mk
+-include tests/e2e/e2e.mk
 include style.mk
 
 check: deps

@@ -58,6 +58,8 @@ STYLE_STAMPS := $(STYLE_KERNEL_C:%=$(STYLE_DIR)/checkpatch/%.ok) \
 # The checks run in a sub-make so that a plain `make style` (the hook
 # runs it without -j) still uses every CPU; -k reports every finding.
 style: $(CHECKPATCH)
+	@for t in $(CLANG_FORMAT) $(SHELLCHECK); do command -v $$t >/dev/null || \
+		{ echo "make style: $$t not found (apt-get install clang-format-14 shellcheck)"; exit 1; }; done
 	@$(MAKE) --no-print-directory -k -O \
 		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(STYLE_JOBS)) style-stamps
 	@echo "make style: clean"

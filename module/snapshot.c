@@ -202,6 +202,68 @@ static int snap_apertures(struct fixedbar_group *g)
 	return 0;
 }
 
+static int snap_add_io_aperture(struct fixedbar_group *g,
+				const struct fixedbar_range *r)
+{
+	struct fixedbar_aperture *a;
+
+	if (g->topo.nr_apertures >= FIXEDBAR_MAX_APERTURES)
+		return -E2BIG;
+	a = &g->topo.apertures[g->topo.nr_apertures++];
+	a->type = FIXEDBAR_RES_IO;
+	a->pref = false;
+	a->start = r->start;
+	a->end = r->end;
+	return 0;
+}
+
+/*
+ * The core never allocates I/O ports below PCIBIOS_MIN_IO (on x86 the
+ * legacy ISA ports, claimed by dma1, pic1, ...): the I/O apertures start
+ * there.  Whatever firmware put lower on the root bus keeps its ports, in
+ * an aperture of its own.
+ */
+static int snap_min_io(struct fixedbar_group *g)
+{
+	struct fixedbar_aperture *a;
+	struct fixedbar_dev *d;
+	u32 i, n = 0;
+	int dev, s, ret;
+
+	for (i = 0; i < g->topo.nr_apertures; i++) {
+		a = &g->topo.apertures[i];
+		if (a->type == FIXEDBAR_RES_IO && a->start < PCIBIOS_MIN_IO) {
+			if (a->end < PCIBIOS_MIN_IO)
+				continue;
+			a->start = PCIBIOS_MIN_IO;
+		}
+		g->topo.apertures[n++] = *a;
+	}
+	g->topo.nr_apertures = n;
+	for (dev = g->topo.first_root; dev >= 0; dev = d->next_sibling) {
+		d = &g->topo.devs[dev];
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			if (!d->bars[s].present ||
+			    d->bars[s].type != FIXEDBAR_RES_IO ||
+			    !d->bars[s].cur.assigned ||
+			    d->bars[s].cur.start >= PCIBIOS_MIN_IO)
+				continue;
+			d->bars[s].pinned = true;
+			ret = snap_add_io_aperture(g, &d->bars[s].cur);
+			if (ret)
+				return ret;
+		}
+		if (d->is_bridge && d->br.cur[FIXEDBAR_WIN_IO].assigned &&
+		    d->br.cur[FIXEDBAR_WIN_IO].start < PCIBIOS_MIN_IO) {
+			ret = snap_add_io_aperture(g,
+						   &d->br.cur[FIXEDBAR_WIN_IO]);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static bool snap_entry_here(const struct fixedbar_group *g,
 			    const struct fixedbar_entry *e)
 {
@@ -294,6 +356,8 @@ int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
 	ret = snap_apertures(g);
 	if (!ret)
 		ret = snap_bus(g, root, -1);
+	if (!ret)
+		ret = snap_min_io(g);
 	if (!ret)
 		ret = snap_entries(g, wanted);
 	if (!ret)

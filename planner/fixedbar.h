@@ -22,7 +22,7 @@
 /* clang-format off */
 #define FIXEDBAR_MAX_APERTURES 16
 #define FIXEDBAR_MAX_DEPTH 32		/* bridges between the root bus and a device */
-#define FIXEDBAR_MSG_LEN 320
+#define FIXEDBAR_MSG_LEN 512
 #define FIXEDBAR_MAX_WARNINGS 64
 #define FIXEDBAR_MAX_ERR_ENTRIES 8
 #define FIXEDBAR_PATH_LEN (16 + 5 * FIXEDBAR_MAX_DEPTH)

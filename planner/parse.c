@@ -392,7 +392,7 @@ static int map_pass(const char *s, struct fixedbar_topo *t, char *msg,
 		while (b > a && is_space(s[b - 1]))
 			b--;
 		if (a == b) {
-			/* a trailing ";" (and blanks) ends the map, a lone ";" does not */
+			/* a trailing ";" ends the map, a lone ";" does not */
 			if (pos >= len && a > 0)
 				return 0;
 			if (msg && msglen)

@@ -38,6 +38,9 @@
 
 enum { FB_UP, FB_DOWN, FB_NR_STRATS };
 
+/* placement failures, recorded cheaply during the search */
+enum { FB_FAIL_NONE, FB_FAIL_ITEM, FB_FAIL_SPAN, FB_FAIL_RESERVE };
+
 /* how much of the current layout phase A keeps */
 enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 
@@ -52,7 +55,10 @@ struct fb_item {
 	u64 size;
 	u64 align;
 	u64 xstart;		/* FB_EXACT: position */
-	u64 off;		/* offset inside a compacted container */
+	u64 off;		/* offset inside a compacted container ... */
+	u64 off1;		/* ... packed toward its end instead */
+	u64 size1;		/* windows: size when packed toward the end */
+	int variant;		/* 1: placed packed toward the end */
 	bool active;
 	bool dropped;		/* optional, left unassigned to make room */
 	bool placed;
@@ -77,6 +83,7 @@ struct fb_cont {
 	bool semifixed;
 	u64 mlo, mhi;		/* mandatory span (semi-fixed) */
 	u64 csize, calign;	/* compact block (movable) */
+	u64 csize1;		/* the same block packed toward its end */
 	bool grew;		/* extent grew beyond the mandatory span */
 	u64 lo, hi;
 };
@@ -104,6 +111,11 @@ struct fb_ctx {
 	int (*dev_item)[FIXEDBAR_NR_SLOTS];
 	s8 (*route)[FIXEDBAR_NR_SLOTS];	/* fixed prefetchable BARs: window */
 	s8 *wroute;		/* prefetchable window in the parent's: window */
+	s8 (*route_base)[FIXEDBAR_NR_SLOTS];	/* routes a phase starts from */
+	s8 *wroute_base;
+	u16 *drop_mask;		/* per device: optional BARs given up */
+	u8 *nores_mask;		/* per device: windows without their reserve */
+	u32 *sub_end;		/* pre-order index after each subtree */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -116,6 +128,9 @@ struct fb_ctx {
 	u32 budget;
 	int fail_cont;		/* where the last placement failed */
 	int fail_item;		/* ... and what did not fit */
+	int fail_kind;		/* FB_FAIL_*: formatted only when reported */
+	bool fail_root;
+	u64 fail_blo, fail_bhi;
 	u32 lost_warnings;
 	/* failure */
 	int err;
@@ -279,6 +294,18 @@ static int fb_bar_owner(const struct fb_ctx *c, int dev, int slot)
 	return c->dev_cont[p][FIXEDBAR_WIN_PREF];
 }
 
+/*
+ * As the kernel sizes bridges, a 32-bit prefetchable window goes into a
+ * parent's memory window when the parent's prefetchable window is 64-bit.
+ */
+static int fb_default_win_side(const struct fb_ctx *c, int dev)
+{
+	const struct fixedbar_dev *p = fb_dev(c, fb_dev(c, dev)->parent);
+
+	return p->br.pref64 && !fb_dev(c, dev)->br.pref64 ? FIXEDBAR_WIN_MEM :
+							     FIXEDBAR_WIN_PREF;
+}
+
 /* Container holding bridge @dev's window @win. */
 static int fb_win_owner(const struct fb_ctx *c, int dev, int win)
 {
@@ -291,7 +318,7 @@ static int fb_win_owner(const struct fb_ctx *c, int dev, int win)
 		return c->dev_cont[p][FIXEDBAR_WIN_IO];
 	if (win == FIXEDBAR_WIN_PREF && fb_dev(c, p)->br.pref)
 		return c->dev_cont[p][c->wroute[dev] >= 0 ? c->wroute[dev] :
-							       FIXEDBAR_WIN_PREF];
+				      fb_default_win_side(c, dev)];
 	return c->dev_cont[p][FIXEDBAR_WIN_MEM];
 }
 
@@ -324,6 +351,7 @@ static int fb_new_cont(struct fb_ctx *c, int dev, int win)
 		k->below4g = win == FIXEDBAR_WIN_MEM ||
 			     (win == FIXEDBAR_WIN_PREF && !br->pref64);
 		c->dev_cont[dev][win] = c->nr_conts;
+		k->noreserve = c->nores_mask[dev] & (1u << win);
 	}
 	return c->nr_conts++;
 }
@@ -338,6 +366,8 @@ static void fb_new_item(struct fb_ctx *c, int owner, int dev, int slot,
 	it->slot = slot;
 	it->cont = cont;
 	it->owner = owner;
+	if (slot >= 0)
+		it->dropped = c->drop_mask[dev] & (1u << slot);
 	if (slot >= 0)
 		c->dev_item[dev][slot] = c->nr_items;
 	else
@@ -434,13 +464,19 @@ static int fb_alloc(struct fb_ctx *c)
 	c->affected = fixedbar_zalloc(n * sizeof(*c->affected) + 1);
 	c->route = fixedbar_zalloc(n * sizeof(*c->route) + 1);
 	c->wroute = fixedbar_zalloc(n * sizeof(*c->wroute) + 1);
+	c->route_base = fixedbar_zalloc(n * sizeof(*c->route_base) + 1);
+	c->wroute_base = fixedbar_zalloc(n * sizeof(*c->wroute_base) + 1);
+	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
+	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
+	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
 				   sizeof(*c->sortv));
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
-	    !c->sortv || !c->route || !c->wroute)
+	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
+	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end)
 		return -ENOMEM;
 	return 0;
 }
@@ -456,6 +492,11 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->affected);
 	fixedbar_free(c->route);
 	fixedbar_free(c->wroute);
+	fixedbar_free(c->route_base);
+	fixedbar_free(c->wroute_base);
+	fixedbar_free(c->drop_mask);
+	fixedbar_free(c->nores_mask);
+	fixedbar_free(c->sub_end);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -575,7 +616,7 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 		return fb_fail_bar(c, -EBUSY, entry, dev, slot, addr,
 				   d->pinned ? "device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
 					       "BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
-	return fb_check_route(c, entry, dev, slot, addr, end);
+	return 0;
 }
 
 static int fb_check_entry(struct fb_ctx *c, int ei)
@@ -646,7 +687,7 @@ static int fb_default_side(const struct fb_ctx *c, int dev, int slot)
 	const struct fixedbar_bridge *br = &fb_dev(c, fb_dev(c, dev)->parent)->br;
 
 	if (slot < 0)		/* a child's prefetchable window */
-		return FIXEDBAR_WIN_PREF;
+		return fb_default_win_side(c, dev);
 	b = &fb_dev(c, dev)->bars[slot];
 	return br->pref64 && !b->mem64 ? FIXEDBAR_WIN_MEM : FIXEDBAR_WIN_PREF;
 }
@@ -667,11 +708,39 @@ static bool fb_exact_addr(const struct fb_ctx *c, int dev, int slot, u64 *addr)
 	return true;
 }
 
-/* Cost of the split, or -1 when the two windows would overlap. */
-static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
-			 int s, int left)
+struct fb_obstacles {
+	u64 (*r)[3];		/* lo, hi, device */
+	int n;
+};
+
+static bool fb_in_subtree(const struct fb_ctx *c, int d, int top)
 {
-	u64 lhi = 0, rlo = ~0ULL;
+	return top < 0 || (d >= top && (u32)d < c->sub_end[top]);
+}
+
+/* Exact BARs outside bridge @b that one of its windows would cover. */
+static int fb_obstacle_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
+			    int b, u64 lo, u64 hi)
+{
+	int i, parent = fb_dev(c, b)->parent, cost = 0;
+
+	for (i = 0; i < ob->n; i++) {
+		int d = (int)ob->r[i][2];
+
+		if (fb_in_subtree(c, d, b) || !fb_in_subtree(c, d, parent))
+			continue;
+		if ((ob->r[i][0] >> 20) <= (hi >> 20) &&
+		    (ob->r[i][1] >> 20) >= (lo >> 20))
+			cost += 100;
+	}
+	return cost;
+}
+
+/* Cost of the split, or -1 when the two windows would overlap. */
+static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
+			 int b, struct fb_point *pt, int n, int s, int left)
+{
+	u64 llo = ~0ULL, lhi = 0, rlo = ~0ULL, rhi = 0;
 	int i, cost = 0, pref_low = 0, pref_high = 0;
 
 	for (i = 0; i < n; i++) {
@@ -687,13 +756,20 @@ static int fb_split_cost(const struct fb_ctx *c, struct fb_point *pt, int n,
 			pref_high = 1;
 		else if (side == FIXEDBAR_WIN_PREF)
 			pref_low = 1;
-		if (i < s && pt[i].hi > lhi)
-			lhi = pt[i].hi;
-		if (i >= s && pt[i].lo < rlo)
-			rlo = pt[i].lo;
+		if (i < s) {
+			llo = pt[i].lo < llo ? pt[i].lo : llo;
+			lhi = pt[i].hi > lhi ? pt[i].hi : lhi;
+		} else {
+			rlo = pt[i].lo < rlo ? pt[i].lo : rlo;
+			rhi = pt[i].hi > rhi ? pt[i].hi : rhi;
+		}
 	}
 	if (s > 0 && s < n && (lhi >> 20) >= (rlo >> 20))
 		return -1;
+	if (s > 0)
+		cost += fb_obstacle_cost(c, ob, b, llo, lhi);
+	if (s < n)
+		cost += fb_obstacle_cost(c, ob, b, rlo, rhi);
 	/* a prefetchable window across 4 GiB rarely fits one aperture */
 	return cost + (pref_low && pref_high ? 1000 : 0);
 }
@@ -727,7 +803,9 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 						   FB_PT_FLEX, d, s, 0 };
 			if (!bar->pref || !br->pref)
 				pt[n].kind = FB_PT_MEM;
-			else if (pt[n].hi >= FIXEDBAR_4G)
+			else if (pt[n].hi >= FIXEDBAR_4G ||
+				 !fb_in_aperture(c, FIXEDBAR_RES_MEM, true, lo,
+						 pt[n].hi))
 				pt[n].kind = FB_PT_PREF;
 			n++;
 		}
@@ -739,7 +817,10 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 		if (hv[d][1])
 			pt[n++] = (struct fb_point){ hull[d][1][0], hull[d][1][1],
 						     !br->pref ? FB_PT_MEM :
-						     hull[d][1][1] >= FIXEDBAR_4G ?
+						     hull[d][1][1] >= FIXEDBAR_4G ||
+						     !fb_in_aperture(c, FIXEDBAR_RES_MEM, true,
+								     hull[d][1][0],
+								     hull[d][1][1]) ?
 							     FB_PT_PREF : FB_PT_FLEX,
 						     d, -1, 0 };
 	}
@@ -747,8 +828,9 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 }
 
 /* Picks, for bridge @b, the window of each flexible fixed BAR. */
-static void fb_route_bridge(struct fb_ctx *c, int b, struct fb_point *pt,
-			    u64 (*hull)[2][2], bool (*hv)[2])
+static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
+			    int b, struct fb_point *pt, u64 (*hull)[2][2],
+			    bool (*hv)[2])
 {
 	int n = fb_route_points(c, b, pt, hull, hv);
 	int s, left, best = -1, bs = 0, bl = FIXEDBAR_WIN_MEM, i;
@@ -756,7 +838,7 @@ static void fb_route_bridge(struct fb_ctx *c, int b, struct fb_point *pt,
 	fixedbar_sort(pt, n, sizeof(*pt), fb_cmp_point);
 	for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
 		for (s = 0; s <= n; s++) {
-			int cost = fb_split_cost(c, pt, n, s, left);
+			int cost = fb_split_cost(c, ob, b, pt, n, s, left);
 
 			if (cost >= 0 && (best < 0 || cost < best)) {
 				best = cost;
@@ -771,12 +853,41 @@ static void fb_route_bridge(struct fb_ctx *c, int b, struct fb_point *pt,
 			   best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
 			   i < bs ? bl : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
 
-		if (pt[i].kind == FB_PT_FLEX && pt[i].slot >= 0)
+		if (pt[i].slot >= 0)
 			c->route[pt[i].dev][pt[i].slot] = side;
-		else if (pt[i].kind == FB_PT_FLEX)
+		else if (pt[i].slot == -1)
 			c->wroute[pt[i].dev] = side;
 		fb_hull_add(hull[b][side == FIXEDBAR_WIN_PREF],
 			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo, pt[i].hi);
+	}
+}
+
+static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
+{
+	int d, s;
+
+	ob->n = 0;
+	for (d = (int)c->t->nr_devs - 1; d >= 0; d--) {
+		int e = d + 1;
+
+		/* pre-order: a subtree ends where the depth comes back up */
+		while ((u32)e < c->t->nr_devs && fb_dev(c, e)->depth > fb_dev(c, d)->depth)
+			e = c->sub_end[e];
+		c->sub_end[d] = e;
+	}
+	for (d = 0; d < (int)c->t->nr_devs; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
+			u64 lo;
+
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    !fb_exact_addr(c, d, s, &lo))
+				continue;
+			ob->r[ob->n][0] = lo;
+			ob->r[ob->n][1] = lo + fixedbar_bar_span(b) - 1;
+			ob->r[ob->n][2] = d;
+			ob->n++;
+		}
 	}
 }
 
@@ -793,17 +904,22 @@ static int fb_choose_routes(struct fb_ctx *c)
 	u64 (*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
 	bool (*hv)[2] = fixedbar_zalloc(n * sizeof(*hv) + 1);
 	struct fb_point *pt = fixedbar_zalloc((n * 16 + 16) * sizeof(*pt));
+	struct fb_obstacles ob;
 	int b;
 
-	if (!hull || !hv || !pt) {
+	ob.r = fixedbar_zalloc((n * FIXEDBAR_NR_SLOTS + 1) * sizeof(*ob.r));
+	if (!hull || !hv || !pt || !ob.r) {
+		fixedbar_free(ob.r);
 		fixedbar_free(hull);
 		fixedbar_free(hv);
 		fixedbar_free(pt);
 		return -ENOMEM;
 	}
+	fb_obstacles_init(c, &ob);
 	for (b = (int)n - 1; b >= 0; b--)
 		if (fb_dev(c, b)->is_bridge)
-			fb_route_bridge(c, b, pt, hull, hv);
+			fb_route_bridge(c, &ob, b, pt, hull, hv);
+	fixedbar_free(ob.r);
 	fixedbar_free(hull);
 	fixedbar_free(hv);
 	fixedbar_free(pt);
@@ -938,6 +1054,29 @@ static int fb_check_entries(struct fb_ctx *c)
 	return fb_check_exact_overlaps(c);
 }
 
+/* The routing-dependent checks, once fixed BARs have their windows. */
+static int fb_check_routes(struct fb_ctx *c)
+{
+	u32 ei;
+	int i, dev, err;
+
+	for (ei = 0; ei < c->t->nr_entries; ei++) {
+		const struct fixedbar_entry *e = &c->t->entries[ei];
+
+		dev = fixedbar_topo_find(c->t, e, NULL, 0);
+		for (i = 0; i < e->nr_bars; i++) {
+			const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[e->bars[i].bar];
+			u64 a = e->bars[i].addr;
+
+			err = fb_check_route(c, ei, dev, e->bars[i].bar, a,
+					     a + fixedbar_bar_span(b) - 1);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 /* ---- one attempt: which items take part, spans, compact blocks ---- */
 
 static bool fb_in_space(const struct fb_ctx *c, int ki, int root)
@@ -985,10 +1124,14 @@ static int fb_cmp_pair(const void *a, const void *b)
 	return fb_cmp_u64pair(a, b);
 }
 
-/* Packs a movable container: largest alignment first, from offset 0. */
+/*
+ * Packs a movable container: largest alignment first, from offset 0 (the
+ * block starts aligned to its largest member), and also from the end down
+ * (the block ends aligned, and may start anywhere on its granularity).
+ */
 static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 {
-	u64 off = 0, align = k->gran;
+	u64 off = 0, top = 0, align = k->gran;
 	int i, n = 0;
 
 	for (i = 0; i < k->nr_kids; i++) {
@@ -1009,14 +1152,25 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		fb_align_up(off, it->align, &off);
 		it->off = off;
 		off += it->size;
+		/* the same order from the end down: distance from the end */
+		fb_align_up(top + it->size, it->align, &top);
+		it->off1 = top;
 		if (it->align > align)
 			align = it->align;
 		if (it->flags & FB_BELOW4G && k->item >= 0)
 			c->items[k->item].flags |= FB_BELOW4G;
 	}
-	if (!k->noreserve)
+	if (!k->noreserve) {
 		off += k->reserve;
+		top += k->reserve;
+	}
 	fb_align_up(off, k->gran, &k->csize);
+	fb_align_up(top, k->gran, &k->csize1);
+	for (i = 0; i < n; i++) {
+		struct fb_item *it = &c->items[(u32)v[i][1]];
+
+		it->off1 = k->csize1 - it->off1;
+	}
 	k->calign = align;
 }
 
@@ -1058,6 +1212,7 @@ static void fb_activate_cont(struct fb_ctx *c, int ki, u64 (*scratch)[2])
 
 		it->active = k->active;
 		it->size = k->csize;
+		it->size1 = k->semifixed ? 0 : k->csize1;
 		it->align = k->calign;
 	}
 }
@@ -1114,31 +1269,39 @@ static void fb_set_fail(struct fb_ctx *c, int err, int subtree)
 	fb_add_subtree_entries(c, subtree);
 }
 
-static void fb_place_compact(struct fb_ctx *c, int ki, u64 start)
+static void fb_place_compact(struct fb_ctx *c, int ki, u64 start, int variant)
 {
 	struct fb_cont *k = &c->conts[ki];
 	int i;
 
 	k->lo = start;
-	k->hi = start + k->csize - 1;
+	k->hi = start + (variant ? k->csize1 : k->csize) - 1;
 	for (i = 0; i < k->nr_kids; i++) {
 		struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
 
 		if (!it->active)
 			continue;
 		it->placed = true;
-		it->start = start + it->off;
+		it->variant = 0;
+		it->start = start + (variant ? it->off1 : it->off);
 		if (it->cont >= 0)
-			fb_place_compact(c, it->cont, it->start);
+			fb_place_compact(c, it->cont, it->start, 0);
 	}
 }
 
-static void fb_place_item(struct fb_ctx *c, struct fb_item *it, u64 start)
+static u64 fb_item_size(const struct fb_item *it, int variant)
+{
+	return variant ? it->size1 : it->size;
+}
+
+static void fb_place_item(struct fb_ctx *c, struct fb_item *it, u64 start,
+			  int variant)
 {
 	it->placed = true;
 	it->start = start;
+	it->variant = variant;
 	if (it->cont >= 0 && !(c->conts[it->cont].semifixed))
-		fb_place_compact(c, it->cont, start);
+		fb_place_compact(c, it->cont, start, variant);
 }
 
 static u64 fb_fp_end(const struct fb_ctx *c, int idx)
@@ -1313,22 +1476,21 @@ static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i,
 	return l <= kid->mlo && kid->mhi <= h;
 }
 
+static void fb_record_fail(struct fb_ctx *c, const struct fb_frame *f,
+			   int kind, int item, int err)
+{
+	c->err = err;
+	c->fail_kind = kind;
+	c->fail_cont = f->k;
+	c->fail_item = item;
+	c->fail_root = f->root;
+	c->fail_blo = f->blo;
+	c->fail_bhi = f->bhi;
+}
+
 static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
 {
-	const struct fb_item *it = &c->items[idx];
-	const struct fb_cont *kid = &c->conts[it->cont];
-	char path[FIXEDBAR_PATH_LEN], where[96];
-
-	fb_path(c, kid->dev, path, sizeof(path));
-	fb_describe_cont(c, f->k, where, sizeof(where));
-	snprintf(c->msg, sizeof(c->msg),
-		 "%s %s must span [%#llx-%#llx] to hold its fixed BARs, which does not fit in %s; move the fixed BARs so one window can hold them",
-		 path, fixedbar_win_name(kid->win),
-		 (unsigned long long)kid->mlo, (unsigned long long)kid->mhi,
-		 where);
-	fb_set_fail(c, f->root ? -EINVAL : -ENOSPC, kid->dev);
-	c->fail_cont = f->k;
-	c->fail_item = idx;
+	fb_record_fail(c, f, FB_FAIL_SPAN, idx, f->root ? -EINVAL : -ENOSPC);
 }
 
 /* Places the semi-fixed children, searching growth directions. */
@@ -1385,6 +1547,7 @@ next:
 			snprintf(c->msg, sizeof(c->msg),
 				 "search limit reached placing windows with fixed BARs; the layout is too constrained");
 			fb_set_fail(c, -ENOSPC, -1);
+			c->fail_kind = FB_FAIL_NONE;
 			return -ENOSPC;
 		}
 	}
@@ -1448,19 +1611,41 @@ static void fb_holes_between(struct fb_ctx *c, struct fb_frame *f, u64 lo,
 	fb_hole_add(c, f, pos, hi, ap);
 }
 
-static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
-		       u64 *start)
+static bool fb_slot_v(const struct fb_hole *h, const struct fb_item *it,
+		      int variant, u64 *start)
 {
-	u64 p, end;
+	u64 p, end, size = fb_item_size(it, variant);
 
-	if (!fb_align_up(h->lo, it->align, &p) || p < h->lo)
+	if (!size)
 		return false;
-	end = p + it->size - 1;
-	if (end < p || end > h->hi)
+	if (variant) {
+		/* the block's end is aligned, its start need not be */
+		if (h->lo > ~0ULL - size || !fb_align_up(h->lo + size, it->align, &p))
+			return false;
+		p -= size;
+	} else if (!fb_align_up(h->lo, it->align, &p)) {
+		return false;
+	}
+	end = p + size - 1;
+	if (p < h->lo || end < p || end > h->hi)
 		return false;
 	if ((it->flags & FB_BELOW4G) && end >= FIXEDBAR_4G)
 		return false;
 	*start = p;
+	return true;
+}
+
+static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
+		       u64 *start, int *variant)
+{
+	u64 p0 = 0, p1 = 0;
+	bool ok0 = fb_slot_v(h, it, 0, &p0);
+	bool ok1 = fb_slot_v(h, it, 1, &p1);
+
+	if (!ok0 && !ok1)
+		return false;
+	*variant = !ok0 || (ok1 && p1 < p0);
+	*start = *variant ? p1 : p0;
 	return true;
 }
 
@@ -1470,7 +1655,7 @@ static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
  * 32-bit non-prefetchable space to those that need it.
  */
 static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
-		       const struct fb_item *it, u64 *start)
+		       const struct fb_item *it, u64 *start, int *variant)
 {
 	int pass, i;
 
@@ -1491,65 +1676,121 @@ static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
 				if (want_pref && !fb_ap(c, h->ap)->pref)
 					continue;
 			}
-			if (fb_slot_in(h, it, start))
+			if (fb_slot_in(h, it, start, variant))
 				return i;
 		}
 	}
 	return -1;
 }
 
-static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
-		    const struct fb_item *it, int dir, u64 *start)
+/* Where the item would go growing the extent; false if out of bounds. */
+static bool fb_grow_at(const struct fb_frame *f, const struct fb_item *it,
+		       int dir, int variant, u64 *start)
 {
-	u64 p, end, lim = f->bhi;
+	u64 p, end, lim = f->bhi, size = fb_item_size(it, variant);
 
 	if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
 		lim = FIXEDBAR_4G - 1;
+	if (!size)
+		return false;
 	if (dir == FB_UP) {
-		if (!fb_align_up(f->cur_hi + 1, it->align, &p) || p == 0)
+		if (f->cur_hi >= ~0ULL - size)
 			return false;
-		end = p + it->size - 1;
-		if (end < p || end > lim)
+		if (variant) {
+			if (!fb_align_up(f->cur_hi + 1 + size, it->align, &p))
+				return false;
+			p -= size;
+		} else if (!fb_align_up(f->cur_hi + 1, it->align, &p)) {
 			return false;
-		fb_hole_add(c, f, f->cur_hi + 1, p - 1, -1);
+		}
+	} else {
+		if (variant)
+			p = fb_align_down(f->cur_lo, it->align);
+		else
+			p = f->cur_lo;
+		if (p < size)
+			return false;
+		p = variant ? p - size : fb_align_down(p - size, it->align);
+	}
+	end = p + size - 1;
+	if (p < f->blo || end < p || end > lim)
+		return false;
+	*start = p;
+	return true;
+}
+
+static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
+		    const struct fb_item *it, int dir, u64 *start, int *variant)
+{
+	u64 p0 = 0, p1 = 0, end;
+	bool ok0 = fb_grow_at(f, it, dir, 0, &p0);
+	bool ok1 = fb_grow_at(f, it, dir, 1, &p1);
+
+	if (!ok0 && !ok1)
+		return false;
+	/* the variant that grows the extent least */
+	if (dir == FB_UP)
+		*variant = !ok0 || (ok1 && p1 + it->size1 < p0 + it->size);
+	else
+		*variant = !ok0 || (ok1 && p1 > p0);
+	*start = *variant ? p1 : p0;
+	end = *start + fb_item_size(it, *variant) - 1;
+	if (dir == FB_UP) {
+		fb_hole_add(c, f, f->cur_hi + 1, *start - 1, -1);
 		f->cur_hi = end;
 	} else {
-		if (f->cur_lo < it->size)
-			return false;
-		p = fb_align_down(f->cur_lo - it->size, it->align);
-		end = p + it->size - 1;
-		if (p < f->blo || end > lim)
-			return false;
 		fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
-		f->cur_lo = p;
+		f->cur_lo = *start;
 	}
-	*start = p;
 	return true;
 }
 
 static void fb_fail_item(struct fb_ctx *c, struct fb_frame *f,
 			 const struct fb_item *it)
 {
-	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN], where[96];
-	int subtree = c->conts[f->k].dev;
+	fb_record_fail(c, f, FB_FAIL_ITEM, it - c->items, -ENOSPC);
+}
 
+/* Turns the recorded placement failure into the one-line message. */
+static void fb_format_fail(struct fb_ctx *c)
+{
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN], where[96];
+	const struct fb_item *it;
+	const char *name;
+
+	if (c->fail_kind == FB_FAIL_NONE || c->fail_item < 0)
+		return;
+	it = &c->items[c->fail_item];
+	name = fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0);
+	fb_describe_cont(c, c->fail_cont, where, sizeof(where));
 	fb_path(c, it->dev, path, sizeof(path));
-	fb_fmt_size(c, it, res, sizeof(res));
-	fb_describe_cont(c, f->k, where, sizeof(where));
-	if (f->root)
+	if (c->fail_kind == FB_FAIL_SPAN) {
+		const struct fb_cont *kid = &c->conts[it->cont];
+
 		snprintf(c->msg, sizeof(c->msg),
-			 "%s %s %s: no space left in %s beside the fixed BARs; enlarge the VM's PCI window or fix fewer BARs",
-			 path, fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0),
-			 res, where);
-	else
+			 "%s %s must span [%#llx-%#llx] to hold its fixed BARs, which does not fit in %s; move the fixed BARs so one window can hold them",
+			 path, name, (unsigned long long)kid->mlo,
+			 (unsigned long long)kid->mhi, where);
+		fb_set_fail(c, c->err, it->dev);
+		return;
+	}
+	if (c->fail_kind == FB_FAIL_RESERVE) {
 		snprintf(c->msg, sizeof(c->msg),
-			 "%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
-			 path, fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0),
-			 res, where, (unsigned long long)f->blo,
-			 (unsigned long long)f->bhi);
-	fb_set_fail(c, -ENOSPC, subtree);
-	c->fail_cont = f->k;
-	c->fail_item = it - c->items;
+			 "%s %s: no room for its hotplug reserve", path, name);
+	} else {
+		fb_fmt_size(c, it, res, sizeof(res));
+		if (c->fail_root)
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: no space left in %s beside the fixed BARs; enlarge the VM's PCI window or fix fewer BARs",
+				 path, name, res, where);
+		else
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
+				 path, name, res, where,
+				 (unsigned long long)c->fail_blo,
+				 (unsigned long long)c->fail_bhi);
+	}
+	fb_set_fail(c, c->err, c->conts[c->fail_cont].dev);
 }
 
 static int fb_cmp_movable(const void *a, const void *b)
@@ -1588,16 +1829,18 @@ static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat)
 	for (i = 0; i < n; i++) {
 		struct fb_item *it = &c->items[(u32)v[i][1]];
 		u64 start;
-		int h = fb_fit_hole(c, f, it, &start);
+		int variant = 0, h = fb_fit_hole(c, f, it, &start, &variant);
 
 		if (h >= 0) {
-			fb_hole_take(c, f, h, start, start + it->size - 1);
-		} else if (f->root || (!fb_grow(c, f, it, strat, &start) &&
-				       !fb_grow(c, f, it, !strat, &start))) {
+			fb_hole_take(c, f, h, start,
+				     start + fb_item_size(it, variant) - 1);
+		} else if (f->root ||
+			   (!fb_grow(c, f, it, strat, &start, &variant) &&
+			    !fb_grow(c, f, it, !strat, &start, &variant))) {
 			fb_fail_item(c, f, it);
 			return -ENOSPC;
 		}
-		fb_place_item(c, it, start);
+		fb_place_item(c, it, start, variant);
 	}
 	return 0;
 }
@@ -1637,6 +1880,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	u64 hi = fb_align_down(f->cur_hi, k->gran) + k->gran - 1;
 	u64 have = fb_free_bytes(c, f) + (f->cur_lo - lo) + (hi - f->cur_hi);
 	struct fb_item dummy;
+	int variant;
 	u64 start;
 
 	f->cur_lo = lo;
@@ -1646,13 +1890,10 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	memset(&dummy, 0, sizeof(dummy));
 	fb_align_up(k->reserve - have, k->gran, &dummy.size);
 	dummy.align = k->gran;
-	if (fb_grow(c, f, &dummy, strat, &start) ||
-	    fb_grow(c, f, &dummy, !strat, &start))
+	if (fb_grow(c, f, &dummy, strat, &start, &variant) ||
+	    fb_grow(c, f, &dummy, !strat, &start, &variant))
 		return 0;
-	snprintf(c->msg, sizeof(c->msg), "no room for the hotplug reserve");
-	fb_set_fail(c, -ENOSPC, k->dev);
-	c->fail_cont = f->k;
-	c->fail_item = k->item;
+	fb_record_fail(c, f, FB_FAIL_RESERVE, k->item, -ENOSPC);
 	return -ENOSPC;
 }
 
@@ -1834,6 +2075,18 @@ static int fb_pick_optional(const struct fb_ctx *c, int root, int scope)
  * Makes room after a failed placement: first hotplug reserves, then
  * optional BARs (I/O and ROM), near the failure before anywhere else.
  */
+static void fb_drop(struct fb_ctx *c, struct fb_item *it)
+{
+	it->dropped = true;
+	c->drop_mask[it->dev] |= 1u << it->slot;
+}
+
+static void fb_drop_reserve(struct fb_ctx *c, struct fb_cont *k)
+{
+	k->noreserve = true;
+	c->nores_mask[k->dev] |= 1u << k->win;
+}
+
 /* Gives up every optional BAR below the window that did not fit. */
 static bool fb_drop_below(struct fb_ctx *c, int root)
 {
@@ -1851,7 +2104,7 @@ static bool fb_drop_below(struct fb_ctx *c, int root)
 		    !it->dropped && fb_in_space(c, it->owner, root) &&
 		    !(c->softpin != FB_KEEP_NONE && (it->flags & FB_WASSET)) &&
 		    fb_below(c, it->owner, f->cont)) {
-			it->dropped = true;
+			fb_drop(c, it);
 			any = true;
 		}
 	}
@@ -1865,7 +2118,7 @@ static bool fb_make_room(struct fb_ctx *c, int root)
 	if (c->fail_item >= 0 && c->items[c->fail_item].cont >= 0) {
 		v = fb_pick_reserve(c, root, c->items[c->fail_item].cont);
 		if (v >= 0) {
-			c->conts[v].noreserve = true;
+			fb_drop_reserve(c, &c->conts[v]);
 			return true;
 		}
 		if (fb_drop_below(c, root))
@@ -1880,13 +2133,13 @@ static bool fb_make_room(struct fb_ctx *c, int root)
 		if (!(pass & 1)) {
 			v = fb_pick_reserve(c, root, sc);
 			if (v >= 0) {
-				c->conts[v].noreserve = true;
+				fb_drop_reserve(c, &c->conts[v]);
 				return true;
 			}
 		} else {
 			v = fb_pick_optional(c, root, sc);
 			if (v >= 0) {
-				c->items[v].dropped = true;
+				fb_drop(c, &c->items[v]);
 				return true;
 			}
 		}
@@ -1899,27 +2152,95 @@ static void fb_give_up_all(struct fb_ctx *c, int root)
 	int i;
 
 	for (i = 0; i < c->nr_items; i++)
-		if (fb_in_space(c, c->items[i].owner, root))
-			c->items[i].dropped = true;
-	for (i = 0; i < c->nr_conts; i++)
+		if (fb_in_space(c, c->items[i].owner, root) && c->items[i].slot >= 0)
+			fb_drop(c, &c->items[i]);
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++)
 		if (fb_in_space(c, i, root))
-			c->conts[i].noreserve = true;
+			fb_drop_reserve(c, &c->conts[i]);
+}
+
+/*
+ * A movable prefetchable BAR or window that found no room in its bridge's
+ * prefetchable window may live in the memory window instead (below 4 GiB).
+ */
+static bool fb_reroute_to_pref(struct fb_ctx *c, const struct fb_cont *k)
+{
+	const struct fb_item *it, *best = NULL;
+	int i;
+
+	if (!fb_dev(c, k->dev)->br.pref)
+		return false;
+	/* the largest movable prefetchable thing still in the memory window */
+	for (i = 0; i < k->nr_kids; i++) {
+		it = &c->items[c->kidv[k->first_kid + i]];
+		if (!it->active || (it->flags & FB_EXACT) || !(it->flags & FB_PREFOK))
+			continue;
+		if (it->slot >= 0 ? c->route[it->dev][it->slot] == FIXEDBAR_WIN_MEM :
+				    (c->conts[it->cont].semifixed ||
+				     c->wroute[it->dev] == FIXEDBAR_WIN_MEM))
+			continue;	/* moved here on purpose: no ping-pong */
+		if (!best || it->size > best->size)
+			best = it;
+	}
+	if (!best)
+		return false;
+	if (best->slot >= 0)
+		c->route[best->dev][best->slot] = FIXEDBAR_WIN_PREF;
+	else
+		c->wroute[best->dev] = FIXEDBAR_WIN_PREF;
+	return true;
+}
+
+static bool fb_reroute(struct fb_ctx *c)
+{
+	const struct fb_item *it;
+
+	if (c->fail_item < 0 || c->fail_cont <= FB_ROOT_MEM)
+		return false;
+	if (c->conts[c->fail_cont].win == FIXEDBAR_WIN_MEM)
+		return fb_reroute_to_pref(c, &c->conts[c->fail_cont]);
+	if (c->conts[c->fail_cont].win != FIXEDBAR_WIN_PREF)
+		return false;
+	it = &c->items[c->fail_item];
+	if ((it->flags & FB_EXACT) || it->size >= FIXEDBAR_4G)
+		return false;
+	if (it->slot >= 0) {
+		if (c->route[it->dev][it->slot] == FIXEDBAR_WIN_PREF)
+			return false;	/* moved here on purpose: no ping-pong */
+		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
+		return true;
+	}
+	if (c->conts[it->cont].semifixed ||
+	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF ||
+	    c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
+		return false;
+	c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
+	return true;
 }
 
 static int fb_plan_space(struct fb_ctx *c, int root)
 {
 	int i, drops = 0, err;
 
-	for (i = 0; i < c->nr_items; i++)
-		if (fb_in_space(c, c->items[i].owner, root))
-			c->items[i].dropped = false;
-	for (i = 0; i < c->nr_conts; i++)
-		if (fb_in_space(c, i, root))
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+
+		if (fb_in_space(c, it->owner, root) && it->slot >= 0) {
+			it->dropped = false;
+			c->drop_mask[it->dev] &= ~(1u << it->slot);
+		}
+	}
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++) {
+		if (fb_in_space(c, i, root)) {
 			c->conts[i].noreserve = false;
+			c->nores_mask[c->conts[i].dev] &= ~(1u << c->conts[i].win);
+		}
+	}
 	for (;;) {
 		c->budget = FB_SEARCH_BUDGET;
 		c->fail_cont = -1;
 		c->fail_item = -1;
+		c->fail_kind = FB_FAIL_NONE;
 		fb_activate(c, root, c->sortv);
 		c->sort_top = 0;
 		c->nr_holes = 0;
@@ -1930,12 +2251,18 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 		}
 		if (err != -ENOSPC)
 			return err;
+		if (root == FB_ROOT_MEM && fb_reroute(c)) {
+			fb_build(c);
+			continue;
+		}
 		if (++drops == FB_MAX_DROPS) {
 			fb_give_up_all(c, root);
 			continue;
 		}
-		if (drops > FB_MAX_DROPS || !fb_make_room(c, root))
+		if (drops > FB_MAX_DROPS || !fb_make_room(c, root)) {
+			fb_format_fail(c);
 			return err;
+		}
 	}
 }
 
@@ -1998,9 +2325,13 @@ static int fb_plan_phase(struct fb_ctx *c)
 	c->lost_warnings = 0;
 	c->err = 0;
 	c->msg[0] = 0;
-	err = fb_plan_space(c, FB_ROOT_IO);
+	memcpy(c->route, c->route_base, c->t->nr_devs * sizeof(*c->route));
+	memcpy(c->wroute, c->wroute_base, c->t->nr_devs * sizeof(*c->wroute));
+	fb_build(c);
+	/* memory first: rerouting there rebuilds the containers */
+	err = fb_plan_space(c, FB_ROOT_MEM);
 	if (!err)
-		err = fb_plan_space(c, FB_ROOT_MEM);
+		err = fb_plan_space(c, FB_ROOT_IO);
 	if (err)
 		return err;
 	fb_unroutable_warnings(c);
@@ -2088,9 +2419,17 @@ static int fb_plan_routed(struct fb_ctx *c)
 	if (!first)
 		return -ENOMEM;
 	for (level = 0; level < 4; level++) {
-		if (level && !fb_spill_routes(c, level))
-			continue;
-		fb_build(c);
+		if (level) {
+			/* start again from the routing the last level planned with */
+			memcpy(c->route, c->route_base,
+			       c->t->nr_devs * sizeof(*c->route));
+			memcpy(c->wroute, c->wroute_base,
+			       c->t->nr_devs * sizeof(*c->wroute));
+			if (!fb_spill_routes(c, level))
+				continue;
+		}
+		memcpy(c->route_base, c->route, c->t->nr_devs * sizeof(*c->route));
+		memcpy(c->wroute_base, c->wroute, c->t->nr_devs * sizeof(*c->wroute));
 		err = fb_plan_phases(c);
 		if (err != -ENOSPC)
 			break;
@@ -2135,6 +2474,10 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	err = fb_check_entries(c);
 	if (!err)
 		err = fb_choose_routes(c);
+	if (!err) {
+		fb_build(c);
+		err = fb_check_routes(c);
+	}
 	if (!err)
 		err = fb_plan_routed(c);
 	if (err && !c->msg[0])

@@ -302,10 +302,12 @@ int fixedbar_dev_path(const struct fixedbar_topo *t, int dev, char *buf,
 	return fits ? (int)used : -ENOSPC;
 }
 
+/* clang-format off */
 static const char *const slot_names[FIXEDBAR_NR_SLOTS] = {
 	"bar0", "bar1", "bar2", "bar3", "bar4", "bar5", "rom",
-	"vf0",	"vf1",	"vf2",	"vf3",	"vf4",	"vf5",
+	"vf0", "vf1", "vf2", "vf3", "vf4", "vf5",
 };
+/* clang-format on */
 
 const char *fixedbar_slot_name(int slot)
 {

@@ -16,7 +16,15 @@ struct vctx {
 	const struct fixedbar_plan *p;
 	char *msg;
 	size_t msglen;
+	/* the resource being checked, formatted only for a violation */
+	char lazy[FIXEDBAR_RES_LEN];
+	const struct fixedbar_dev *lazy_dev;
+	const struct fixedbar_bar *lazy_bar;
+	const struct fixedbar_range *lazy_range;
+	int lazy_win;
 };
+
+static void format_lazy(struct vctx *v);
 
 /* "<path> <name> <res> <why>"; @res may be empty */
 static int violation(struct vctx *v, int dev, const char *name, const char *res,
@@ -25,6 +33,8 @@ static int violation(struct vctx *v, int dev, const char *name, const char *res,
 	char path[FIXEDBAR_PATH_LEN];
 
 	if (v->msg && v->msglen) {
+		if (res == v->lazy)
+			format_lazy(v);
 		fixedbar_dev_path(v->t, dev, path, sizeof(path));
 		snprintf(v->msg, v->msglen, "%s %s%s%s %s", path, name,
 			 res[0] ? " " : "", res, why);
@@ -50,6 +60,38 @@ static void bar_res(char *buf, size_t len, const struct fixedbar_bar *b,
 	if (r->assigned)
 		fixedbar_format_res(buf, len, b->type, r->start, r->end,
 				    b->mem64, b->pref);
+}
+
+static void win_res(char *buf, size_t len, const struct fixedbar_dev *d, int w,
+		    const struct fixedbar_range *r);
+
+static void format_lazy(struct vctx *v)
+{
+	if (v->lazy_bar)
+		bar_res(v->lazy, sizeof(v->lazy), v->lazy_bar, v->lazy_range);
+	else
+		win_res(v->lazy, sizeof(v->lazy), v->lazy_dev, v->lazy_win,
+			v->lazy_range);
+}
+
+static const char *lazy_bar(struct vctx *v, const struct fixedbar_bar *b,
+			    const struct fixedbar_range *r)
+{
+	v->lazy[0] = '\0';
+	v->lazy_bar = b;
+	v->lazy_range = r;
+	return v->lazy;
+}
+
+static const char *lazy_win(struct vctx *v, const struct fixedbar_dev *d,
+			    int w, const struct fixedbar_range *r)
+{
+	v->lazy[0] = '\0';
+	v->lazy_bar = NULL;
+	v->lazy_dev = d;
+	v->lazy_win = w;
+	v->lazy_range = r;
+	return v->lazy;
 }
 
 static void win_res(char *buf, size_t len, const struct fixedbar_dev *d, int w,
@@ -266,7 +308,8 @@ static int check_bar(struct vctx *v, int dev, int slot)
 	const struct fixedbar_bar *b = &d->bars[slot];
 	const struct fixedbar_range *r = &v->p->devs[dev].bars[slot];
 	const char *name = fixedbar_slot_name(slot);
-	char res[FIXEDBAR_RES_LEN], why[160];
+	char why[160];
+	const char *res;
 	bool vf = slot >= FIXEDBAR_VF_SLOT0;
 	u64 span = fixedbar_bar_span(b);
 	int ret;
@@ -280,7 +323,7 @@ static int check_bar(struct vctx *v, int dev, int slot)
 			 (unsigned long long)r->start);
 		return violation(v, dev, name, "", why);
 	}
-	bar_res(res, sizeof(res), b, r);
+	res = lazy_bar(v, b, r);
 	ret = check_pinned(v, dev, slot);
 	if (ret)
 		return ret;
@@ -330,13 +373,14 @@ static int check_window(struct vctx *v, int dev, int w)
 	const struct fixedbar_dev *d = &v->t->devs[dev];
 	const struct fixedbar_range *r = &v->p->devs[dev].win[w];
 	const char *name = fixedbar_win_name(w);
-	char res[FIXEDBAR_RES_LEN], why[160];
+	char why[160];
+	const char *res;
 	int par = d->parent;
 	u64 gran;
 
 	if (!r->assigned)
 		return 0;
-	win_res(res, sizeof(res), d, w, r);
+	res = lazy_win(v, d, w, r);
 	if (!d->is_bridge)
 		return violation(v, dev, name, res,
 				 "is assigned but the device is not a bridge");

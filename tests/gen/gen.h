@@ -62,7 +62,7 @@ struct fixedbar_gen_case {
 	struct fixedbar_plan layout;	/* the witness (feasible cases) */
 	u32 nr_culprits;		/* entries the error must name, if any */
 	u32 culprits[FIXEDBAR_MAX_ERR_ENTRIES];
-	char note[160];			/* how the case was made */
+	char note[FIXEDBAR_MSG_LEN];	/* how the case was made */
 };
 
 const char *fixedbar_gen_kind_name(enum fixedbar_gen_kind kind);

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds what a guest of one kernel needs, into OUT/<kernel>/:
+#   vmlinux          the kernel, uncompressed (QEMU boots it through PVH,
+#                    which skips SeaBIOS's decompression under TCG)
+#   pci_fixedbar.ko  the module, W=1 -Werror against that kernel's headers
+#   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio),
+#                    a static fixedbar-plan and mm, and tests/e2e/init
+#
+# usage: tests/e2e/build.sh 6.1|6.12 OUT
+
+set -euo pipefail
+
+kver=$1
+out=$2/$kver
+top=$(cd "$(dirname "$0")/../.." && pwd)
+eval "$("$top/scripts/fetch-kernel.sh" "$kver" amd64)"
+: "${KERNELRELEASE:?}" "${KERNELDIR:?}" "${VMLINUZ:?}" "${MODDIR:?}"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# The payload starts at the first xz or zstd magic after the setup code.
+if [[ ! -s $out/vmlinux || $out/vmlinux -ot $VMLINUZ ]]; then
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00|\x28\xb5\x2f\xfd' "$VMLINUZ" |
+		head -1 | cut -d: -f1)
+	case $(tail -c +$((off + 1)) "$VMLINUZ" | head -c 1 | od -An -tx1) in
+	*fd) tail -c +$((off + 1)) "$VMLINUZ" | xz -dcq >"$out/vmlinux.tmp" 2>/dev/null || true ;;
+	*28) tail -c +$((off + 1)) "$VMLINUZ" | zstd -dcq >"$out/vmlinux.tmp" 2>/dev/null || true ;;
+	esac
+	file -b "$out/vmlinux.tmp" | grep -q '^ELF 64-bit' ||
+		{ echo "build.sh: cannot unpack $VMLINUZ" >&2; exit 1; }
+	mv "$out/vmlinux.tmp" "$out/vmlinux"
+fi
+
+# The module, in its own copy of the sources (like make module-check).
+rm -rf "$out/mod"
+mkdir -p "$out/mod"
+cp -r "$top/Kbuild" "$top/module" "$top/planner" "$out/mod/"
+make -s -C "$KERNELDIR" M="$out/mod" W=1 KCFLAGS=-Werror modules >"$out/kbuild.log" 2>&1 ||
+	{ cat "$out/kbuild.log" >&2; exit 1; }
+if grep -q 'warning:' "$out/kbuild.log"; then
+	cat "$out/kbuild.log" >&2
+	exit 1
+fi
+cp "$out/mod/pci_fixedbar.ko" "$out/pci_fixedbar.ko"
+
+root=$out/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,res,lib/modules}
+cp /bin/busybox "$root/bin/busybox"
+install -m 755 "$top/tests/e2e/init" "$root/init"
+cp "$top/tests/e2e/guest.sh" "$root/lib/guest.sh"
+cp "$out/pci_fixedbar.ko" "$root/lib/modules/"
+cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$root/bin/"
+
+# Each driver with its dependencies, deepest first, decompressed (busybox
+# insmod does not read .ko.xz); lib/modules/<name>.order lists them.
+for m in nvme virtio_pci virtio_blk; do
+	line=$(grep -E "^[^:]*/$m\.ko(\.xz)?:" "$MODDIR/modules.dep" || true)
+	order=$root/lib/modules/$m.order
+	: >"$order"
+	[[ -n $line ]] || continue	# built in
+	read -r -a deps <<<"${line#*:}"
+	files=("${line%%:*}")
+	for d in "${deps[@]}"; do
+		files=("$d" "${files[@]}")
+	done
+	for f in "${files[@]}"; do
+		b=$(basename "$f" .xz)
+		[[ -e $root/lib/modules/$b ]] ||
+			case $f in
+			*.xz) xz -dc "$MODDIR/$f" >"$root/lib/modules/$b" ;;
+			*) cp "$MODDIR/$f" "$root/lib/modules/$b" ;;
+			esac
+		echo "$b" >>"$order"
+	done
+done
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/base.cpio.gz"
+echo "build.sh: $KERNELRELEASE: $out/{vmlinux,pci_fixedbar.ko,base.cpio.gz}"

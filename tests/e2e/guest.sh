@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Helpers for the guest side of a case (/test.sh), sourced by /init.  Every
+# result is a file in /res, which send_results hands to the host.
+
+mod=/lib/modules/pci_fixedbar.ko
+e2e_ok=1
+
+# the pci_fixedbar.* parameters of the kernel command line, as modprobe
+# would pass them
+cmdline_args=
+for w in $(cat /proc/cmdline); do
+	case $w in
+	pci_fixedbar.*) cmdline_args="$cmdline_args ${w#pci_fixedbar.}" ;;
+	esac
+done
+
+note() {
+	echo "$*" >>/res/notes
+}
+
+# something the host cannot check by itself went wrong: no success marker
+fatal() {
+	note "FATAL: $*"
+	e2e_ok=0
+}
+
+# drv NAME: loads a driver and its dependencies (lib/modules/NAME.order)
+drv() {
+	for m in $(cat "/lib/modules/$1.order"); do
+		insmod "/lib/modules/$m" 2>>/res/notes
+	done
+	# probing is asynchronous for some drivers
+	sleep 1
+}
+
+# path2bdf PATH: the device a descriptor path names, e.g.
+# 0000:00:10.0/00.0/01.0/00.0 -> 0000:03:00.0
+path2bdf() {
+	d=/sys/bus/pci/devices/${1%%/*}
+	rest=${1#*/}
+	[ "$rest" = "$1" ] && rest=
+	for hop in $(echo "$rest" | tr / ' '); do
+		d=$(ls -d "$d"/[0-9a-f]*:[0-9a-f]*:"$hop" 2>/dev/null | head -1)
+	done
+	[ -d "$d" ] && basename "$d"
+}
+
+# capture TAG: the whole layout as the kernel has it: fixedbar-plan's
+# topology dump, /proc/iomem, every device's resources and config header
+capture() {
+	fixedbar-plan --from-sysfs --dump-topology >"/res/$1.topo.json" 2>>/res/notes ||
+		fatal "fixedbar-plan --from-sysfs failed ($1)"
+	cat /proc/iomem >"/res/$1.iomem"
+	for d in /sys/bus/pci/devices/*; do
+		echo "$(basename "$d") $(hexdump -n 64 -e '16/4 "%08x " "\n"' "$d/config")"
+		sed -n 1,7p "$d/resource" | tr '\n' ' '
+		echo
+	done >"/res/$1.pci"
+}
+
+# load TAG ARGS...: insmod pci_fixedbar with ARGS; records the exit status,
+# the kernel messages and the debugfs dump, then unloads the module again
+load() {
+	tag=$1
+	shift
+	dmesg -c >/dev/null
+	insmod "$mod" "$@" 2>"/res/$tag.insmod"
+	echo $? >"/res/$tag.rc"
+	dmesg >"/res/$tag.dmesg"
+	for f in /sys/kernel/debug/pci_fixedbar/*; do
+		[ -f "$f" ] && cat "$f" >"/res/$tag.debugfs.json"
+	done
+	grep -q '^pci_fixedbar ' /proc/modules && rmmod pci_fixedbar
+}
+
+# bars TAG PATH...: the sysfs resource lines of BARs 0-5 of each device
+bars() {
+	tag=$1
+	shift
+	for p in "$@"; do
+		b=$(path2bdf "$p")
+		[ -n "$b" ] || fatal "no device at $p"
+		echo "$p $b $(sed -n 1,6p "/sys/bus/pci/devices/$b/resource" | tr '\n' ' ')"
+	done >"/res/$tag.bars"
+}
+
+# nvme_read TAG: the first 32 bytes of the nvme namespace
+nvme_read() {
+	dd if=/dev/nvme0n1 bs=512 count=1 2>/dev/null | head -c 32 >"/res/$1.nvme"
+}
+
+# vblk_read TAG: the first 32 bytes of the virtio disk
+vblk_read() {
+	dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 32 >"/res/$1.vblk"
+}
+
+# ivshmem TAG PATH: reads the host's pattern at offset 0 of BAR 2 through
+# the sysfs mmap, writes "guest-TAG" at offset 4096 for the host to find
+ivshmem() {
+	b=$(path2bdf "$2")
+	mm "/sys/bus/pci/devices/$b/resource2" read 0 64 >"/res/$1.ivshmem" 2>&1
+	mm "/sys/bus/pci/devices/$b/resource2" write 4096 "guest-$1" 2>>/res/notes
+}
+
+# driver PATH: the name of the driver bound to a device, or "none"
+driver() {
+	l=$(readlink "/sys/bus/pci/devices/$(path2bdf "$1")/driver")
+	if [ -n "$l" ]; then
+		basename "$l"
+	else
+		echo none
+	fi
+}
+
+send_results() {
+	[ "$e2e_ok" = 1 ] && echo E2E-OK >/res/zz-status
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	for f in /res/*; do
+		echo "@@@FILE ${f#/res/}"
+		cat "$f"
+		echo
+	done >/dev/ttyS1
+	echo "@@@END" >/dev/ttyS1
+}

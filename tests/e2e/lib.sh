@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Host side of the end-to-end tests, sourced by each tests/e2e/*.t: boots
+# one guest per case and checks what it sent back, in TAP.
+#
+#   E2E_KERNEL   6.1 (default) or 6.12
+#   E2E_BUILD    what make e2e-prep built (default build/e2e)
+#   E2E_TIMEOUT  seconds one guest may run (default 240)
+#
+# A case sets qemu_devs (QEMU -device and -object arguments), optionally
+# kernel_args and acpi_tables, writes the guest script with guest_script
+# and calls boot; the guest's files are then in $res.
+
+set -u
+
+e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$e2e_dir/../.." && pwd)
+E2E_KERNEL=${E2E_KERNEL:-6.1}
+E2E_BUILD=${E2E_BUILD:-$top/build/e2e}
+E2E_TIMEOUT=${E2E_TIMEOUT:-240}
+kdir=$E2E_BUILD/$E2E_KERNEL
+validator=$E2E_BUILD/layout-check
+plan_tool=${FIXEDBAR_PLAN:-$top/build/rel/fixedbar-plan}
+
+for f in "$kdir/vmlinux" "$kdir/base.cpio.gz" "$validator" "$plan_tool"; do
+	if [[ ! -e $f ]]; then
+		echo "Bail out! $f missing: run make e2e-prep first"
+		exit 1
+	fi
+done
+
+case_name=$(basename "$0" .t)
+work=$E2E_BUILD/run/$case_name-$E2E_KERNEL
+res=$work/res
+rm -rf "$work"
+mkdir -p "$res" "$work/initrd"
+
+qemu_devs=()
+kernel_args=""
+acpi_tables=()
+tap_n=0
+tap_failed=0
+
+# The disk pattern the nvme and virtio-blk images carry in block 0.
+nvme_pattern="E2E-NVME-BLOCK0-0123456789abcdef"
+vblk_pattern="E2E-VBLK-BLOCK0-0123456789abcdef"
+
+diag() {
+	local line
+	while IFS= read -r line; do
+		echo "# $line"
+	done <<<"$*"
+}
+
+pass() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+fail() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+}
+
+# is <got> <want> <description>
+is() {
+	if [[ "$1" == "$2" ]]; then
+		pass "$3"
+	else
+		fail "$3"
+		diag "got:  $1" "want: $2"
+	fi
+}
+
+# like <got> <substring> <description>
+like() {
+	if [[ "$1" == *"$2"* ]]; then
+		pass "$3"
+	else
+		fail "$3"
+		diag "got:  $(head -c 2000 <<<"$1")" "want: ...$2..."
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	((tap_failed == 0))
+}
+
+# rfile NAME: a file the guest sent, empty when it did not
+rfile() {
+	cat "$res/$1" 2>/dev/null
+}
+
+# disk NAME PATTERN: a 1 MiB raw image with PATTERN at the start of block 0
+disk() {
+	truncate -s 1M "$work/$1.img"
+	printf '%s' "$2" | dd of="$work/$1.img" conv=notrunc status=none
+	echo "$work/$1.img"
+}
+
+# shm NAME PATTERN: a 64 MiB ivshmem backing file, PATTERN at offset 0
+shm() {
+	truncate -s 64M "$work/$1.shm"
+	printf '%s' "$2" | dd of="$work/$1.shm" conv=notrunc status=none
+	echo "$work/$1.shm"
+}
+
+# shm_read NAME OFFSET: the string the guest left in a backing file
+shm_read() {
+	dd if="$work/$1.shm" bs=1 skip="$2" count=64 status=none | tr -d '\0'
+}
+
+# ssdt NAME ENTRY...: an SSDT with a PRP0001 "linux,pci-fixedbar" device
+# holding the entries as strings (module/README.md), compiled with iasl
+ssdt() {
+	local name=$1 e list=""
+
+	shift
+	for e in "$@"; do
+		list+="${list:+, }\"$e\""
+	done
+	cat >"$work/$name.asl" <<ASL
+DefinitionBlock ("", "SSDT", 1, "FXBR", "E2E", 1)
+{
+    Scope (\\_SB)
+    {
+        Device (FXBR)
+        {
+            Name (_HID, "PRP0001")
+            Name (_DSD, Package ()
+            {
+                ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
+                Package ()
+                {
+                    Package () { "compatible", "linux,pci-fixedbar" },
+                    Package () { "fixed-bars", Package () { $list } },
+                }
+            })
+        }
+    }
+}
+ASL
+	iasl -p "$work/$name" "$work/$name.asl" >"$work/$name.iasl.log" 2>&1 ||
+		{ cat "$work/$name.iasl.log" >&2; return 1; }
+	echo "$work/$name.aml"
+}
+
+# guest_script: the case's /test.sh, from standard input
+guest_script() {
+	cat >"$work/initrd/test.sh"
+}
+
+# boot: runs the guest; the files it sent land in $res
+boot() {
+	local t a append rc
+
+	(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
+	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >"$work/initrd.img"
+	append="console=ttyS0 panic=-1 rdinit=/init $kernel_args"
+	# 6.12 has virtio_pci built in; the cases bind it after the move
+	[[ $E2E_KERNEL == 6.12 ]] && append+=" initcall_blacklist=virtio_pci_driver_init"
+	a=()
+	for t in "${acpi_tables[@]}"; do
+		a+=(-acpitable "file=$t")
+	done
+	t=$SECONDS
+	timeout --kill-after=10 "$E2E_TIMEOUT" qemu-system-x86_64 \
+		-M q35 -accel tcg -cpu max,phys-bits=44 -m 1G -smp 1 \
+		-global q35-pcihost.pci-hole64-size=1T \
+		-nographic -nodefaults -no-reboot \
+		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
+		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
+		-kernel "$kdir/vmlinux" -initrd "$work/initrd.img" \
+		-append "$append" "${a[@]}" "${qemu_devs[@]}" \
+		</dev/null >"$work/qemu.log" 2>&1
+	rc=$?
+	diag "$case_name ($E2E_KERNEL): guest ran $((SECONDS - t)) s, qemu exit $rc; logs in $work"
+	tr -d '\r' <"$work/results.txt" | awk -v dir="$res" '
+		/^@@@FILE / { f = dir "/" $2; printf "" > f; next }
+		/^@@@END/ { f = ""; next }
+		f != "" { print >> f }'
+	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
+	[[ -s $res/notes ]] && diag "guest notes: $(cat "$res/notes")"
+	return 0
+}
+
+# check_load TAG: the module loaded and reported its summary line
+check_load() {
+	is "$(rfile "$1.rc")" 0 "$1: insmod pci_fixedbar succeeds"
+	[[ "$(rfile "$1.rc")" == 0 ]] || diag "$(rfile "$1.insmod")" "$(rfile "$1.dmesg")"
+	like "$(rfile "$1.dmesg")" "fixed BARs at their addresses" "$1: summary line"
+}
+
+# check_fixed TAG ENTRY...: every fixed BAR sits exactly at its address, as
+# the guest's sysfs resource files (TAG.bars) show
+check_fixed() {
+	local tag=$1 e path spec item bar addr line got
+
+	shift
+	for e in "$@"; do
+		path=${e%%=*}
+		spec=${e#*=}
+		line=$(grep "^$path " "$res/$tag.bars")
+		for item in ${spec//,/ }; do
+			bar=${item%%@*}
+			addr=${item#*@}
+			# fields: path bdf then start end flags per BAR
+			got=$(awk -v i="${bar#bar}" '{ print $(3 + 3 * i) }' <<<"$line")
+			is "$((got))" "$((addr))" "$tag: $path $bar at $addr"
+		done
+	done
+}
+
+# check_layout TAG ENTRY...: the captured layout with the entries passes
+# the planner's validator
+check_layout() {
+	local tag=$1 f out
+
+	shift
+	f=$work/$tag.fixed.json
+	jq '.fixed = $ARGS.positional' "$res/$tag.topo.json" --args "$@" >"$f" 2>&1
+	out=$("$validator" "$f" 2>&1)
+	is "$?" 0 "$tag: the whole captured layout passes the validator"
+	[[ $out == ok* ]] || diag "$out"
+}
+
+# check_replay TAG: the module's debugfs dump replays with fixedbar-plan to
+# the same plan, and the guest's layout is exactly that plan
+check_replay() {
+	local tag=$1 dump=$res/$1.debugfs.json out want got
+
+	out=$("$plan_tool" "$dump" 2>&1)
+	is "$(jq -r .result <<<"$out" 2>&1)" ok "$tag: fixedbar-plan replays the debugfs dump"
+	want=$(jq -c '[.plan.resources[] | [.device, .name, .start, .end]]' "$dump" 2>&1)
+	got=$(jq -c '[.resources[] | [.device, .name, .start, .end]]' <<<"$out" 2>&1)
+	is "$got" "$want" "$tag: the replayed plan is the module's plan"
+}
+
+# check_unchanged A B: two captures are identical (layout, iomem, config)
+check_unchanged() {
+	local k
+
+	for k in topo.json iomem pci; do
+		if [[ -s $res/$1.$k ]] && cmp -s "$res/$1.$k" "$res/$2.$k"; then
+			pass "$2: $k unchanged"
+		else
+			fail "$2: $k unchanged"
+			diag "$(diff "$res/$1.$k" "$res/$2.$k" | head -20)"
+		fi
+	done
+}

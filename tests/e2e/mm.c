@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest helper: reads or writes a string through the mmap of a PCI resource
+ * file (/sys/bus/pci/devices/<bdf>/resourceN), i.e. through the BAR where
+ * the kernel now has it.
+ *
+ *   mm FILE read OFFSET LEN       prints LEN bytes at OFFSET
+ *   mm FILE write OFFSET STRING   stores STRING and its NUL at OFFSET
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	size_t off, len;
+	char *p;
+	int fd;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: mm FILE read|write OFFSET LEN|STRING\n");
+		return 2;
+	}
+	off = strtoul(argv[3], NULL, 0);
+	len = strcmp(argv[2], "read") ? strlen(argv[4]) + 1 :
+					strtoul(argv[4], NULL, 0);
+	fd = open(argv[1], O_RDWR | O_SYNC);
+	if (fd < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	p = mmap(NULL, off + len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	if (strcmp(argv[2], "read")) {
+		memcpy(p + off, argv[4], len);
+	} else {
+		fwrite(p + off, 1, strnlen(p + off, len), stdout);
+		putchar('\n');
+	}
+	munmap(p, off + len);
+	close(fd);
+	return 0;
+}
