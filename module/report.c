@@ -70,9 +70,10 @@ void fixedbar_report_moves(struct fixedbar_group *g)
 			moved++;
 		}
 	}
-	pr_info("%04x:%02x: %u fixed BAR%s at %s addresses, %u resource%s %s%s\n",
+	pr_info("%04x:%02x: %u fixed BAR%s at %s address%s, %u resource%s %s%s\n",
 		g->topo.segment, g->topo.root_bus, fixed, fixed == 1 ? "" : "s",
-		fixedbar_dry_run ? "planned" : "their", moved,
+		fixedbar_dry_run ? "planned" : fixed == 1 ? "its" : "their",
+		fixed == 1 ? "" : "es", moved,
 		moved == 1 ? "" : "s",
 		fixedbar_dry_run ? "would move" : "moved",
 		fixedbar_dry_run ? " (dry run, nothing written)" : "");

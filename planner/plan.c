@@ -1494,7 +1494,7 @@ static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
 }
 
 /* Places the semi-fixed children, searching growth directions. */
-static int fb_solve_kids(struct fb_ctx *c, struct fb_frame *f,
+static int fb_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 			 int (*place_rest)(struct fb_ctx *, struct fb_frame *))
 {
 	u8 *strat, *alt;
@@ -1523,7 +1523,8 @@ static int fb_solve_kids(struct fb_ctx *c, struct fb_frame *f,
 			} else {
 				int kc = c->items[f->fp[i][1]].cont;
 
-				err = fb_solve(c, kc, lo, hi, strat[i]);
+				/* children first try the way their parent grows */
+				err = fb_solve(c, kc, lo, hi, strat[i] ^ first);
 				alt[i] = err || c->conts[kc].grew;
 			}
 			if (err && err != -ENOSPC)
@@ -1957,7 +1958,8 @@ static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	c->sort_top += 3 * k->nr_kids + 2;
 	err = fb_fixed_points(c, &f);
 	if (!err)
-		err = fb_solve_kids(c, &f, f.root ? fb_place_root :
+		err = fb_solve_kids(c, &f, f.root ? FB_UP : strat,
+				    f.root ? fb_place_root :
 					   strat == FB_UP ? fb_place_bridge_up :
 							    fb_place_bridge_down);
 	c->nr_holes = f.hbase;

@@ -29,7 +29,8 @@ fatal() {
 # drv NAME: loads a driver and its dependencies (lib/modules/NAME.order)
 drv() {
 	for m in $(cat "/lib/modules/$1.order"); do
-		insmod "/lib/modules/$m" 2>>/res/notes
+		n=$(basename "$m" .ko | tr - _)
+		[ -d "/sys/module/$n" ] || insmod "/lib/modules/$m" 2>>/res/notes
 	done
 	# probing is asynchronous for some drivers
 	sleep 1

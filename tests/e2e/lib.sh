@@ -183,15 +183,15 @@ boot() {
 		/^@@@END/ { f = ""; next }
 		f != "" { print >> f }'
 	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
-	[[ -s $res/notes ]] && diag "guest notes: $(cat "$res/notes")"
+	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
 	return 0
 }
 
-# check_load TAG: the module loaded and reported its summary line
+# check_load TAG N: the module loaded and reported N fixed BARs placed
 check_load() {
 	is "$(rfile "$1.rc")" 0 "$1: insmod pci_fixedbar succeeds"
 	[[ "$(rfile "$1.rc")" == 0 ]] || diag "$(rfile "$1.insmod")" "$(rfile "$1.dmesg")"
-	like "$(rfile "$1.dmesg")" "fixed BARs at their addresses" "$1: summary line"
+	like "$(rfile "$1.dmesg")" "pci_fixedbar: 0000:00: $2 fixed BAR" "$1: summary line"
 }
 
 # check_fixed TAG ENTRY...: every fixed BAR sits exactly at its address, as

@@ -56,7 +56,7 @@ ivshmem after $ivshmem
 EOF_GUEST
 boot
 
-check_load main
+check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
