@@ -45,6 +45,7 @@ enum { FB_FAIL_NONE, FB_FAIL_ITEM, FB_FAIL_SPAN, FB_FAIL_RESERVE };
 enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 
 #define FB_MAX_DROPS 256
+#define FB_MAX_ROUTE_TRIES 16
 
 struct fb_item {
 	int dev;
@@ -116,6 +117,9 @@ struct fb_ctx {
 	u16 *drop_mask;		/* per device: optional BARs given up */
 	u8 *nores_mask;		/* per device: windows without their reserve */
 	u32 *sub_end;		/* pre-order index after each subtree */
+	u8 *rank;		/* per bridge: which routing split to use */
+	u8 *nsplits;		/* per bridge: how many valid splits exist */
+	int fail_bridge;	/* bridge of the container that failed */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -469,6 +473,8 @@ static int fb_alloc(struct fb_ctx *c)
 	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
 	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
+	c->rank = fixedbar_zalloc(n + 1);
+	c->nsplits = fixedbar_zalloc(n + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
@@ -476,7 +482,8 @@ static int fb_alloc(struct fb_ctx *c)
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
-	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end)
+	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end ||
+	    !c->rank || !c->nsplits)
 		return -ENOMEM;
 	return 0;
 }
@@ -497,6 +504,8 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->drop_mask);
 	fixedbar_free(c->nores_mask);
 	fixedbar_free(c->sub_end);
+	fixedbar_free(c->rank);
+	fixedbar_free(c->nsplits);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -833,20 +842,47 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 			    bool (*hv)[2])
 {
 	int n = fb_route_points(c, b, pt, hull, hv);
-	int s, left, best = -1, bs = 0, bl = FIXEDBAR_WIN_MEM, i;
+	int s, left, best = -1, bs = 0, bl = FIXEDBAR_WIN_MEM, i, r;
+	int prev_cost = -1, prev_s = -1, prev_l = -1, count = 0;
 
 	fixedbar_sort(pt, n, sizeof(*pt), fb_cmp_point);
-	for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
-		for (s = 0; s <= n; s++) {
-			int cost = fb_split_cost(c, ob, b, pt, n, s, left);
+	/*
+	 * Splits in order of cost (then position): the rank-th one.  A retry
+	 * after a failed placement raises the rank of the bridge that failed.
+	 */
+	for (r = 0; r <= c->rank[b]; r++) {
+		int found = -1, fs = 0, fl = 0;
 
-			if (cost >= 0 && (best < 0 || cost < best)) {
-				best = cost;
-				bs = s;
-				bl = left;
+		for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
+			for (s = 0; s <= n; s++) {
+				int cost = fb_split_cost(c, ob, b, pt, n, s, left);
+				int key = left * (n + 1) + s;
+				int pkey = prev_l * (n + 1) + prev_s;
+
+				if ((left == FIXEDBAR_WIN_PREF && (s == 0 || s == n)) ||
+				    cost < 0 || cost < prev_cost ||
+				    (cost == prev_cost && key <= pkey))
+					continue;
+				if (found < 0 || cost < found) {
+					found = cost;
+					fs = s;
+					fl = left;
+				}
 			}
 		}
+		if (found < 0)
+			break;
+		best = prev_cost = found;
+		bs = prev_s = fs;
+		bl = prev_l = fl;
+		count++;
 	}
+	for (count = 0, left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++)
+		for (s = 0; s <= n; s++)
+			if (!(left == FIXEDBAR_WIN_PREF && (s == 0 || s == n)) &&
+			    fb_split_cost(c, ob, b, pt, n, s, left) >= 0 && count < 255)
+				count++;
+	c->nsplits[b] = count;
 	for (i = 0; i < n; i++) {
 		int side = pt[i].kind == FB_PT_MEM ? FIXEDBAR_WIN_MEM :
 			   pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
@@ -1435,6 +1471,7 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 			 f->k == FB_ROOT_IO || c->conts[f->k].win == FIXEDBAR_WIN_IO ?
 				"window" : "1MiB");
 		fb_set_fail(c, -EBUSY, a->dev);
+		c->fail_bridge = c->conts[f->k].dev;
 		fb_add_subtree_entries(c, b->dev);
 		return -EBUSY;
 	}
@@ -1483,6 +1520,7 @@ static void fb_record_fail(struct fb_ctx *c, const struct fb_frame *f,
 	c->fail_kind = kind;
 	c->fail_cont = f->k;
 	c->fail_item = item;
+	c->fail_bridge = c->conts[f->k].dev;
 	c->fail_root = f->root;
 	c->fail_blo = f->blo;
 	c->fail_bhi = f->bhi;
@@ -2452,6 +2490,68 @@ static int fb_plan_routed(struct fb_ctx *c)
 	return err;
 }
 
+/* Next bridge whose routing split may change: the failing one, then up. */
+static int fb_next_rank(struct fb_ctx *c)
+{
+	int b = c->fail_bridge;
+
+	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
+		b = fb_dev(c, b)->parent;
+	if (b < 0)
+		return -1;
+	c->rank[b]++;
+	/* the bridges below start again from their best split */
+	memset(c->rank + b + 1, 0, c->sub_end[b] - b - 1);
+	return b;
+}
+
+/*
+ * Routing of fixed prefetchable BARs is a guess; when the layout fails where
+ * such a guess was made, try the bridge's next split, a bounded number of
+ * times, and report the first failure if none works.
+ */
+static int fb_plan_retry(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES], nr_entries = 0;
+	char *first = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
+	int tries, err, first_err = 0;
+
+	if (!first)
+		return -ENOMEM;
+	for (tries = 0;; tries++) {
+		memset(c->route, 0xff, c->t->nr_devs * sizeof(*c->route));
+		memset(c->wroute, 0xff, c->t->nr_devs * sizeof(*c->wroute));
+		c->fail_bridge = -1;
+		err = fb_choose_routes(c);
+		if (err)
+			break;
+		fb_build(c);
+		err = fb_check_routes(c);
+		if (err)
+			break;
+		err = fb_plan_routed(c);
+		if (!err || (err != -ENOSPC && err != -EBUSY))
+			break;
+		if (!first_err) {
+			first_err = err;
+			memcpy(first, c->msg, FIXEDBAR_MSG_LEN);
+			nr_entries = p->nr_err_entries;
+			memcpy(entries, p->err_entries, sizeof(entries));
+		}
+		if (tries >= FB_MAX_ROUTE_TRIES || fb_next_rank(c) < 0)
+			break;
+	}
+	if (err && first_err) {
+		err = first_err;
+		memcpy(c->msg, first, FIXEDBAR_MSG_LEN);
+		p->nr_err_entries = nr_entries;
+		memcpy(p->err_entries, entries, sizeof(entries));
+	}
+	fixedbar_free(first);
+	return err;
+}
+
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 {
 	struct fb_ctx *c;
@@ -2475,13 +2575,7 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	fb_build(c);
 	err = fb_check_entries(c);
 	if (!err)
-		err = fb_choose_routes(c);
-	if (!err) {
-		fb_build(c);
-		err = fb_check_routes(c);
-	}
-	if (!err)
-		err = fb_plan_routed(c);
+		err = fb_plan_retry(c);
 	if (err && !c->msg[0])
 		snprintf(c->msg, sizeof(c->msg), "planning failed (%s)",
 			 fixedbar_errname(err) ? fixedbar_errname(err) : "?");

@@ -36,6 +36,20 @@ drv() {
 	sleep 1
 }
 
+# release PATH: unbinds a driver that bound at boot (6.12 has virtio_pci
+# built in), so the device can move like a freshly probed one
+release() {
+	b=$(path2bdf "$1")
+	[ -e "/sys/bus/pci/devices/$b/driver" ] &&
+		echo "$b" >"/sys/bus/pci/devices/$b/driver/unbind"
+}
+
+# probe PATH: asks the core to bind a driver to the device now
+probe() {
+	echo "$(path2bdf "$1")" >/sys/bus/pci/drivers_probe
+	sleep 1
+}
+
 # path2bdf PATH: the device a descriptor path names, e.g.
 # 0000:00:10.0/00.0/01.0/00.0 -> 0000:03:00.0
 path2bdf() {

@@ -160,8 +160,6 @@ boot() {
 	(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
 	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >"$work/initrd.img"
 	append="console=ttyS0 panic=-1 rdinit=/init $kernel_args"
-	# 6.12 has virtio_pci built in; the cases bind it after the move
-	[[ $E2E_KERNEL == 6.12 ]] && append+=" initcall_blacklist=virtio_pci_driver_init"
 	a=()
 	for t in "${acpi_tables[@]}"; do
 		a+=(-acpitable "file=$t")

@@ -42,6 +42,7 @@ qemu_devs=(
 )
 
 guest_script <<EOF_GUEST
+release $vblk
 capture before
 load main
 capture after
@@ -49,6 +50,7 @@ bars after $ivshmem $testdev $rootdev
 drv nvme
 drv virtio_pci
 drv virtio_blk
+probe $vblk
 echo "\$(driver $nvme) \$(driver $vblk)" >/res/drivers
 nvme_read after
 vblk_read after
