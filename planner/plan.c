@@ -120,6 +120,7 @@ struct fb_ctx {
 	u8 *rank;		/* per bridge: which routing split to use */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
 	int fail_bridge;	/* bridge of the container that failed */
+	int fail_kid[2];	/* bridges whose windows collided there */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -1472,6 +1473,8 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 				"window" : "1MiB");
 		fb_set_fail(c, -EBUSY, a->dev);
 		c->fail_bridge = c->conts[f->k].dev;
+		c->fail_kid[0] = a->cont >= 0 ? a->dev : -1;
+		c->fail_kid[1] = b->cont >= 0 ? b->dev : -1;
 		fb_add_subtree_entries(c, b->dev);
 		return -EBUSY;
 	}
@@ -2493,8 +2496,15 @@ static int fb_plan_routed(struct fb_ctx *c)
 /* Next bridge whose routing split may change: the failing one, then up. */
 static int fb_next_rank(struct fb_ctx *c)
 {
-	int b = c->fail_bridge;
+	int i, b = -1;
 
+	/* the colliding windows' own bridges first, then where they collided */
+	for (i = 0; i < 2 && b < 0; i++)
+		if (c->fail_kid[i] >= 0 &&
+		    c->rank[c->fail_kid[i]] + 1 < c->nsplits[c->fail_kid[i]])
+			b = c->fail_kid[i];
+	if (b < 0)
+		b = c->fail_bridge;
 	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
 		b = fb_dev(c, b)->parent;
 	if (b < 0)
@@ -2523,6 +2533,7 @@ static int fb_plan_retry(struct fb_ctx *c)
 		memset(c->route, 0xff, c->t->nr_devs * sizeof(*c->route));
 		memset(c->wroute, 0xff, c->t->nr_devs * sizeof(*c->wroute));
 		c->fail_bridge = -1;
+		c->fail_kid[0] = c->fail_kid[1] = -1;
 		err = fb_choose_routes(c);
 		if (err)
 			break;
