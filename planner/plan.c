@@ -728,16 +728,20 @@ static bool fb_in_subtree(const struct fb_ctx *c, int d, int top)
 	return top < 0 || (d >= top && (u32)d < c->sub_end[top]);
 }
 
-/* Exact BARs outside bridge @b that one of its windows would cover. */
+/*
+ * Exact BARs outside bridge @b that one of its windows would cover: every
+ * one of them sits on a bus above or beside @b, where @b's windows (or its
+ * ancestors' around them) must not overlap it.
+ */
 static int fb_obstacle_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 			    int b, u64 lo, u64 hi)
 {
-	int i, parent = fb_dev(c, b)->parent, cost = 0;
+	int i, cost = 0;
 
 	for (i = 0; i < ob->n; i++) {
 		int d = (int)ob->r[i][2];
 
-		if (fb_in_subtree(c, d, b) || !fb_in_subtree(c, d, parent))
+		if (fb_in_subtree(c, d, b))
 			continue;
 		if ((ob->r[i][0] >> 20) <= (hi >> 20) &&
 		    (ob->r[i][1] >> 20) >= (lo >> 20))

@@ -10,7 +10,8 @@ e2e_ok=1
 # the pci_fixedbar.* parameters of the kernel command line, as modprobe
 # would pass them
 cmdline_args=
-for w in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
 	case $w in
 	pci_fixedbar.*) cmdline_args="$cmdline_args ${w#pci_fixedbar.}" ;;
 	esac
@@ -28,10 +29,10 @@ fatal() {
 
 # drv NAME: loads a driver and its dependencies (lib/modules/NAME.order)
 drv() {
-	for m in $(cat "/lib/modules/$1.order"); do
+	while read -r m; do
 		n=$(basename "$m" .ko | tr - _)
 		[ -d "/sys/module/$n" ] || insmod "/lib/modules/$m" 2>>/res/notes
-	done
+	done <"/lib/modules/$1.order"
 	# probing is asynchronous for some drivers
 	sleep 1
 }
@@ -46,7 +47,7 @@ release() {
 
 # probe PATH: asks the core to bind a driver to the device now
 probe() {
-	echo "$(path2bdf "$1")" >/sys/bus/pci/drivers_probe
+	path2bdf "$1" >/sys/bus/pci/drivers_probe
 	sleep 1
 }
 
@@ -57,7 +58,11 @@ path2bdf() {
 	rest=${1#*/}
 	[ "$rest" = "$1" ] && rest=
 	for hop in $(echo "$rest" | tr / ' '); do
-		d=$(ls -d "$d"/[0-9a-f]*:[0-9a-f]*:"$hop" 2>/dev/null | head -1)
+		n=
+		for c in "$d"/[0-9a-f]*:[0-9a-f]*:"$hop"; do
+			[ -d "$c" ] && n=$c
+		done
+		d=$n
 	done
 	[ -d "$d" ] && basename "$d"
 }

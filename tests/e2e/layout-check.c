@@ -23,8 +23,13 @@ int main(int argc, char **argv)
 	u32 i;
 	int s;
 
-	if (argc != 2 || !(f = fopen(argv[1], "r"))) {
+	if (argc != 2) {
 		fprintf(stderr, "usage: layout-check TOPOLOGY.json\n");
+		return 2;
+	}
+	f = fopen(argv[1], "r");
+	if (!f) {
+		perror(argv[1]);
 		return 2;
 	}
 	fixedbar_topo_init(&t);

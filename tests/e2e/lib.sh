@@ -43,7 +43,9 @@ tap_n=0
 tap_failed=0
 
 # The disk pattern the nvme and virtio-blk images carry in block 0.
+# shellcheck disable=SC2034 # used by the cases
 nvme_pattern="E2E-NVME-BLOCK0-0123456789abcdef"
+# shellcheck disable=SC2034
 vblk_pattern="E2E-VBLK-BLOCK0-0123456789abcdef"
 
 diag() {

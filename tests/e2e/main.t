@@ -24,6 +24,7 @@ entries=(
 
 shm1=$(shm m1 "host-pattern-main-1")
 acpi_tables=("$(ssdt fixedbar "${entries[@]}")")
+# shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: mm FILE read|write OFFSET LEN|STRING\n");
+		fprintf(stderr, "usage: mm FILE read|write OFF LEN|STR\n");
 		return 2;
 	}
 	off = strtoul(argv[3], NULL, 0);
