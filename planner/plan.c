@@ -750,6 +750,13 @@ static int fb_obstacle_cost(const struct fb_ctx *c, const struct fb_obstacles *o
 	return cost;
 }
 
+/* A window must fit one host bridge aperture it may use. */
+static int fb_aperture_cost(const struct fb_ctx *c, int win, u64 lo, u64 hi)
+{
+	return fb_in_aperture(c, FIXEDBAR_RES_MEM, win == FIXEDBAR_WIN_MEM, lo, hi) ?
+		       0 : 1000;
+}
+
 /* Cost of the split, or -1 when the two windows would overlap. */
 static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 			 int b, struct fb_point *pt, int n, int s, int left)
@@ -781,9 +788,12 @@ static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 	if (s > 0 && s < n && (lhi >> 20) >= (rlo >> 20))
 		return -1;
 	if (s > 0)
-		cost += fb_obstacle_cost(c, ob, b, llo, lhi);
+		cost += fb_obstacle_cost(c, ob, b, llo, lhi) +
+			fb_aperture_cost(c, left, llo, lhi);
 	if (s < n)
-		cost += fb_obstacle_cost(c, ob, b, rlo, rhi);
+		cost += fb_obstacle_cost(c, ob, b, rlo, rhi) +
+			fb_aperture_cost(c, FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left,
+					 rlo, rhi);
 	/* a prefetchable window across 4 GiB rarely fits one aperture */
 	return cost + (pref_low && pref_high ? 1000 : 0);
 }
@@ -2265,6 +2275,33 @@ static bool fb_reroute(struct fb_ctx *c)
 	return true;
 }
 
+/*
+ * Every container's fixed points must be disjoint whatever the placement:
+ * check them all before placing anything, so that a collision deep in one
+ * subtree is reported as such, not as the first subtree that ran short.
+ */
+static int fb_check_spans(struct fb_ctx *c, int root)
+{
+	struct fb_frame f;
+	int i, err;
+
+	for (i = 0; i < c->nr_conts; i++) {
+		const struct fb_cont *k = &c->conts[i];
+
+		if (!fb_in_space(c, i, root) || !k->active ||
+		    (i > FB_ROOT_MEM && !k->semifixed))
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.k = i;
+		f.root = i <= FB_ROOT_MEM;
+		f.fp = c->sortv;
+		err = fb_fixed_points(c, &f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int fb_plan_space(struct fb_ctx *c, int root)
 {
 	int i, drops = 0, err;
@@ -2291,13 +2328,17 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 		fb_activate(c, root, c->sortv);
 		c->sort_top = 0;
 		c->nr_holes = 0;
-		err = fb_solve(c, root, 0, 0, FB_UP);
+		err = fb_check_spans(c, root);
+		if (!err)
+			err = fb_solve(c, root, 0, 0, FB_UP);
 		if (!err) {
 			fb_space_warnings(c, root);
 			return 0;
 		}
-		if (err != -ENOSPC)
+		if (err != -ENOSPC) {
+			fb_format_fail(c);
 			return err;
+		}
 		if (root == FB_ROOT_MEM && fb_reroute(c)) {
 			fb_build(c);
 			continue;

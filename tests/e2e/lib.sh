@@ -116,17 +116,40 @@ shm_read() {
 }
 
 # ssdt NAME ENTRY...: an SSDT with a PRP0001 "linux,pci-fixedbar" device
-# holding the entries as strings (module/README.md), compiled with iasl
+# holding the entries as strings (module/README.md), compiled with iasl.
+# An entry "@SLOT=bar2@0x..." for a root bus device instead goes into a
+# "fixed-bars" property of its own ACPI companion (_ADR SLOT) under PCI0.
 ssdt() {
-	local name=$1 e list=""
+	local name=$1 e list="" comp=""
 
 	shift
 	for e in "$@"; do
+		if [[ $e == @* ]]; then
+			e=${e#@}
+			comp+="
+    Scope (\\_SB.PCI0)
+    {
+        Device (FX$(printf %02X "$((${e%%=*}))"))
+        {
+            Name (_ADR, $(printf '0x%04X0000' "$((${e%%=*}))"))
+            Name (_DSD, Package ()
+            {
+                ToUUID (\"daffd814-6eba-4d8c-8a91-bc9bbf4aa301\"),
+                Package ()
+                {
+                    Package () { \"fixed-bars\", Package () { \"${e#*=}\" } },
+                }
+            })
+        }
+    }"
+			continue
+		fi
 		list+="${list:+, }\"$e\""
 	done
 	cat >"$work/$name.asl" <<ASL
 DefinitionBlock ("", "SSDT", 1, "FXBR", "E2E", 1)
 {
+    External (\\_SB.PCI0, DeviceObj)
     Scope (\\_SB)
     {
         Device (FXBR)
@@ -142,7 +165,7 @@ DefinitionBlock ("", "SSDT", 1, "FXBR", "E2E", 1)
                 }
             })
         }
-    }
+    }$comp
 }
 ASL
 	iasl -p "$work/$name" "$work/$name.asl" >"$work/$name.iasl.log" 2>&1 ||

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad descriptors, one guest: each load must fail with its message, leave
+# the layout exactly as it was (fixedbar-plan --from-sysfs, /proc/iomem and
+# every config header captured before and after) and the devices working.
+# Then a bound nvme driver: refused by default, rebind=1 applies.
+#
+# Under root port 00:10.0 and an x3130 switch: an ivshmem (A, function 0)
+# and a pci-testdev (A1, function 1) below downstream port 0, an ivshmem (B)
+# below port 1, an nvme below port 2.
+
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+A=0000:00:10.0/00.0/00.0/00.0
+A1=0000:00:10.0/00.0/00.0/00.1
+B=0000:00:10.0/00.0/01.0/00.0
+N=0000:00:10.0/00.0/02.0/00.0
+
+# tag, map (and more parameters), errno, the message the kernel log must hold
+cases=(
+	malformed "$A=bar2@10000000000" 22
+	"bar2 at column 34 has no 0x prefix"
+	unknown-device "0000:00:10.0/00.0/07.0/00.0=bar2@0x10000000000" 19
+	"0000:00:10.0/00.0/07.0/00.0: no device 07.0 below 0000:00:10.0/00.0"
+	unimplemented-bar "$A=bar4@0x10000000000" 22
+	"$A bar4: not implemented by the device"
+	misaligned "$A=bar2@0x10001000000" 22
+	"$A bar2 [mem 0x10001000000-0x10004ffffff 64bit pref]: address not aligned to the BAR size"
+	outside-window "$A=bar2@0x8000000000" 22
+	"$A bar2 [mem 0x8000000000-0x8003ffffff 64bit pref]: outside every host bridge aperture"
+	overlapping "$A=bar2@0x10000000000;$B=bar2@0x10000000000" 16
+	"$B bar2 [mem 0x10000000000-0x10003ffffff 64bit pref] overlaps fixed bar2 [mem 0x10000000000-0x10003ffffff 64bit pref] of $A"
+	interleaved "$A=bar2@0x10000000000;$A1=bar2@0x10008000000;$B=bar2@0x10004000000" 16
+	"must both hold fixed BARs but would overlap"
+	32bit-above-4g "$A=bar0@0x10000000000" 22
+	"$A bar0 [mem 0x10000000000-0x100000000ff]: a 32-bit BAR cannot decode an address above 4GiB"
+	rollback "$A=bar2@0x10000000000 fault_write=12" 5
+	"every device is back where it was"
+)
+
+shm1=$(shm m1 "host-pattern-bad-1")
+shm2=$(shm m2 "host-pattern-bad-2")
+# shellcheck disable=SC2054 # QEMU options are comma lists
+qemu_devs=(
+	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
+	-object "memory-backend-file,id=m2,share=on,mem-path=$shm2,size=64M"
+	-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
+	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
+	-device x3130-upstream,id=up1,bus=rp1
+	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
+	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
+	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	-device ivshmem-plain,memdev=m1,bus=dp0,addr=0.0,multifunction=on
+	-device pci-testdev,membar=0x4000000,bus=dp0,addr=0.1
+	-device ivshmem-plain,memdev=m2,bus=dp1
+	-device nvme,drive=d1,serial=e2e1,bus=dp2
+)
+
+{
+	echo "capture before"
+	for ((i = 0; i < ${#cases[@]}; i += 4)); do
+		map=${cases[i + 1]}
+		args=${map#* }
+		[[ $args == "$map" ]] && args=
+		echo "load ${cases[i]} 'map=${map%% *}' $args"
+		echo "capture ${cases[i]}"
+	done
+	cat <<EOF_GUEST
+drv nvme
+nvme_read bad
+ivshmem bad $A
+capture bound-before
+load bound 'map=$A=bar2@0x10000000000'
+capture bound
+load rebind 'map=$A=bar2@0x10000000000' rebind=1
+capture after
+bars after $A
+echo "\$(driver $N)" >/res/drivers
+nvme_read after
+ivshmem after $A
+EOF_GUEST
+} | guest_script
+boot
+
+for ((i = 0; i < ${#cases[@]}; i += 4)); do
+	tag=${cases[i]}
+	is "$(rfile "$tag.rc")" "${cases[i + 2]}" "$tag: insmod fails with errno ${cases[i + 2]}"
+	like "$(rfile "$tag.dmesg")" "${cases[i + 3]}" "$tag: the message"
+	check_unchanged before "$tag"
+done
+is "$(rfile bad.nvme)" "$nvme_pattern" "after the bad input: nvme reads block 0"
+is "$(rfile bad.ivshmem)" "host-pattern-bad-1" "after the bad input: ivshmem reads the host's pattern"
+
+is "$(rfile bound.rc)" 16 "bound driver: insmod fails with EBUSY"
+like "$(rfile bound.dmesg)" "$N: driver nvme is bound" "bound driver: the message names device and driver"
+check_unchanged bound-before bound
+check_load rebind 1
+like "$(rfile rebind.dmesg)" "unbinding driver nvme" "rebind=1: nvme unbound for the move"
+check_fixed after "$A=bar2@0x10000000000"
+check_layout after "$A=bar2@0x10000000000"
+check_replay rebind
+is "$(rfile drivers)" nvme "rebind=1: nvme bound again"
+is "$(rfile after.nvme)" "$nvme_pattern" "rebind=1: nvme reads block 0 through the moved BAR"
+is "$(rfile after.ivshmem)" "host-pattern-bad-1" "rebind=1: ivshmem reads the host's pattern"
+is "$(shm_read m1 4096)" "guest-after" "rebind=1: the host reads the guest's pattern"
+done_testing
