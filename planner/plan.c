@@ -23,6 +23,8 @@
  */
 #include "fixedbar.h"
 
+/* aligned comments in the definitions below */
+/* clang-format off */
 #define FB_BELOW4G	0x01	/* must end below 4 GiB */
 #define FB_NONPREF	0x02	/* never in a prefetchable aperture */
 #define FB_PREFOK	0x04	/* prefers a prefetchable aperture */
@@ -141,6 +143,7 @@ struct fb_ctx {
 	int err;
 	char msg[FIXEDBAR_MSG_LEN];
 };
+/* clang-format on */
 
 static inline u64 fb_align_down(u64 x, u64 a)
 {
@@ -223,14 +226,17 @@ static void fb_fmt_item(const struct fb_ctx *c, const struct fb_item *it,
 	if (it->slot >= 0) {
 		fixedbar_format_bar(buf, len, &dev->bars[it->slot], start);
 	} else {
-		bool io = it->cont >= 0 && c->conts[it->cont].win == FIXEDBAR_WIN_IO;
+		bool io = it->cont >= 0 &&
+			  c->conts[it->cont].win == FIXEDBAR_WIN_IO;
 
 		fixedbar_format_res(buf, len,
 				    io ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
 				    start, start + it->size - 1,
-				    c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
+				    c->conts[it->cont].win ==
+						    FIXEDBAR_WIN_PREF &&
 					    dev->br.pref64,
-				    c->conts[it->cont].win == FIXEDBAR_WIN_PREF);
+				    c->conts[it->cont].win ==
+					    FIXEDBAR_WIN_PREF);
 	}
 }
 
@@ -241,7 +247,8 @@ static void fb_fmt_size(const struct fb_ctx *c, const struct fb_item *it,
 	bool io, mem64 = false, pref = false;
 
 	if (it->slot >= 0) {
-		const struct fixedbar_bar *b = &fb_dev(c, it->dev)->bars[it->slot];
+		const struct fixedbar_bar *b =
+			&fb_dev(c, it->dev)->bars[it->slot];
 
 		io = b->type == FIXEDBAR_RES_IO;
 		mem64 = b->mem64;
@@ -264,8 +271,9 @@ static void fb_warn(struct fb_ctx *c, const char *text)
 
 	if (p->nr_warnings >= FIXEDBAR_MAX_WARNINGS) {
 		/* the last line says how many were left out */
-		snprintf(p->warnings[FIXEDBAR_MAX_WARNINGS - 1], FIXEDBAR_MSG_LEN,
-			 "... and %u more warnings", ++c->lost_warnings + 1);
+		snprintf(p->warnings[FIXEDBAR_MAX_WARNINGS - 1],
+			 FIXEDBAR_MSG_LEN, "... and %u more warnings",
+			 ++c->lost_warnings + 1);
 		return;
 	}
 	snprintf(p->warnings[p->nr_warnings++], FIXEDBAR_MSG_LEN, "%s", text);
@@ -308,7 +316,7 @@ static int fb_default_win_side(const struct fb_ctx *c, int dev)
 	const struct fixedbar_dev *p = fb_dev(c, fb_dev(c, dev)->parent);
 
 	return p->br.pref64 && !fb_dev(c, dev)->br.pref64 ? FIXEDBAR_WIN_MEM :
-							     FIXEDBAR_WIN_PREF;
+							    FIXEDBAR_WIN_PREF;
 }
 
 /* Container holding bridge @dev's window @win. */
@@ -322,8 +330,9 @@ static int fb_win_owner(const struct fb_ctx *c, int dev, int win)
 	if (win == FIXEDBAR_WIN_IO)
 		return c->dev_cont[p][FIXEDBAR_WIN_IO];
 	if (win == FIXEDBAR_WIN_PREF && fb_dev(c, p)->br.pref)
-		return c->dev_cont[p][c->wroute[dev] >= 0 ? c->wroute[dev] :
-				      fb_default_win_side(c, dev)];
+		return c->dev_cont[p][c->wroute[dev] >= 0 ?
+					      c->wroute[dev] :
+					      fb_default_win_side(c, dev)];
 	return c->dev_cont[p][FIXEDBAR_WIN_MEM];
 }
 
@@ -350,8 +359,10 @@ static int fb_new_cont(struct fb_ctx *c, int dev, int win)
 	if (dev >= 0) {
 		const struct fixedbar_bridge *br = &fb_dev(c, dev)->br;
 
-		k->gran = win != FIXEDBAR_WIN_IO ? 0x100000 :
-			  br->io_1k ? 0x400 : 0x1000;
+		if (win != FIXEDBAR_WIN_IO)
+			k->gran = 0x100000;
+		else
+			k->gran = br->io_1k ? 0x400 : 0x1000;
 		k->reserve = br->reserve[win];
 		k->below4g = win == FIXEDBAR_WIN_MEM ||
 			     (win == FIXEDBAR_WIN_PREF && !br->pref64);
@@ -378,7 +389,7 @@ static void fb_new_item(struct fb_ctx *c, int owner, int dev, int slot,
 	else
 		c->conts[cont].item = c->nr_items;
 	c->nr_items++;
-	c->conts[owner].nr_kids++;	/* counted now, filled in later */
+	c->conts[owner].nr_kids++; /* counted now, filled in later */
 }
 
 static void fb_bar_item_flags(struct fb_ctx *c, struct fb_item *it)
@@ -412,7 +423,8 @@ static void fb_build_dev(struct fb_ctx *c, int dev)
 			owner = fb_win_owner(c, dev, win);
 			if (owner == FB_NO_CONT)
 				continue;
-			fb_new_item(c, owner, dev, -1, fb_new_cont(c, dev, win));
+			fb_new_item(c, owner, dev, -1,
+				    fb_new_cont(c, dev, win));
 		}
 	}
 	for (slot = 0; slot < FIXEDBAR_NR_SLOTS; slot++) {
@@ -447,8 +459,10 @@ static void fb_fill_kids(struct fb_ctx *c)
 		if (it->cont < 0)
 			continue;
 		k = &c->conts[it->cont];
-		it->flags |= k->win == FIXEDBAR_WIN_PREF ? FB_PREFOK :
-			     k->win == FIXEDBAR_WIN_MEM ? FB_NONPREF : 0;
+		if (k->win == FIXEDBAR_WIN_PREF)
+			it->flags |= FB_PREFOK;
+		else if (k->win == FIXEDBAR_WIN_MEM)
+			it->flags |= FB_NONPREF;
 		if (k->below4g)
 			it->flags |= FB_BELOW4G;
 	}
@@ -457,7 +471,8 @@ static void fb_fill_kids(struct fb_ctx *c)
 static int fb_alloc(struct fb_ctx *c)
 {
 	u32 n = c->t->nr_devs;
-	size_t max_items = (size_t)n * (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS);
+	size_t max_items =
+		(size_t)n * (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS);
 	size_t max_conts = (size_t)n * FIXEDBAR_NR_WINDOWS + 2;
 
 	c->items = fixedbar_zalloc(max_items * sizeof(*c->items) + 1);
@@ -476,7 +491,8 @@ static int fb_alloc(struct fb_ctx *c)
 	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
 	c->rank = fixedbar_zalloc(n + 1);
 	c->nsplits = fixedbar_zalloc(n + 1);
-	c->max_holes = 4 * (int)(max_items + max_conts) + 4 * FIXEDBAR_MAX_APERTURES + 64;
+	c->max_holes = 4 * (int)(max_items + max_conts) +
+		       4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
 				   sizeof(*c->sortv));
@@ -597,7 +613,8 @@ static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
 		snprintf(why, sizeof(why),
 			 "outside every %shost bridge aperture; apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it",
 			 root_nonpref && b->type == FIXEDBAR_RES_MEM ?
-				 "non-prefetchable " : "");
+				 "non-prefetchable " :
+				 "");
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr, why);
 	}
 	return 0;
@@ -622,10 +639,12 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 	if (b->type == FIXEDBAR_RES_IO && end > 0xffff)
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
 				   "I/O port addresses end at 0xffff");
-	if ((b->pinned || d->pinned) && (!b->cur.assigned || b->cur.start != addr))
+	if ((b->pinned || d->pinned) &&
+	    (!b->cur.assigned || b->cur.start != addr))
 		return fb_fail_bar(c, -EBUSY, entry, dev, slot, addr,
-				   d->pinned ? "device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
-					       "BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
+				   d->pinned ?
+					   "device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
+					   "BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
 	return 0;
 }
 
@@ -654,7 +673,8 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 				 "%s %s: not implemented by the device%s; name a BAR it has",
 				 path, fixedbar_slot_name(slot),
 				 lo && lo->present && lo->mem64 ?
-					 " (it is the upper half of a 64-bit BAR)" : "");
+					 " (it is the upper half of a 64-bit BAR)" :
+					 "");
 			fb_add_err_entry(c, ei);
 			return c->err = -EINVAL;
 		}
@@ -677,7 +697,7 @@ struct fb_point {
 	u64 lo, hi;
 	int kind;
 	int dev, slot;
-	int side;		/* chosen window */
+	int side; /* chosen window */
 };
 
 static int fb_cmp_point(const void *a, const void *b)
@@ -694,9 +714,10 @@ static int fb_cmp_point(const void *a, const void *b)
 static int fb_default_side(const struct fb_ctx *c, int dev, int slot)
 {
 	const struct fixedbar_bar *b;
-	const struct fixedbar_bridge *br = &fb_dev(c, fb_dev(c, dev)->parent)->br;
+	const struct fixedbar_bridge *br =
+		&fb_dev(c, fb_dev(c, dev)->parent)->br;
 
-	if (slot < 0)		/* a child's prefetchable window */
+	if (slot < 0) /* a child's prefetchable window */
 		return fb_default_win_side(c, dev);
 	b = &fb_dev(c, dev)->bars[slot];
 	return br->pref64 && !b->mem64 ? FIXEDBAR_WIN_MEM : FIXEDBAR_WIN_PREF;
@@ -711,15 +732,14 @@ static bool fb_exact_addr(const struct fb_ctx *c, int dev, int slot, u64 *addr)
 		*addr = c->fixed[dev].addr[slot];
 		return true;
 	}
-	if (!b->cur.assigned ||
-	    !(fb_dev(c, dev)->pinned || b->pinned))
+	if (!b->cur.assigned || !(fb_dev(c, dev)->pinned || b->pinned))
 		return false;
 	*addr = b->cur.start;
 	return true;
 }
 
 struct fb_obstacles {
-	u64 (*r)[3];		/* lo, hi, device */
+	u64 (*r)[3]; /* lo, hi, device */
 	int n;
 };
 
@@ -733,8 +753,9 @@ static bool fb_in_subtree(const struct fb_ctx *c, int d, int top)
  * one of them sits on a bus above or beside @b, where @b's windows (or its
  * ancestors' around them) must not overlap it.
  */
-static int fb_obstacle_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
-			    int b, u64 lo, u64 hi)
+static int fb_obstacle_cost(const struct fb_ctx *c,
+			    const struct fb_obstacles *ob, int b, u64 lo,
+			    u64 hi)
 {
 	int i, cost = 0;
 
@@ -753,8 +774,10 @@ static int fb_obstacle_cost(const struct fb_ctx *c, const struct fb_obstacles *o
 /* A window must fit one host bridge aperture it may use. */
 static int fb_aperture_cost(const struct fb_ctx *c, int win, u64 lo, u64 hi)
 {
-	return fb_in_aperture(c, FIXEDBAR_RES_MEM, win == FIXEDBAR_WIN_MEM, lo, hi) ?
-		       0 : 1000;
+	return fb_in_aperture(c, FIXEDBAR_RES_MEM, win == FIXEDBAR_WIN_MEM, lo,
+			      hi) ?
+		       0 :
+		       1000;
 }
 
 /* Cost of the split, or -1 when the two windows would overlap. */
@@ -765,7 +788,8 @@ static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 	int i, cost = 0, pref_low = 0, pref_high = 0;
 
 	for (i = 0; i < n; i++) {
-		int side = i < s ? left : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left;
+		int side = i < s ? left :
+				   FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left;
 
 		if ((pt[i].kind == FB_PT_MEM && side != FIXEDBAR_WIN_MEM) ||
 		    (pt[i].kind == FB_PT_PREF && side != FIXEDBAR_WIN_PREF))
@@ -792,7 +816,9 @@ static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 			fb_aperture_cost(c, left, llo, lhi);
 	if (s < n)
 		cost += fb_obstacle_cost(c, ob, b, rlo, rhi) +
-			fb_aperture_cost(c, FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left,
+			fb_aperture_cost(c,
+					 FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF -
+						 left,
 					 rlo, rhi);
 	/* a prefetchable window across 4 GiB rarely fits one aperture */
 	return cost + (pref_low && pref_high ? 1000 : 0);
@@ -813,7 +839,8 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
 	int d, s, n = 0;
 
-	for (d = fb_dev(c, b)->first_child; d >= 0; d = fb_dev(c, d)->next_sibling) {
+	for (d = fb_dev(c, b)->first_child; d >= 0;
+	     d = fb_dev(c, d)->next_sibling) {
 		const struct fixedbar_dev *dv = fb_dev(c, d);
 
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
@@ -823,8 +850,11 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 			if (!bar->present || bar->type != FIXEDBAR_RES_MEM ||
 			    !fb_exact_addr(c, d, s, &lo))
 				continue;
-			pt[n] = (struct fb_point){ lo, lo + fixedbar_bar_span(bar) - 1,
-						   FB_PT_FLEX, d, s, 0 };
+			pt[n] = (struct fb_point){
+				lo,	    lo + fixedbar_bar_span(bar) - 1,
+				FB_PT_FLEX, d,
+				s,	    0
+			};
 			if (!bar->pref || !br->pref)
 				pt[n].kind = FB_PT_MEM;
 			else if (pt[n].hi >= FIXEDBAR_4G ||
@@ -836,17 +866,29 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 		if (!dv->is_bridge)
 			continue;
 		if (hv[d][0])
-			pt[n++] = (struct fb_point){ hull[d][0][0], hull[d][0][1],
-						     FB_PT_MEM, d, -2, 0 };
+			pt[n++] = (struct fb_point){ hull[d][0][0],
+						     hull[d][0][1],
+						     FB_PT_MEM,
+						     d,
+						     -2,
+						     0 };
 		if (hv[d][1])
-			pt[n++] = (struct fb_point){ hull[d][1][0], hull[d][1][1],
-						     !br->pref ? FB_PT_MEM :
-						     hull[d][1][1] >= FIXEDBAR_4G ||
-						     !fb_in_aperture(c, FIXEDBAR_RES_MEM, true,
-								     hull[d][1][0],
-								     hull[d][1][1]) ?
-							     FB_PT_PREF : FB_PT_FLEX,
-						     d, -1, 0 };
+			pt[n++] = (struct fb_point){
+				hull[d][1][0],
+				hull[d][1][1],
+				!br->pref ? FB_PT_MEM :
+				hull[d][1][1] >= FIXEDBAR_4G ||
+						!fb_in_aperture(c,
+								FIXEDBAR_RES_MEM,
+								true,
+								hull[d][1][0],
+								hull[d][1][1]) ?
+					    FB_PT_PREF :
+					    FB_PT_FLEX,
+				d,
+				-1,
+				0
+			};
 	}
 	return n;
 }
@@ -868,13 +910,16 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 	for (r = 0; r <= c->rank[b]; r++) {
 		int found = -1, fs = 0, fl = 0;
 
-		for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
+		for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF;
+		     left++) {
 			for (s = 0; s <= n; s++) {
-				int cost = fb_split_cost(c, ob, b, pt, n, s, left);
+				int cost =
+					fb_split_cost(c, ob, b, pt, n, s, left);
 				int key = left * (n + 1) + s;
 				int pkey = prev_l * (n + 1) + prev_s;
 
-				if ((left == FIXEDBAR_WIN_PREF && (s == 0 || s == n)) ||
+				if ((left == FIXEDBAR_WIN_PREF &&
+				     (s == 0 || s == n)) ||
 				    cost < 0 || cost < prev_cost ||
 				    (cost == prev_cost && key <= pkey))
 					continue;
@@ -892,24 +937,30 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 		bl = prev_l = fl;
 		count++;
 	}
-	for (count = 0, left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++)
+	for (count = 0, left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF;
+	     left++)
 		for (s = 0; s <= n; s++)
-			if (!(left == FIXEDBAR_WIN_PREF && (s == 0 || s == n)) &&
-			    fb_split_cost(c, ob, b, pt, n, s, left) >= 0 && count < 255)
+			if (!(left == FIXEDBAR_WIN_PREF &&
+			      (s == 0 || s == n)) &&
+			    fb_split_cost(c, ob, b, pt, n, s, left) >= 0 &&
+			    count < 255)
 				count++;
 	c->nsplits[b] = count;
 	for (i = 0; i < n; i++) {
-		int side = pt[i].kind == FB_PT_MEM ? FIXEDBAR_WIN_MEM :
-			   pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
-			   best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
-			   i < bs ? bl : FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
+		int side =
+			pt[i].kind == FB_PT_MEM	 ? FIXEDBAR_WIN_MEM :
+			pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
+			best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
+			i < bs	 ? bl :
+				   FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
 
 		if (pt[i].slot >= 0)
 			c->route[pt[i].dev][pt[i].slot] = side;
 		else if (pt[i].slot == -1)
 			c->wroute[pt[i].dev] = side;
 		fb_hull_add(hull[b][side == FIXEDBAR_WIN_PREF],
-			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo, pt[i].hi);
+			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo,
+			    pt[i].hi);
 	}
 }
 
@@ -922,7 +973,8 @@ static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
 		int e = d + 1;
 
 		/* pre-order: a subtree ends where the depth comes back up */
-		while ((u32)e < c->t->nr_devs && fb_dev(c, e)->depth > fb_dev(c, d)->depth)
+		while ((u32)e < c->t->nr_devs &&
+		       fb_dev(c, e)->depth > fb_dev(c, d)->depth)
 			e = c->sub_end[e];
 		c->sub_end[d] = e;
 	}
@@ -952,8 +1004,8 @@ static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
 static int fb_choose_routes(struct fb_ctx *c)
 {
 	u32 n = c->t->nr_devs;
-	u64 (*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
-	bool (*hv)[2] = fixedbar_zalloc(n * sizeof(*hv) + 1);
+	u64(*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
+	bool(*hv)[2] = fixedbar_zalloc(n * sizeof(*hv) + 1);
 	struct fb_point *pt = fixedbar_zalloc((n * 16 + 16) * sizeof(*pt));
 	struct fb_obstacles ob;
 	int b;
@@ -1017,7 +1069,7 @@ static int fb_cmp_u64pair(const void *a, const void *b)
  */
 static int fb_check_exact_overlaps(struct fb_ctx *c)
 {
-	u64 (*v)[2];
+	u64(*v)[2];
 	int i, n = 0, err = 0;
 
 	v = fixedbar_zalloc((c->nr_items + 1) * sizeof(*v));
@@ -1040,8 +1092,10 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 	for (i = 1; i < n && !err; i++) {
 		struct fb_item *a = &c->items[v[i - 1][1]];
 		struct fb_item *b = &c->items[v[i][1]];
-		bool aio = fb_dev(c, a->dev)->bars[a->slot].type == FIXEDBAR_RES_IO;
-		bool bio = fb_dev(c, b->dev)->bars[b->slot].type == FIXEDBAR_RES_IO;
+		bool aio = fb_dev(c, a->dev)->bars[a->slot].type ==
+			   FIXEDBAR_RES_IO;
+		bool bio = fb_dev(c, b->dev)->bars[b->slot].type ==
+			   FIXEDBAR_RES_IO;
 		char pa[FIXEDBAR_PATH_LEN], pb[FIXEDBAR_PATH_LEN];
 		char ra[FIXEDBAR_RES_LEN], rb[FIXEDBAR_RES_LEN];
 		int j;
@@ -1049,7 +1103,8 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 		/* compare against the previous item of the same space */
 		for (j = i - 1; j >= 0; j--) {
 			a = &c->items[v[j][1]];
-			aio = fb_dev(c, a->dev)->bars[a->slot].type == FIXEDBAR_RES_IO;
+			aio = fb_dev(c, a->dev)->bars[a->slot].type ==
+			      FIXEDBAR_RES_IO;
 			if (aio == bio)
 				break;
 		}
@@ -1062,7 +1117,8 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 		snprintf(c->msg, sizeof(c->msg),
 			 "%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
 			 pb, fixedbar_slot_name(b->slot), rb,
-			 c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" : "pinned",
+			 c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" :
+								   "pinned",
 			 fixedbar_slot_name(a->slot), ra, pa);
 		fb_add_err_entry(c, c->fixed[b->dev].entry);
 		fb_add_err_entry(c, c->fixed[a->dev].entry);
@@ -1092,8 +1148,10 @@ static int fb_check_entries(struct fb_ctx *c)
 			const struct fixedbar_bar *b = &c->t->devs[i].bars[s];
 			char path[FIXEDBAR_PATH_LEN];
 
-			if (!b->present || b->cur.assigned || !fb_pinned(c, i, s) ||
-			    b->type != FIXEDBAR_RES_MEM || s == FIXEDBAR_ROM_SLOT)
+			if (!b->present || b->cur.assigned ||
+			    !fb_pinned(c, i, s) ||
+			    b->type != FIXEDBAR_RES_MEM ||
+			    s == FIXEDBAR_ROM_SLOT)
 				continue;
 			fb_path(c, i, path, sizeof(path));
 			snprintf(c->msg, sizeof(c->msg),
@@ -1116,7 +1174,8 @@ static int fb_check_routes(struct fb_ctx *c)
 
 		dev = fixedbar_topo_find(c->t, e, NULL, 0);
 		for (i = 0; i < e->nr_bars; i++) {
-			const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[e->bars[i].bar];
+			const struct fixedbar_bar *b =
+				&fb_dev(c, dev)->bars[e->bars[i].bar];
 			u64 a = e->bars[i].addr;
 
 			err = fb_check_route(c, ei, dev, e->bars[i].bar, a,
@@ -1151,7 +1210,8 @@ static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
 
 	k->keep = false;
 	if (k->dev < 0 || c->softpin == FB_KEEP_NONE ||
-	    (c->softpin == FB_KEEP_UNAFFECTED && c->affected[fb_root_of(c, k->dev)]))
+	    (c->softpin == FB_KEEP_UNAFFECTED &&
+	     c->affected[fb_root_of(c, k->dev)]))
 		return;
 	cur = &fb_dev(c, k->dev)->br.cur[k->win];
 	if (!cur->assigned || cur->end < cur->start)
@@ -1243,7 +1303,8 @@ static void fb_activate_cont(struct fb_ctx *c, int ki, u64 (*scratch)[2])
 		busy = true;
 		if (it->flags & FB_EXACT) {
 			k->semifixed = true;
-			fb_span_add(k, &any, it->xstart, it->xstart + it->size - 1);
+			fb_span_add(k, &any, it->xstart,
+				    it->xstart + it->size - 1);
 		} else if (it->cont >= 0 && c->conts[it->cont].semifixed) {
 			k->semifixed = true;
 			fb_span_add(k, &any, c->conts[it->cont].mlo,
@@ -1304,12 +1365,12 @@ static int fb_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
 /* ---- placement ---- */
 
 struct fb_frame {
-	int k;			/* container */
+	int k; /* container */
 	bool root;
-	u64 blo, bhi;		/* bounds of the extent (bridge) */
-	u64 cur_lo, cur_hi;	/* extent so far (bridge) */
-	int hbase, nholes;	/* holes in c->holes[hbase ...] */
-	u64 (*fp)[2];		/* fixed points: position, item */
+	u64 blo, bhi; /* bounds of the extent (bridge) */
+	u64 cur_lo, cur_hi; /* extent so far (bridge) */
+	int hbase, nholes; /* holes in c->holes[hbase ...] */
+	u64 (*fp)[2]; /* fixed points: position, item */
 	int nfp;
 };
 
@@ -1384,7 +1445,7 @@ static bool fb_ap_ok(const struct fb_ctx *c, const struct fb_frame *f, int ap,
 {
 	const struct fixedbar_aperture *a = fb_ap(c, ap);
 	enum fixedbar_res_type type = f->k == FB_ROOT_IO ? FIXEDBAR_RES_IO :
-							    FIXEDBAR_RES_MEM;
+							   FIXEDBAR_RES_MEM;
 
 	return a->type == type && !(a->pref && (it->flags & FB_NONPREF));
 }
@@ -1431,7 +1492,8 @@ static void fb_fmt_fp(const struct fb_ctx *c, const struct fb_item *it, u64 lo,
 	}
 	win = c->conts[it->cont].win;
 	fixedbar_format_res(buf, len,
-			    win == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+			    win == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+						     FIXEDBAR_RES_MEM,
 			    lo, hi, win == FIXEDBAR_WIN_PREF && d->br.pref64,
 			    win == FIXEDBAR_WIN_PREF);
 }
@@ -1449,13 +1511,12 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 
 		if (!it->active)
 			continue;
-		if (it->flags & FB_EXACT) {
+		if (it->flags & FB_EXACT)
 			f->fp[f->nfp][0] = it->xstart;
-		} else if (it->cont >= 0 && c->conts[it->cont].semifixed) {
+		else if (it->cont >= 0 && c->conts[it->cont].semifixed)
 			f->fp[f->nfp][0] = c->conts[it->cont].mlo;
-		} else {
+		else
 			continue;
-		}
 		f->fp[f->nfp++][1] = idx;
 	}
 	fixedbar_sort(f->fp, f->nfp, sizeof(*f->fp), fb_cmp_pair);
@@ -1474,17 +1535,23 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 		fb_path(c, b->dev, pb, sizeof(pb));
 		fb_describe_cont(c, f->k, where, sizeof(where));
 		fb_fmt_fp(c, a, f->fp[i - 1][0], aend, ra, sizeof(ra));
-		fb_fmt_fp(c, b, f->fp[i][0], (b->flags & FB_EXACT) ?
-			  b->xstart + b->size - 1 : c->conts[b->cont].mhi,
+		fb_fmt_fp(c, b, f->fp[i][0],
+			  (b->flags & FB_EXACT) ? b->xstart + b->size - 1 :
+						  c->conts[b->cont].mhi,
 			  rb, sizeof(rb));
 		snprintf(c->msg, sizeof(c->msg),
 			 "%s %s %s and %s %s %s must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
-			 pa, fb_res_name(a->slot, a->cont >= 0 ? c->conts[a->cont].win : 0),
+			 pa,
+			 fb_res_name(a->slot,
+				     a->cont >= 0 ? c->conts[a->cont].win : 0),
 			 ra, pb,
-			 fb_res_name(b->slot, b->cont >= 0 ? c->conts[b->cont].win : 0),
+			 fb_res_name(b->slot,
+				     b->cont >= 0 ? c->conts[b->cont].win : 0),
 			 rb, where,
-			 f->k == FB_ROOT_IO || c->conts[f->k].win == FIXEDBAR_WIN_IO ?
-				"window" : "1MiB");
+			 f->k == FB_ROOT_IO ||
+					 c->conts[f->k].win == FIXEDBAR_WIN_IO ?
+				 "window" :
+				 "1MiB");
 		fb_set_fail(c, -EBUSY, a->dev);
 		c->fail_bridge = c->conts[f->k].dev;
 		c->fail_kid[0] = a->cont >= 0 ? a->dev : -1;
@@ -1498,8 +1565,8 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat);
 
 /* Bounds for the i-th fixed point (a semi-fixed child window). */
-static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i,
-			  u64 *lo, u64 *hi)
+static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i, u64 *lo,
+			  u64 *hi)
 {
 	const struct fb_item *it = &c->items[f->fp[i][1]];
 	const struct fb_cont *kid = &c->conts[it->cont];
@@ -1530,8 +1597,8 @@ static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i,
 	return l <= kid->mlo && kid->mhi <= h;
 }
 
-static void fb_record_fail(struct fb_ctx *c, const struct fb_frame *f,
-			   int kind, int item, int err)
+static void fb_record_fail(struct fb_ctx *c, const struct fb_frame *f, int kind,
+			   int item, int err)
 {
 	c->err = err;
 	c->fail_kind = kind;
@@ -1556,7 +1623,7 @@ static int fb_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 	int i = 0, n = f->nfp, err = 0;
 	u64 lo, hi;
 
-	strat = (u8 *)(f->fp + n);		/* scratch after the fixed points */
+	strat = (u8 *)(f->fp + n); /* scratch after the fixed points */
 	alt = strat + n;
 	if (n)
 		strat[0] = FB_UP;
@@ -1654,7 +1721,8 @@ static void fb_holes_between(struct fb_ctx *c, struct fb_frame *f, u64 lo,
 	int i;
 
 	for (i = 0; i < f->nfp; i++) {
-		u64 s = fb_fp_start(c, f->fp[i][1]), e = fb_fp_end(c, f->fp[i][1]);
+		u64 s = fb_fp_start(c, f->fp[i][1]),
+		    e = fb_fp_end(c, f->fp[i][1]);
 
 		if (e < pos || s > hi)
 			continue;
@@ -1676,7 +1744,8 @@ static bool fb_slot_v(const struct fb_hole *h, const struct fb_item *it,
 		return false;
 	if (variant) {
 		/* the block's end is aligned, its start need not be */
-		if (h->lo > ~0ULL - size || !fb_align_up(h->lo + size, it->align, &p))
+		if (h->lo > ~0ULL - size ||
+		    !fb_align_up(h->lo + size, it->align, &p))
 			return false;
 		p -= size;
 	} else if (!fb_align_up(h->lo, it->align, &p)) {
@@ -1817,7 +1886,8 @@ static void fb_format_fail(struct fb_ctx *c)
 	if (c->fail_kind == FB_FAIL_NONE || c->fail_item < 0)
 		return;
 	it = &c->items[c->fail_item];
-	name = fb_res_name(it->slot, it->cont >= 0 ? c->conts[it->cont].win : 0);
+	name = fb_res_name(it->slot,
+			   it->cont >= 0 ? c->conts[it->cont].win : 0);
 	fb_describe_cont(c, c->fail_cont, where, sizeof(where));
 	fb_path(c, it->dev, path, sizeof(path));
 	if (c->fail_kind == FB_FAIL_SPAN) {
@@ -1868,7 +1938,7 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
 		    (it->cont >= 0 && c->conts[it->cont].semifixed))
 			continue;
 		/* required before optional, then largest alignment and size */
-		v[n][0] = ((u64)!!(it->flags & FB_OPTIONAL) << 63) |
+		v[n][0] = ((u64) !!(it->flags & FB_OPTIONAL) << 63) |
 			  (~it->align >> 1);
 		v[n][1] = ((u64)(~it->size >> 40) << 32) | (u32)idx;
 		n++;
@@ -1879,7 +1949,7 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
 
 static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat)
 {
-	u64 (*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
 	int i, n = fb_movables(c, f, v);
 
 	for (i = 0; i < n; i++) {
@@ -1910,8 +1980,8 @@ static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 	for (a = 0; a < c->t->nr_apertures; a++) {
 		const struct fixedbar_aperture *ap = fb_ap(c, a);
 
-		if (ap->type != (f->k == FB_ROOT_IO ? FIXEDBAR_RES_IO :
-						      FIXEDBAR_RES_MEM))
+		if (ap->type !=
+		    (f->k == FB_ROOT_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM))
 			continue;
 		fb_holes_between(c, f, ap->start, ap->end, a);
 	}
@@ -1924,7 +1994,8 @@ static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
 	int i;
 
 	for (i = 0; i < f->nholes; i++)
-		sum += c->holes[f->hbase + i].hi - c->holes[f->hbase + i].lo + 1;
+		sum += c->holes[f->hbase + i].hi - c->holes[f->hbase + i].lo +
+		       1;
 	return sum;
 }
 
@@ -1953,7 +2024,8 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	return -ENOSPC;
 }
 
-static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f, int strat)
+static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
+				 int strat)
 {
 	struct fb_cont *k = &c->conts[f->k];
 	int i, err;
@@ -1963,7 +2035,8 @@ static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f, int strat
 	f->cur_lo = k->mlo;
 	f->cur_hi = k->mhi;
 	for (i = 0; i < f->nfp; i++) {
-		u64 s = fb_fp_start(c, f->fp[i][1]), e = fb_fp_end(c, f->fp[i][1]);
+		u64 s = fb_fp_start(c, f->fp[i][1]),
+		    e = fb_fp_end(c, f->fp[i][1]);
 
 		if (s < f->cur_lo)
 			f->cur_lo = s;
@@ -2014,9 +2087,9 @@ static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	err = fb_fixed_points(c, &f);
 	if (!err)
 		err = fb_solve_kids(c, &f, f.root ? FB_UP : strat,
-				    f.root ? fb_place_root :
-					   strat == FB_UP ? fb_place_bridge_up :
-							    fb_place_bridge_down);
+				    f.root	   ? fb_place_root :
+				    strat == FB_UP ? fb_place_bridge_up :
+						     fb_place_bridge_down);
 	c->nr_holes = f.hbase;
 	c->sort_top = top;
 	return err;
@@ -2035,7 +2108,8 @@ static u64 fb_cont_used(const struct fb_ctx *c, const struct fb_cont *k)
 		if (!it->active)
 			continue;
 		if (it->cont >= 0)
-			used += c->conts[it->cont].hi - c->conts[it->cont].lo + 1;
+			used += c->conts[it->cont].hi - c->conts[it->cont].lo +
+				1;
 		else
 			used += it->size;
 	}
@@ -2051,7 +2125,8 @@ static void fb_space_warnings(struct fb_ctx *c, int root)
 	for (i = 0; i < c->nr_items; i++) {
 		const struct fb_item *it = &c->items[i];
 
-		if (it->active || it->slot < 0 || !fb_in_space(c, it->owner, root) ||
+		if (it->active || it->slot < 0 ||
+		    !fb_in_space(c, it->owner, root) ||
 		    fb_pinned(c, it->dev, it->slot))
 			continue;
 		fb_path(c, it->dev, path, sizeof(path));
@@ -2066,7 +2141,8 @@ static void fb_space_warnings(struct fb_ctx *c, int root)
 
 		if (!k->reserve || !k->noreserve || !fb_in_space(c, i, root))
 			continue;
-		if (k->active && k->hi - k->lo + 1 - fb_cont_used(c, k) >= k->reserve)
+		if (k->active &&
+		    k->hi - k->lo + 1 - fb_cont_used(c, k) >= k->reserve)
 			continue;
 		fb_path(c, k->dev, path, sizeof(path));
 		snprintf(text, sizeof(text),
@@ -2209,7 +2285,8 @@ static void fb_give_up_all(struct fb_ctx *c, int root)
 	int i;
 
 	for (i = 0; i < c->nr_items; i++)
-		if (fb_in_space(c, c->items[i].owner, root) && c->items[i].slot >= 0)
+		if (fb_in_space(c, c->items[i].owner, root) &&
+		    c->items[i].slot >= 0)
 			fb_drop(c, &c->items[i]);
 	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++)
 		if (fb_in_space(c, i, root))
@@ -2230,12 +2307,14 @@ static bool fb_reroute_to_pref(struct fb_ctx *c, const struct fb_cont *k)
 	/* the largest movable prefetchable thing still in the memory window */
 	for (i = 0; i < k->nr_kids; i++) {
 		it = &c->items[c->kidv[k->first_kid + i]];
-		if (!it->active || (it->flags & FB_EXACT) || !(it->flags & FB_PREFOK))
+		if (!it->active || (it->flags & FB_EXACT) ||
+		    !(it->flags & FB_PREFOK))
 			continue;
-		if (it->slot >= 0 ? c->route[it->dev][it->slot] == FIXEDBAR_WIN_MEM :
-				    (c->conts[it->cont].semifixed ||
-				     c->wroute[it->dev] == FIXEDBAR_WIN_MEM))
-			continue;	/* moved here on purpose: no ping-pong */
+		if (it->slot >= 0 ?
+			    c->route[it->dev][it->slot] == FIXEDBAR_WIN_MEM :
+			    (c->conts[it->cont].semifixed ||
+			     c->wroute[it->dev] == FIXEDBAR_WIN_MEM))
+			continue; /* moved here on purpose: no ping-pong */
 		if (!best || it->size > best->size)
 			best = it;
 	}
@@ -2263,7 +2342,7 @@ static bool fb_reroute(struct fb_ctx *c)
 		return false;
 	if (it->slot >= 0) {
 		if (c->route[it->dev][it->slot] == FIXEDBAR_WIN_PREF)
-			return false;	/* moved here on purpose: no ping-pong */
+			return false; /* moved here on purpose: no ping-pong */
 		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
 		return true;
 	}
@@ -2317,7 +2396,8 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++) {
 		if (fb_in_space(c, i, root)) {
 			c->conts[i].noreserve = false;
-			c->nores_mask[c->conts[i].dev] &= ~(1u << c->conts[i].win);
+			c->nores_mask[c->conts[i].dev] &=
+				~(1u << c->conts[i].win);
 		}
 	}
 	for (;;) {
@@ -2362,7 +2442,8 @@ static void fb_unroutable_warnings(struct fb_ctx *c)
 
 	for (d = 0; d < c->t->nr_devs; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
-			if (!c->t->devs[d].bars[s].present || c->dev_item[d][s] >= 0)
+			if (!c->t->devs[d].bars[s].present ||
+			    c->dev_item[d][s] >= 0)
 				continue;
 			fb_path(c, d, path, sizeof(path));
 			snprintf(text, sizeof(text),
@@ -2443,7 +2524,8 @@ static int fb_plan_phases(struct fb_ctx *c)
 	int err;
 
 	/* phase A keeps untouched subtrees where they are, phase B moves all */
-	for (c->softpin = FB_KEEP_ALL; c->softpin >= FB_KEEP_NONE; c->softpin--) {
+	for (c->softpin = FB_KEEP_ALL; c->softpin >= FB_KEEP_NONE;
+	     c->softpin--) {
 		if (c->softpin == FB_KEEP_UNAFFECTED && !fb_any_unaffected(c))
 			continue;
 		err = fb_plan_phase(c);
@@ -2483,7 +2565,8 @@ static int fb_spill_routes(struct fb_ctx *c, int level)
 			const struct fixedbar_bar *b = &dv->bars[s];
 			bool spill;
 
-			if (!b->present || b->type != FIXEDBAR_RES_MEM || !b->pref ||
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    !b->pref ||
 			    (s < 6 && (c->fixed[d].mask & (1u << s))) ||
 			    fb_pinned(c, d, s))
 				continue;
@@ -2516,8 +2599,10 @@ static int fb_plan_routed(struct fb_ctx *c)
 			if (!fb_spill_routes(c, level))
 				continue;
 		}
-		memcpy(c->route_base, c->route, c->t->nr_devs * sizeof(*c->route));
-		memcpy(c->wroute_base, c->wroute, c->t->nr_devs * sizeof(*c->wroute));
+		memcpy(c->route_base, c->route,
+		       c->t->nr_devs * sizeof(*c->route));
+		memcpy(c->wroute_base, c->wroute,
+		       c->t->nr_devs * sizeof(*c->wroute));
 		err = fb_plan_phases(c);
 		if (err != -ENOSPC)
 			break;
@@ -2616,7 +2701,8 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	memset(p, 0, sizeof(*p));
 	p->nr_devs = t->nr_devs;
 	p->devs = fixedbar_zalloc(t->nr_devs * sizeof(*p->devs) + 1);
-	p->warnings = fixedbar_zalloc(FIXEDBAR_MAX_WARNINGS * sizeof(*p->warnings));
+	p->warnings =
+		fixedbar_zalloc(FIXEDBAR_MAX_WARNINGS * sizeof(*p->warnings));
 	c = fixedbar_zalloc(sizeof(*c));
 	err = -ENOMEM;
 	if (!p->devs || !p->warnings || !c)
@@ -2665,7 +2751,8 @@ static bool fb_range_moved(const struct fixedbar_range *cur,
 {
 	if (cur->assigned != now->assigned)
 		return true;
-	return cur->assigned && (cur->start != now->start || cur->end != now->end);
+	return cur->assigned &&
+	       (cur->start != now->start || cur->end != now->end);
 }
 
 bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
@@ -2682,5 +2769,6 @@ bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
 bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int win)
 {
-	return fb_range_moved(&t->devs[dev].br.cur[win], &p->devs[dev].win[win]);
+	return fb_range_moved(&t->devs[dev].br.cur[win],
+			      &p->devs[dev].win[win]);
 }

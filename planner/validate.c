@@ -83,8 +83,8 @@ static const char *lazy_bar(struct vctx *v, const struct fixedbar_bar *b,
 	return v->lazy;
 }
 
-static const char *lazy_win(struct vctx *v, const struct fixedbar_dev *d,
-			    int w, const struct fixedbar_range *r)
+static const char *lazy_win(struct vctx *v, const struct fixedbar_dev *d, int w,
+			    const struct fixedbar_range *r)
 {
 	v->lazy[0] = '\0';
 	v->lazy_bar = NULL;

@@ -71,7 +71,7 @@ resolve_release() {
 # (offline), newest first.
 cached_release() {
 	local d
-	for d in $(ls -1d "$cache"/"$series".*-"$arch" "$cache"/"$series"-*-"$arch" 2>/dev/null | sort -rV); do
+	for d in $(find "$cache" -maxdepth 1 \( -name "$series.*-$arch" -o -name "$series-*-$arch" \) 2>/dev/null | sort -rV); do
 		[[ -f $d/.complete ]] && { basename "$d"; return 0; }
 	done
 	return 1
@@ -117,9 +117,7 @@ fix_tree() {
 		ln -sfn "$(realpath -m --relative-to="$(dirname "$f")" "$root$t")" "$f"
 	done < <(find "$root/usr/src" "$root/usr/lib" -type l 2>/dev/null)
 	# "include /usr/src/linux-headers-...-common/Makefile" and similar
-	for f in "$hdir/Makefile"; do
-		sed -i "s|\([ =]\)/usr/src/|\1$root/usr/src/|g; s|\([ =]\)/usr/lib/linux-kbuild|\1$root/usr/lib/linux-kbuild|g" "$f"
-	done
+	sed -i "s|\([ =]\)/usr/src/|\1$root/usr/src/|g; s|\([ =]\)/usr/lib/linux-kbuild|\1$root/usr/lib/linux-kbuild|g" "$hdir/Makefile"
 }
 
 # Host tools the unpacked tree needs: pahole (6.12's kbuild generates

@@ -68,6 +68,8 @@ qemu_devs=(
 		echo "capture ${cases[i]}"
 	done
 	cat <<EOF_GUEST
+load dry-run 'map=$A=bar2@0x10000000000' dry_run=1
+capture dry-run
 drv nvme
 nvme_read bad
 ivshmem bad $A
@@ -90,6 +92,10 @@ for ((i = 0; i < ${#cases[@]}; i += 4)); do
 	like "$(rfile "$tag.dmesg")" "${cases[i + 3]}" "$tag: the message"
 	check_unchanged before "$tag"
 done
+is "$(rfile dry-run.rc)" 0 "dry_run=1: insmod succeeds"
+like "$(rfile dry-run.dmesg)" "1 fixed BAR at planned address, " "dry_run=1: summary line"
+like "$(rfile dry-run.dmesg)" "(dry run, nothing written)" "dry_run=1: says nothing was written"
+check_unchanged before dry-run
 is "$(rfile bad.nvme)" "$nvme_pattern" "after the bad input: nvme reads block 0"
 is "$(rfile bad.ivshmem)" "host-pattern-bad-1" "after the bad input: ivshmem reads the host's pattern"
 

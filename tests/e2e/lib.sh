@@ -118,29 +118,30 @@ shm_read() {
 # ssdt NAME ENTRY...: an SSDT with a PRP0001 "linux,pci-fixedbar" device
 # holding the entries as strings (module/README.md), compiled with iasl.
 # An entry "@SLOT=bar2@0x..." for a root bus device instead goes into a
-# "fixed-bars" property of its own ACPI companion (_ADR SLOT) under PCI0.
+# "fixed-bars" property of its own ACPI companion under PCI0.
 ssdt() {
-	local name=$1 e list="" comp=""
+	local name=$1 e dev list="" comp="" ext=""
 
 	shift
 	for e in "$@"; do
 		if [[ $e == @* ]]; then
 			e=${e#@}
+			# QEMU's DSDT already describes every root bus slot as
+			# PCI0.Sxx (xx: devfn in hex); the SSDT adds its _DSD
+			dev=$(printf 'S%02X' "$((${e%%=*} << 3))")
+			ext+="
+    External (\\_SB.PCI0.$dev, DeviceObj)"
 			comp+="
-    Scope (\\_SB.PCI0)
+    Scope (\\_SB.PCI0.$dev)
     {
-        Device (FX$(printf %02X "$((${e%%=*}))"))
+        Name (_DSD, Package ()
         {
-            Name (_ADR, $(printf '0x%04X0000' "$((${e%%=*}))"))
-            Name (_DSD, Package ()
+            ToUUID (\"daffd814-6eba-4d8c-8a91-bc9bbf4aa301\"),
+            Package ()
             {
-                ToUUID (\"daffd814-6eba-4d8c-8a91-bc9bbf4aa301\"),
-                Package ()
-                {
-                    Package () { \"fixed-bars\", Package () { \"${e#*=}\" } },
-                }
-            })
-        }
+                Package () { \"fixed-bars\", Package () { \"${e#*=}\" } },
+            }
+        })
     }"
 			continue
 		fi
@@ -149,7 +150,7 @@ ssdt() {
 	cat >"$work/$name.asl" <<ASL
 DefinitionBlock ("", "SSDT", 1, "FXBR", "E2E", 1)
 {
-    External (\\_SB.PCI0, DeviceObj)
+    External (\\_SB.PCI0, DeviceObj)$ext
     Scope (\\_SB)
     {
         Device (FXBR)
