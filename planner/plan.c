@@ -1250,9 +1250,14 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 
 		if (!it->active)
 			continue;
-		/* descending alignment, then size: sort on the complement */
+		/*
+		 * Descending alignment; within one alignment, the members that
+		 * leave the least padding before the next one come first, so
+		 * the one that wastes most goes last.
+		 */
 		v[n][0] = ~it->align;
-		v[n][1] = ((u64)(~it->size >> 32) << 32) |
+		v[n][1] = (((it->align - (it->size & (it->align - 1))) &
+			    (it->align - 1)) >> 10 << 24) |
 			  (u32)c->kidv[k->first_kid + i];
 		n++;
 	}
