@@ -1610,6 +1610,9 @@ static void fb_record_fail(struct fb_ctx *c, const struct fb_frame *f, int kind,
 	c->fail_cont = f->k;
 	c->fail_item = item;
 	c->fail_bridge = c->conts[f->k].dev;
+	/* a window that did not fit: its own routing may be what to change */
+	c->fail_kid[0] = c->items[item].cont >= 0 ? c->items[item].dev : -1;
+	c->fail_kid[1] = -1;
 	c->fail_root = f->root;
 	c->fail_blo = f->blo;
 	c->fail_bhi = f->bhi;
