@@ -1257,7 +1257,7 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		 */
 		v[n][0] = ~it->align;
 		v[n][1] = (((it->align - (it->size & (it->align - 1))) &
-			    (it->align - 1)) >> 10 << 24) |
+			    (it->align - 1)) >> 10 << 32) |
 			  (u32)c->kidv[k->first_kid + i];
 		n++;
 	}

@@ -37,6 +37,7 @@ static const char *const size_names[NR_SIZE_BUCKETS] = {
 struct bucket {
 	u32 run;
 	u32 failed;
+	u32 known;		/* known gaps that failed, reported as TODO */
 };
 
 static struct bucket buckets[NR_BUCKETS];
@@ -48,6 +49,28 @@ static struct {
 	u64 seed;
 } slowest;
 static bool kernel_routing;
+
+/*
+ * Feasible cases of the any-routing corpus the planner does not solve yet,
+ * listed by seed (see docs/benchmarks.md, "Known gaps").  Each is reported
+ * as a TAP TODO line; any other failure fails the run.
+ */
+static const u64 known_gaps[] = { 459, 1331, 1858, 1967 };
+
+static struct {
+	bool run, pass;
+	char why[FIXEDBAR_MSG_LEN + 256];
+} gap_result[sizeof(known_gaps) / sizeof(known_gaps[0])];
+
+static int known_gap(u64 seed)
+{
+	size_t i;
+
+	for (i = 0; !kernel_routing && i < sizeof(known_gaps) / sizeof(known_gaps[0]); i++)
+		if (known_gaps[i] == seed)
+			return (int)i;
+	return -1;
+}
 
 /*
  * Which case a seed makes: 60% feasible, of which 40% small, 40% medium
@@ -314,7 +337,17 @@ static void dump(const struct fixedbar_gen_case *c,
 static void record(int bucket, bool pass, u64 seed, const char *kind,
 		   u32 nr_devs, const char *why)
 {
+	int gap = known_gap(seed);
+
 	buckets[bucket].run++;
+	if (gap >= 0) {
+		gap_result[gap].run = true;
+		gap_result[gap].pass = pass;
+		snprintf(gap_result[gap].why, sizeof(gap_result[gap].why),
+			 "%s", pass ? "" : why);
+		buckets[bucket].known += !pass;
+		return;
+	}
 	if (pass)
 		return;
 	buckets[bucket].failed++;
@@ -387,16 +420,20 @@ static int kind_from_name(const char *name)
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: test_random [--count N] [--seed S] [--kind NAME] [--kernel-routing] [--report N] [--dump [--layout]]\n"
+		"usage: test_random [--count N] [--seed S] [--kind NAME] [--kernel-routing|--any-routing] [--report N] [--dump [--layout]]\n"
 		"  --count N   cases to run (default %d, env FIXEDBAR_RANDOM_COUNT)\n"
 		"  --seed S    seed of the first case (default %d, env FIXEDBAR_RANDOM_SEED)\n"
 		"  --kind NAME only cases of this kind (feasible, interleave, ...)\n"
 		"  --dump      print each case's topology JSON on stdout, no TAP\n"
 		"  --layout    with --dump, also the generator's witness layout\n"
-		"  --kernel-routing  witnesses route prefetchable BARs as the kernel does\n"
+		"  --kernel-routing  only the corpus whose witnesses route prefetchable\n"
+		"              BARs as the kernel does (default: both corpora)\n"
+		"  --any-routing     only the corpus with any valid routing\n"
 		"  --report N  show the first N failures (default %d)\n",
 		DEFAULT_COUNT, DEFAULT_SEED, MAX_REPORTED);
 }
+
+static int run_corpus(u64 count, u64 seed, int only, bool layout);
 
 int main(int argc, char **argv)
 {
@@ -407,15 +444,15 @@ int main(int argc, char **argv)
 		{ "dump", no_argument, NULL, 'd' },
 		{ "layout", no_argument, NULL, 'l' },
 		{ "kernel-routing", no_argument, NULL, 'r' },
+		{ "any-routing", no_argument, NULL, 'a' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env;
-	u64 count = DEFAULT_COUNT, seed = DEFAULT_SEED, i;
-	bool layout = false, all_pass = true;
-	struct timespec t0, t1;
-	int only = -1, opt, b;
+	u64 count = DEFAULT_COUNT, seed = DEFAULT_SEED;
+	bool layout = false;
+	int only = -1, opt, modes = 3;
 
 	env = getenv("FIXEDBAR_RANDOM_COUNT");
 	if (env && *env)
@@ -423,7 +460,7 @@ int main(int argc, char **argv)
 	env = getenv("FIXEDBAR_RANDOM_SEED");
 	if (env && *env)
 		seed = strtoull(env, NULL, 0);
-	while ((opt = getopt_long(argc, argv, "n:s:k:dlrR:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:s:k:dlraR:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			count = strtoull(optarg, NULL, 0);
@@ -446,7 +483,10 @@ int main(int argc, char **argv)
 			layout = true;
 			break;
 		case 'r':
-			kernel_routing = true;
+			modes = 2;
+			break;
+		case 'a':
+			modes = 1;
 			break;
 		case 'R':
 			max_reported = (u32)strtoul(optarg, NULL, 0);
@@ -460,6 +500,30 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (dumping || modes != 3) {
+		kernel_routing = modes == 2;
+		return run_corpus(count, seed, only, layout);
+	}
+	/* by default both corpora: witnesses routed as the kernel does, and any valid routing */
+	kernel_routing = true;
+	run_corpus(count, seed, only, layout);
+	memset(buckets, 0, sizeof(buckets));
+	reported = 0;
+	slowest.ms = 0;
+	kernel_routing = false;
+	run_corpus(count, seed, only, layout);
+	return done_testing();
+}
+
+static int run_corpus(u64 count, u64 seed, int only, bool layout)
+{
+	bool all_pass = true;
+	struct timespec t0, t1;
+	const char *mode = kernel_routing ? "kernel routing" : "any routing";
+	size_t g;
+	u64 i;
+	int b;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < count; i++)
 		all_pass &= run_case(seed + i, only, layout);
@@ -467,7 +531,8 @@ int main(int argc, char **argv)
 	if (dumping)
 		return all_pass ? 0 : 1;
 
-	diag("%" PRIu64 " cases from seed %" PRIu64 " in %.2f s", count, seed,
+	diag("%s: %" PRIu64 " cases from seed %" PRIu64 " in %.2f s", mode,
+	     count, seed,
 	     (double)(t1.tv_sec - t0.tv_sec) +
 		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	/* a figure, not a check: timing depends on the host */
@@ -482,13 +547,21 @@ int main(int argc, char **argv)
 			fixedbar_gen_kind_name(b - NR_SIZE_BUCKETS + 1);
 
 		if (b < NR_SIZE_BUCKETS)
-			ok(!k->failed, "feasible, %s: %u of %u planned and valid",
-			   name, k->run - k->failed, k->run);
+			ok(!k->failed,
+			   "%s, feasible, %s: %u of %u planned and valid%s",
+			   mode, name, k->run - k->failed - k->known, k->run,
+			   k->known ? " (the others: known gaps, below)" : "");
 		else
-			ok(!k->failed, "infeasible, %s (%s): %u of %u as expected",
-			   name,
+			ok(!k->failed, "%s, infeasible, %s (%s): %u of %u as expected",
+			   mode, name,
 			   errname(fixedbar_gen_kind_errno(b - NR_SIZE_BUCKETS + 1)),
 			   k->run - k->failed, k->run);
 	}
-	return done_testing();
+	for (g = 0; !kernel_routing && g < sizeof(known_gaps) / sizeof(known_gaps[0]); g++) {
+		if (gap_result[g].run)
+			todo(gap_result[g].pass, "known planner gap",
+			     "any routing, seed %" PRIu64 ": %s", known_gaps[g],
+			     gap_result[g].pass ? "now solved" : gap_result[g].why);
+	}
+	return 0;
 }
