@@ -48,6 +48,7 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 
 #define FB_MAX_DROPS 256
 #define FB_MAX_ROUTE_TRIES 16
+#define FB_MAX_UNKEEP 32
 
 struct fb_item {
 	int dev;
@@ -120,9 +121,12 @@ struct fb_ctx {
 	u8 *nores_mask;		/* per device: windows without their reserve */
 	u32 *sub_end;		/* pre-order index after each subtree */
 	u8 *rank;		/* per bridge: which routing split to use */
+	u16 *unkeep;		/* per device: BARs phase A may move after all */
+	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
 	int fail_bridge;	/* bridge of the container that failed */
 	int fail_kid[2];	/* bridges whose windows collided there */
+	int fail_pair[2];	/* the items that collided */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -490,6 +494,8 @@ static int fb_alloc(struct fb_ctx *c)
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
 	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
 	c->rank = fixedbar_zalloc(n + 1);
+	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
+	c->unkeep_win = fixedbar_zalloc(n + 1);
 	c->nsplits = fixedbar_zalloc(n + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) +
 		       4 * FIXEDBAR_MAX_APERTURES + 64;
@@ -500,7 +506,7 @@ static int fb_alloc(struct fb_ctx *c)
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end ||
-	    !c->rank || !c->nsplits)
+	    !c->rank || !c->nsplits || !c->unkeep || !c->unkeep_win)
 		return -ENOMEM;
 	return 0;
 }
@@ -522,6 +528,8 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->nores_mask);
 	fixedbar_free(c->sub_end);
 	fixedbar_free(c->rank);
+	fixedbar_free(c->unkeep);
+	fixedbar_free(c->unkeep_win);
 	fixedbar_free(c->nsplits);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
@@ -1049,7 +1057,8 @@ static bool fb_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 	*start = b->cur.start;
 	if (fb_pinned(c, it->dev, it->slot))
 		return true;
-	return c->softpin == FB_KEEP_ALL ||
+	return (c->softpin == FB_KEEP_ALL &&
+		!(c->unkeep[it->dev] & (1u << it->slot))) ||
 	       (c->softpin == FB_KEEP_UNAFFECTED &&
 		!c->affected[fb_root_of(c, it->dev)]);
 }
@@ -1210,6 +1219,7 @@ static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
 
 	k->keep = false;
 	if (k->dev < 0 || c->softpin == FB_KEEP_NONE ||
+	    (c->softpin == FB_KEEP_ALL && (c->unkeep_win[k->dev] & (1u << k->win))) ||
 	    (c->softpin == FB_KEEP_UNAFFECTED &&
 	     c->affected[fb_root_of(c, k->dev)]))
 		return;
@@ -1559,8 +1569,10 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 				 "1MiB");
 		fb_set_fail(c, -EBUSY, a->dev);
 		c->fail_bridge = c->conts[f->k].dev;
-		c->fail_kid[0] = a->cont >= 0 ? a->dev : -1;
-		c->fail_kid[1] = b->cont >= 0 ? b->dev : -1;
+		c->fail_kid[0] = a->dev;
+		c->fail_kid[1] = b->dev;
+		c->fail_pair[0] = a - c->items;
+		c->fail_pair[1] = b - c->items;
 		fb_add_subtree_entries(c, b->dev);
 		return -EBUSY;
 	}
@@ -2526,27 +2538,122 @@ static bool fb_any_unaffected(const struct fb_ctx *c)
 	return false;
 }
 
-static int fb_plan_phases(struct fb_ctx *c)
+static int fb_validate_phase(struct fb_ctx *c)
 {
 	char vmsg[FIXEDBAR_MSG_LEN];
-	int err;
+	int err = fixedbar_validate(c->t, c->p, vmsg, sizeof(vmsg));
 
-	/* phase A keeps untouched subtrees where they are, phase B moves all */
-	for (c->softpin = FB_KEEP_ALL; c->softpin >= FB_KEEP_NONE;
+	if (err) {
+		snprintf(c->msg, sizeof(c->msg),
+			 "internal error, the plan fails validation: %s", vmsg);
+		c->p->nr_err_entries = 0;
+		err = -EFAULT;
+	}
+	return err;
+}
+
+/* Lets phase A move item @ii and everything inside it; false if it already may. */
+static bool fb_unkeep_item(struct fb_ctx *c, int ii)
+{
+	const struct fb_item *it = &c->items[ii];
+	bool changed = false;
+	int i;
+
+	if (it->slot >= 0) {
+		changed = !(c->unkeep[it->dev] & (1u << it->slot));
+		c->unkeep[it->dev] |= 1u << it->slot;
+		return changed;
+	}
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *x = &c->items[i];
+
+		if (i != ii && !fb_below(c, x->owner, it->cont))
+			continue;
+		if (x->slot >= 0) {
+			changed |= !(c->unkeep[x->dev] & (1u << x->slot));
+			c->unkeep[x->dev] |= 1u << x->slot;
+		} else {
+			int w = c->conts[x->cont].win;
+
+			changed |= !(c->unkeep_win[x->dev] & (1u << w));
+			c->unkeep_win[x->dev] |= 1u << w;
+		}
+	}
+	return changed;
+}
+
+/* Does item @ii hold a BAR fixed by an entry (is one, or has one inside)? */
+static bool fb_holds_fixed(const struct fb_ctx *c, int ii)
+{
+	const struct fb_item *it = &c->items[ii];
+	int i;
+
+	if (it->slot >= 0)
+		return it->slot < 6 && (c->fixed[it->dev].mask & (1u << it->slot));
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *x = &c->items[i];
+
+		if (x->slot >= 0 && x->slot < 6 &&
+		    (c->fixed[x->dev].mask & (1u << x->slot)) &&
+		    fb_below(c, x->owner, it->cont))
+			return true;
+	}
+	return false;
+}
+
+/* Lets phase A move what the last failure involved; false if nothing is left. */
+static bool fb_unkeep_culprit(struct fb_ctx *c)
+{
+	bool changed = false, f0, f1;
+
+	/* of two that collided, the one that must move for a fixed BAR */
+	f0 = c->fail_pair[0] >= 0 && fb_holds_fixed(c, c->fail_pair[0]);
+	f1 = c->fail_pair[1] >= 0 && fb_holds_fixed(c, c->fail_pair[1]);
+	if (c->fail_pair[0] >= 0 && (f0 || !f1))
+		changed |= fb_unkeep_item(c, c->fail_pair[0]);
+	if (c->fail_pair[1] >= 0 && (f1 || !f0))
+		changed |= fb_unkeep_item(c, c->fail_pair[1]);
+	if (!changed && c->fail_item >= 0)
+		changed = fb_unkeep_item(c, c->fail_item);
+	if (!changed && c->fail_cont > FB_ROOT_MEM)
+		changed = fb_unkeep_item(c, c->conts[c->fail_cont].item);
+	return changed;
+}
+
+/*
+ * Phase A keeps the current layout wherever it can: everything at first,
+ * then, after each failure, everything but the subtrees involved in it.
+ * Phase B keeps the root-bus subtrees without fixed BARs, phase C nothing.
+ */
+static int fb_plan_phases(struct fb_ctx *c)
+{
+	int err, iter;
+
+	memset(c->unkeep, 0, c->t->nr_devs * sizeof(*c->unkeep));
+	memset(c->unkeep_win, 0, c->t->nr_devs);
+	c->softpin = FB_KEEP_ALL;
+	for (iter = 0; iter < FB_MAX_UNKEEP; iter++) {
+		c->fail_bridge = -1;
+		c->fail_kid[0] = c->fail_kid[1] = -1;
+		c->fail_pair[0] = c->fail_pair[1] = -1;
+		c->fail_item = -1;
+		c->fail_cont = -1;
+		err = fb_plan_phase(c);
+		if (!err) {
+			if (!fb_validate_phase(c))
+				return 0;
+			break;
+		}
+		if (!fb_unkeep_culprit(c))
+			break;
+	}
+	for (c->softpin = FB_KEEP_UNAFFECTED; c->softpin >= FB_KEEP_NONE;
 	     c->softpin--) {
 		if (c->softpin == FB_KEEP_UNAFFECTED && !fb_any_unaffected(c))
 			continue;
 		err = fb_plan_phase(c);
-		if (!err) {
-			err = fixedbar_validate(c->t, c->p, vmsg, sizeof(vmsg));
-			if (err) {
-				snprintf(c->msg, sizeof(c->msg),
-					 "internal error, the plan fails validation: %s",
-					 vmsg);
-				c->p->nr_err_entries = 0;
-				err = -EFAULT;
-			}
-		}
+		if (!err)
+			err = fb_validate_phase(c);
 		if (!err)
 			return 0;
 	}
@@ -2638,7 +2745,7 @@ static int fb_next_rank(struct fb_ctx *c)
 
 	/* the colliding windows' own bridges first, then where they collided */
 	for (i = 0; i < 2 && b < 0; i++)
-		if (c->fail_kid[i] >= 0 &&
+		if (c->fail_kid[i] >= 0 && fb_dev(c, c->fail_kid[i])->is_bridge &&
 		    c->rank[c->fail_kid[i]] + 1 < c->nsplits[c->fail_kid[i]])
 			b = c->fail_kid[i];
 	if (b < 0)
