@@ -121,6 +121,7 @@ struct fb_ctx {
 	u8 *nores_mask;		/* per device: windows without their reserve */
 	u32 *sub_end;		/* pre-order index after each subtree */
 	u8 *rank;		/* per bridge: which routing split to use */
+	bool built;		/* containers follow route/wroute as they are */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -542,6 +543,7 @@ static void fb_build(struct fb_ctx *c)
 
 	c->nr_items = 0;
 	c->nr_conts = 0;
+	c->built = true;
 	for (d = 0; d < c->t->nr_devs; d++) {
 		for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
 			c->dev_cont[d][w] = FB_NO_CONT;
@@ -2514,9 +2516,17 @@ static int fb_plan_phase(struct fb_ctx *c)
 	c->lost_warnings = 0;
 	c->err = 0;
 	c->msg[0] = 0;
-	memcpy(c->route, c->route_base, c->t->nr_devs * sizeof(*c->route));
-	memcpy(c->wroute, c->wroute_base, c->t->nr_devs * sizeof(*c->wroute));
-	fb_build(c);
+	/* rebuild only when the routing the containers follow changed */
+	if (!c->built || memcmp(c->route, c->route_base,
+				c->t->nr_devs * sizeof(*c->route)) ||
+	    memcmp(c->wroute, c->wroute_base,
+		   c->t->nr_devs * sizeof(*c->wroute))) {
+		memcpy(c->route, c->route_base,
+		       c->t->nr_devs * sizeof(*c->route));
+		memcpy(c->wroute, c->wroute_base,
+		       c->t->nr_devs * sizeof(*c->wroute));
+		fb_build(c);
+	}
 	/* memory first: rerouting there rebuilds the containers */
 	err = fb_plan_space(c, FB_ROOT_MEM);
 	if (!err)
@@ -2711,6 +2721,7 @@ static int fb_plan_routed(struct fb_ctx *c)
 			       c->t->nr_devs * sizeof(*c->route));
 			memcpy(c->wroute, c->wroute_base,
 			       c->t->nr_devs * sizeof(*c->wroute));
+			c->built = false;
 			if (!fb_spill_routes(c, level))
 				continue;
 		}
