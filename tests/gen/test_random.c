@@ -501,8 +501,11 @@ int main(int argc, char **argv)
 	}
 
 	if (dumping || modes != 3) {
+		int ret;
+
 		kernel_routing = modes == 2;
-		return run_corpus(count, seed, only, layout);
+		ret = run_corpus(count, seed, only, layout);
+		return dumping ? ret : done_testing();
 	}
 	/* by default both corpora: witnesses routed as the kernel does, and any valid routing */
 	kernel_routing = true;
