@@ -49,6 +49,8 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_MAX_DROPS 256
 #define FB_MAX_ROUTE_TRIES 16
 #define FB_MAX_UNKEEP 32
+/* placements one plan may try in all, so a hopeless input fails in bounded time */
+#define FB_WORK_LIMIT 1000000
 
 struct fb_item {
 	int dev;
@@ -122,6 +124,8 @@ struct fb_ctx {
 	u32 *sub_end;		/* pre-order index after each subtree */
 	u8 *rank;		/* per bridge: which routing split to use */
 	bool built;		/* containers follow route/wroute as they are */
+	u32 work;		/* fb_solve calls so far */
+	bool exhausted;		/* FB_WORK_LIMIT reached */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -2097,6 +2101,14 @@ static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	int err, top = c->sort_top;
 	const struct fb_cont *k = &c->conts[ki];
 
+	if (++c->work > FB_WORK_LIMIT) {
+		if (!c->exhausted)
+			snprintf(c->msg, sizeof(c->msg),
+				 "search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
+		c->exhausted = true;
+		c->fail_kind = FB_FAIL_NONE;
+		return -ENOSPC;
+	}
 	memset(&f, 0, sizeof(f));
 	f.k = ki;
 	f.root = ki <= FB_ROOT_MEM;
@@ -2437,7 +2449,7 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 			fb_space_warnings(c, root);
 			return 0;
 		}
-		if (err != -ENOSPC) {
+		if (err != -ENOSPC || c->exhausted) {
 			fb_format_fail(c);
 			return err;
 		}
@@ -2654,7 +2666,7 @@ static int fb_plan_phases(struct fb_ctx *c)
 				return 0;
 			break;
 		}
-		if (!fb_unkeep_culprit(c))
+		if (c->exhausted || !fb_unkeep_culprit(c))
 			break;
 	}
 	for (c->softpin = FB_KEEP_UNAFFECTED; c->softpin >= FB_KEEP_NONE;
@@ -2664,8 +2676,8 @@ static int fb_plan_phases(struct fb_ctx *c)
 		err = fb_plan_phase(c);
 		if (!err)
 			err = fb_validate_phase(c);
-		if (!err)
-			return 0;
+		if (!err || c->exhausted)
+			return err;
 	}
 	return err;
 }
@@ -2730,7 +2742,7 @@ static int fb_plan_routed(struct fb_ctx *c)
 		memcpy(c->wroute_base, c->wroute,
 		       c->t->nr_devs * sizeof(*c->wroute));
 		err = fb_plan_phases(c);
-		if (err != -ENOSPC)
+		if (err != -ENOSPC || c->exhausted)
 			break;
 		if (!first_err) {
 			/* report the failure of the kernel's own routing */
@@ -2806,7 +2818,8 @@ static int fb_plan_retry(struct fb_ctx *c)
 			nr_entries = p->nr_err_entries;
 			memcpy(entries, p->err_entries, sizeof(entries));
 		}
-		if (tries >= FB_MAX_ROUTE_TRIES || fb_next_rank(c) < 0)
+		if (tries >= FB_MAX_ROUTE_TRIES || c->exhausted ||
+		    fb_next_rank(c) < 0)
 			break;
 	}
 	if (err && first_err) {
