@@ -263,9 +263,15 @@ static int main_run(void)
 	if (!ret)
 		ret = main_run_locked();
 	main_rebind();
+	/*
+	 * The layout is applied and verified by now: a debugfs dump that
+	 * cannot be built is worth a warning, not a failed load that would
+	 * leave the new layout behind without its module.
+	 */
 	list_for_each_entry(g, &main_groups, list)
-		if (!ret)
-			ret = fixedbar_report_dump(g);
+		if (!ret && fixedbar_report_dump(g))
+			pr_warn("%04x:%02x: no debugfs dump of the topology and plan (out of memory)\n",
+				g->topo.segment, g->topo.root_bus);
 	return ret;
 }
 
