@@ -1835,33 +1835,61 @@ static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
 }
 
 /* Where the item would go growing the extent; false if out of bounds. */
-static bool fb_grow_at(const struct fb_frame *f, const struct fb_item *it,
-		       int dir, int variant, u64 *start)
+/*
+ * Free space at the edge of the extent counts: an item grown past the edge
+ * may start (or end) in the hole that touches it.
+ */
+static u64 fb_grow_base(const struct fb_ctx *c, const struct fb_frame *f,
+			int dir)
+{
+	const struct fb_hole *h;
+
+	if (!f->nholes)
+		return dir == FB_UP ? f->cur_hi + 1 : f->cur_lo;
+	if (dir == FB_UP) {
+		h = &c->holes[f->hbase + f->nholes - 1];
+		return h->hi == f->cur_hi ? h->lo : f->cur_hi + 1;
+	}
+	h = &c->holes[f->hbase];
+	return h->lo == f->cur_lo ? h->hi + 1 : f->cur_lo;
+}
+
+/* Where the item would go growing the extent; false if out of bounds. */
+static bool fb_grow_at(const struct fb_ctx *c, const struct fb_frame *f,
+		       const struct fb_item *it, int dir, int variant,
+		       u64 *start)
 {
 	u64 p, end, lim = f->bhi, size = fb_item_size(it, variant);
+	u64 base = fb_grow_base(c, f, dir);
 
 	if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
 		lim = FIXEDBAR_4G - 1;
 	if (!size)
 		return false;
 	if (dir == FB_UP) {
-		if (f->cur_hi >= ~0ULL - size)
+		/* base: the lowest free address the item may start at */
+		if (base > ~0ULL - size)
 			return false;
 		if (variant) {
-			if (!fb_align_up(f->cur_hi + 1 + size, it->align, &p))
+			if (!fb_align_up(base + size, it->align, &p))
 				return false;
 			p -= size;
-		} else if (!fb_align_up(f->cur_hi + 1, it->align, &p)) {
+		} else if (!fb_align_up(base, it->align, &p)) {
 			return false;
 		}
+		if (p + size - 1 <= f->cur_hi)
+			return false;	/* that would fit a hole: not growth */
 	} else {
+		/* base: the item must end below it */
 		if (variant)
-			p = fb_align_down(f->cur_lo, it->align);
+			p = fb_align_down(base, it->align);
 		else
-			p = f->cur_lo;
+			p = base;
 		if (p < size)
 			return false;
 		p = variant ? p - size : fb_align_down(p - size, it->align);
+		if (p >= f->cur_lo)
+			return false;
 	}
 	end = p + size - 1;
 	if (p < f->blo || end < p || end > lim)
@@ -1870,12 +1898,29 @@ static bool fb_grow_at(const struct fb_frame *f, const struct fb_item *it,
 	return true;
 }
 
+/* Takes [lo, hi] out of the holes it overlaps. */
+static void fb_holes_take_range(struct fb_ctx *c, struct fb_frame *f, u64 lo,
+				u64 hi)
+{
+	int i;
+
+	for (i = 0; i < f->nholes; i++) {
+		const struct fb_hole *h = &c->holes[f->hbase + i];
+
+		if (h->hi < lo || h->lo > hi)
+			continue;
+		fb_hole_take(c, f, i, lo > h->lo ? lo : h->lo,
+			     hi < h->hi ? hi : h->hi);
+		i = -1;		/* the list changed: look again */
+	}
+}
+
 static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
 		    const struct fb_item *it, int dir, u64 *start, int *variant)
 {
 	u64 p0 = 0, p1 = 0, end;
-	bool ok0 = fb_grow_at(f, it, dir, 0, &p0);
-	bool ok1 = fb_grow_at(f, it, dir, 1, &p1);
+	bool ok0 = fb_grow_at(c, f, it, dir, 0, &p0);
+	bool ok1 = fb_grow_at(c, f, it, dir, 1, &p1);
 
 	if (!ok0 && !ok1)
 		return false;
@@ -1886,11 +1931,14 @@ static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
 		*variant = !ok0 || (ok1 && p1 > p0);
 	*start = *variant ? p1 : p0;
 	end = *start + fb_item_size(it, *variant) - 1;
+	fb_holes_take_range(c, f, *start, end);
 	if (dir == FB_UP) {
-		fb_hole_add(c, f, f->cur_hi + 1, *start - 1, -1);
+		if (*start > f->cur_hi + 1)
+			fb_hole_add(c, f, f->cur_hi + 1, *start - 1, -1);
 		f->cur_hi = end;
 	} else {
-		fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
+		if (end + 1 < f->cur_lo)
+			fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
 		f->cur_lo = *start;
 	}
 	return true;
