@@ -2021,26 +2021,66 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
 	return n;
 }
 
-static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat)
+static bool fb_place_in_hole(struct fb_ctx *c, struct fb_frame *f,
+			     struct fb_item *it)
+{
+	u64 start;
+	int variant = 0, h = fb_fit_hole(c, f, it, &start, &variant);
+
+	if (h < 0)
+		return false;
+	fb_hole_take(c, f, h, start, start + fb_item_size(it, variant) - 1);
+	fb_place_item(c, it, start, variant);
+	return true;
+}
+
+static bool fb_place_growing(struct fb_ctx *c, struct fb_frame *f,
+			     struct fb_item *it, int strat)
+{
+	u64 start;
+	int variant = 0;
+
+	if (!fb_grow(c, f, it, strat, &start, &variant) &&
+	    !fb_grow(c, f, it, !strat, &start, &variant))
+		return false;
+	fb_place_item(c, it, start, variant);
+	return true;
+}
+
+/*
+ * Movable items, largest alignment first: into the holes, else (in a
+ * bridge window) growing the extent.  With @grow_small_first, whatever the
+ * holes cannot take grows the extent smallest alignment first instead: from
+ * an unaligned edge that wastes no padding next to the fixed BARs.
+ */
+static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
+			     bool grow_small_first)
 {
 	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
-	int i, n = fb_movables(c, f, v);
+	int i, n = fb_movables(c, f, v), left = 0;
 
 	for (i = 0; i < n; i++) {
 		struct fb_item *it = &c->items[(u32)v[i][1]];
-		u64 start;
-		int variant = 0, h = fb_fit_hole(c, f, it, &start, &variant);
 
-		if (h >= 0) {
-			fb_hole_take(c, f, h, start,
-				     start + fb_item_size(it, variant) - 1);
-		} else if (f->root ||
-			   (!fb_grow(c, f, it, strat, &start, &variant) &&
-			    !fb_grow(c, f, it, !strat, &start, &variant))) {
+		if (fb_place_in_hole(c, f, it))
+			continue;
+		if (grow_small_first && !f->root) {
+			v[left++][1] = v[i][1];	/* grown below, in reverse */
+			continue;
+		}
+		if (f->root || !fb_place_growing(c, f, it, strat)) {
 			fb_fail_item(c, f, it);
 			return -ENOSPC;
 		}
-		fb_place_item(c, it, start, variant);
+	}
+	for (i = left - 1; i >= 0; i--) {
+		struct fb_item *it = &c->items[(u32)v[i][1]];
+
+		if (!fb_place_in_hole(c, f, it) &&
+		    !fb_place_growing(c, f, it, strat)) {
+			fb_fail_item(c, f, it);
+			return -ENOSPC;
+		}
 	}
 	return 0;
 }
@@ -2059,7 +2099,7 @@ static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 			continue;
 		fb_holes_between(c, f, ap->start, ap->end, a);
 	}
-	return fb_place_movables(c, f, FB_UP);
+	return fb_place_movables(c, f, FB_UP, false);
 }
 
 static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
@@ -2098,8 +2138,8 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	return -ENOSPC;
 }
 
-static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
-				 int strat)
+static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
+				 int strat, bool grow_small_first)
 {
 	struct fb_cont *k = &c->conts[f->k];
 	int i, err;
@@ -2118,7 +2158,7 @@ static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
 			f->cur_hi = e;
 	}
 	fb_holes_between(c, f, f->cur_lo, f->cur_hi, -1);
-	err = fb_place_movables(c, f, strat);
+	err = fb_place_movables(c, f, strat, grow_small_first);
 	if (!err)
 		err = fb_place_reserve(c, f, strat);
 	if (err)
@@ -2127,6 +2167,16 @@ static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
 	k->hi = f->cur_hi;
 	k->grew = k->lo != k->mlo || k->hi != k->mhi;
 	return 0;
+}
+
+static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
+				 int strat)
+{
+	int err = fb_place_bridge_order(c, f, strat, false);
+
+	if (err == -ENOSPC && !c->exhausted)
+		err = fb_place_bridge_order(c, f, strat, true);
+	return err;
 }
 
 static int fb_place_bridge_up(struct fb_ctx *c, struct fb_frame *f)

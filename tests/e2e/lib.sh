@@ -179,13 +179,20 @@ guest_script() {
 	cat >"$work/initrd/test.sh"
 }
 
-# boot: runs the guest; the files it sent land in $res
+# boot: runs the guest; the files it sent land in $res.  With boot_initrd
+# set (tests/boot), that complete image boots with its own /init instead
+# of the base initramfs and the case's /test.sh.
 boot() {
-	local t a append rc
+	local t a append rc initrd=$work/initrd.img
 
-	(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
-	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >"$work/initrd.img"
-	append="console=ttyS0 panic=-1 rdinit=/init $kernel_args"
+	if [[ -n ${boot_initrd:-} ]]; then
+		initrd=$boot_initrd
+		append="console=ttyS0 panic=-1 $kernel_args"
+	else
+		(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
+		cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >"$initrd"
+		append="console=ttyS0 panic=-1 rdinit=/init $kernel_args"
+	fi
 	a=()
 	for t in "${acpi_tables[@]}"; do
 		a+=(-acpitable "file=$t")
@@ -197,7 +204,7 @@ boot() {
 		-nographic -nodefaults -no-reboot \
 		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
-		-kernel "$kdir/vmlinux" -initrd "$work/initrd.img" \
+		-kernel "$kdir/vmlinux" -initrd "$initrd" \
 		-append "$append" "${a[@]}" "${qemu_devs[@]}" \
 		</dev/null >"$work/qemu.log" 2>&1
 	rc=$?
