@@ -1225,7 +1225,8 @@ static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
 
 	k->keep = false;
 	if (k->dev < 0 || c->softpin == FB_KEEP_NONE ||
-	    (c->softpin == FB_KEEP_ALL && (c->unkeep_win[k->dev] & (1u << k->win))) ||
+	    (c->softpin == FB_KEEP_ALL &&
+	     (c->unkeep_win[k->dev] & (1u << k->win))) ||
 	    (c->softpin == FB_KEEP_UNAFFECTED &&
 	     c->affected[fb_root_of(c, k->dev)]))
 		return;
@@ -1273,7 +1274,8 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		 */
 		v[n][0] = ~it->align;
 		v[n][1] = (((it->align - (it->size & (it->align - 1))) &
-			    (it->align - 1)) >> 10 << 32) |
+			    (it->align - 1)) >>
+			   10 << 32) |
 			  (u32)c->kidv[k->first_kid + i];
 		n++;
 	}
@@ -1878,7 +1880,7 @@ static bool fb_grow_at(const struct fb_ctx *c, const struct fb_frame *f,
 			return false;
 		}
 		if (p + size - 1 <= f->cur_hi)
-			return false;	/* that would fit a hole: not growth */
+			return false; /* that would fit a hole: not growth */
 	} else {
 		/* base: the item must end below it */
 		if (variant)
@@ -1911,7 +1913,7 @@ static void fb_holes_take_range(struct fb_ctx *c, struct fb_frame *f, u64 lo,
 			continue;
 		fb_hole_take(c, f, i, lo > h->lo ? lo : h->lo,
 			     hi < h->hi ? hi : h->hi);
-		i = -1;		/* the list changed: look again */
+		i = -1; /* the list changed: look again */
 	}
 }
 
@@ -2065,7 +2067,7 @@ static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
 		if (fb_place_in_hole(c, f, it))
 			continue;
 		if (grow_small_first && !f->root) {
-			v[left++][1] = v[i][1];	/* grown below, in reverse */
+			v[left++][1] = v[i][1]; /* grown below, in reverse */
 			continue;
 		}
 		if (f->root || !fb_place_growing(c, f, it, strat)) {
@@ -2627,8 +2629,9 @@ static int fb_plan_phase(struct fb_ctx *c)
 	c->err = 0;
 	c->msg[0] = 0;
 	/* rebuild only when the routing the containers follow changed */
-	if (!c->built || memcmp(c->route, c->route_base,
-				c->t->nr_devs * sizeof(*c->route)) ||
+	if (!c->built ||
+	    memcmp(c->route, c->route_base,
+		   c->t->nr_devs * sizeof(*c->route)) ||
 	    memcmp(c->wroute, c->wroute_base,
 		   c->t->nr_devs * sizeof(*c->wroute))) {
 		memcpy(c->route, c->route_base,
@@ -2709,7 +2712,8 @@ static bool fb_holds_fixed(const struct fb_ctx *c, int ii)
 	int i;
 
 	if (it->slot >= 0)
-		return it->slot < 6 && (c->fixed[it->dev].mask & (1u << it->slot));
+		return it->slot < 6 &&
+		       (c->fixed[it->dev].mask & (1u << it->slot));
 	for (i = 0; i < c->nr_items; i++) {
 		const struct fb_item *x = &c->items[i];
 
@@ -2866,7 +2870,8 @@ static int fb_next_rank(struct fb_ctx *c)
 
 	/* the colliding windows' own bridges first, then where they collided */
 	for (i = 0; i < 2 && b < 0; i++)
-		if (c->fail_kid[i] >= 0 && fb_dev(c, c->fail_kid[i])->is_bridge &&
+		if (c->fail_kid[i] >= 0 &&
+		    fb_dev(c, c->fail_kid[i])->is_bridge &&
 		    c->rank[c->fail_kid[i]] + 1 < c->nsplits[c->fail_kid[i]])
 			b = c->fail_kid[i];
 	if (b < 0)
