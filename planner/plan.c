@@ -1983,8 +1983,10 @@ static void fb_format_fail(struct fb_ctx *c)
 		fb_fmt_size(c, it, res, sizeof(res));
 		if (c->fail_root)
 			snprintf(c->msg, sizeof(c->msg),
-				 "%s %s %s: no space left in %s beside the fixed BARs; enlarge the VM's PCI window or fix fewer BARs",
-				 path, name, res, where);
+				 "%s %s %s: no space left in %s%s; enlarge the VM's PCI window%s",
+				 path, name, res, where,
+				 c->t->nr_entries ? " beside the fixed BARs" : "",
+				 c->t->nr_entries ? " or fix fewer BARs" : "");
 		else
 			snprintf(c->msg, sizeof(c->msg),
 				 "%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",

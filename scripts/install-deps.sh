@@ -5,13 +5,14 @@
 # Idempotent: only missing packages are installed.  Must run as root on a
 # fresh machine; later runs are a quick no-op.
 #
-# usage: scripts/install-deps.sh [group...]   groups: base (default), e2e
+# usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot
 
 set -euo pipefail
 
 declare -A groups=(
 	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl"
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
+	[boot]="dracut-core initramfs-tools-core"
 )
 
 want=()
