@@ -1985,7 +1985,8 @@ static void fb_format_fail(struct fb_ctx *c)
 			snprintf(c->msg, sizeof(c->msg),
 				 "%s %s %s: no space left in %s%s; enlarge the VM's PCI window%s",
 				 path, name, res, where,
-				 c->t->nr_entries ? " beside the fixed BARs" : "",
+				 c->t->nr_entries ? " beside the fixed BARs" :
+						    "",
 				 c->t->nr_entries ? " or fix fewer BARs" : "");
 		else
 			snprintf(c->msg, sizeof(c->msg),
