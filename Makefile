@@ -55,6 +55,7 @@ include tests/unit/unit.mk
 -include module/module.mk
 -include tests/e2e/e2e.mk
 -include install.mk
+-include kunit/kunit.mk
 include style.mk
 
 check: deps
@@ -64,13 +65,7 @@ check: deps
 clean:
 	rm -rf $(BUILD)
 
-# Until the module's end-to-end demo lands (issue 3/5), the demo plans the
-# bundled GPU-server topology offline and prints the layout table.
-demo: deps tools
-	@echo "== topology: examples/gpu-server.json"
-	@echo "== fixed BARs:"; jq -r '.fixed[]' examples/gpu-server.json | sed 's/^/   /'
-	@echo "== plan (fixedbar-plan -t):"
-	$(BUILD)/rel/fixedbar-plan -t examples/gpu-server.json
-	@$(BUILD)/rel/fixedbar-plan examples/gpu-server.json | \
-		jq -e '.result == "ok"' >/dev/null
-	@echo "== demo: ok"
+# The README's main command: a GPU-server-like guest with fixed BARs, the
+# layout before and after, the data path through the moved BARs.
+demo:
+	scripts/demo.sh

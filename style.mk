@@ -48,7 +48,8 @@ STYLE_CF := $(wildcard planner/*.[ch] tools/*.[ch])
 # Every shell script: by name, plus the bash TAP scripts and the CI entry.
 STYLE_SH := $(sort $(wildcard scripts/*.sh .ci/run) \
 	$(shell find tests dracut -type f \( -name '*.sh' -o -name '*.t' \) \
-		2>/dev/null))
+		2>/dev/null) \
+	$(wildcard initramfs-tools/hooks/* initramfs-tools/scripts/*/*))
 
 STYLE_STAMPS := $(STYLE_KERNEL_C:%=$(STYLE_DIR)/checkpatch/%.ok) \
 	$(STYLE_USER_C:%=$(STYLE_DIR)/checkpatch/%.ok) \

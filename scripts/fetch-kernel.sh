@@ -97,8 +97,10 @@ download() {
 		return 0
 	fi
 	log "downloading linux-image-$rel $hdr ${common%:*} ${kbuild%:*}"
+	# -common is Architecture: all (no :arm64 candidate on an amd64
+	# host); linux-kbuild holds host binaries, so the host's own
 	(cd "$dir/debs" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$rel:$arch" "$hdr:$arch" \
-		"${common%:*}:$arch" "${kbuild%:*}:$host_arch") >&2 ||
+		"${common%:*}" "${kbuild%:*}:$host_arch") >&2 ||
 		die "apt-get download failed"
 }
 

@@ -12,7 +12,8 @@ set -euo pipefail
 declare -A groups=(
 	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl"
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
-	[boot]="dracut-core initramfs-tools-core"
+	[boot]="dracut-core initramfs-tools-core dkms"
+	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 )
 
 want=()

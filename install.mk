@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install / make uninstall (DESTDIR-aware; included by the top-level
+# Makefile):
+#   $(BINDIR)/fixedbar-plan, its man page
+#   the dracut module pci-fixedbar and the initramfs-tools hook
+#   a modprobe.d example in $(DOCDIR)
+#   the sources for DKMS in /usr/src/pci_fixedbar-$(FIXEDBAR_VERSION)
+#   pci_fixedbar.ko for $(KERNELRELEASE) in updates/, then depmod, when
+#   that kernel's headers are installed (otherwise: dkms install)
+#
+#   make install DESTDIR=/tmp/stage KERNELRELEASE=6.1.0-56-amd64
+
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/pci_fixedbar
+DRACUT_MODDIR ?= $(PREFIX)/lib/dracut/modules.d/90pci-fixedbar
+ITOOLS_DIR ?= $(PREFIX)/share/initramfs-tools
+MODULES_DIR ?= /lib/modules
+FIXEDBAR_VERSION := 0.1
+DKMS_SRC := /usr/src/pci_fixedbar-$(FIXEDBAR_VERSION)
+DEPMOD ?= $(shell PATH=$$PATH:/sbin:/usr/sbin command -v depmod)
+
+# depmod for the live system; into a DESTDIR only when it holds that
+# kernel's whole module tree (a package's postinst runs depmod otherwise)
+DEPMOD_CMD = if [ -z "$(DESTDIR)" ]; then $(DEPMOD) $(KERNELRELEASE); \
+	elif [ -f $(DESTDIR)$(MODULES_DIR)/$(KERNELRELEASE)/modules.order ]; then \
+	$(DEPMOD) -b $(DESTDIR) $(KERNELRELEASE); \
+	else echo "install: depmod skipped in DESTDIR (run depmod $(KERNELRELEASE) on the target)"; fi
+
+.PHONY: install uninstall install-files install-module install-dkms-source
+
+install: install-files install-dkms-source install-module
+
+install-files: $(BUILD)/rel/fixedbar-plan
+	install -D -m 755 $(BUILD)/rel/fixedbar-plan $(DESTDIR)$(BINDIR)/fixedbar-plan
+	install -D -m 644 docs/fixedbar-plan.1 $(DESTDIR)$(MANDIR)/man1/fixedbar-plan.1
+	install -D -m 755 dracut/90pci-fixedbar/module-setup.sh \
+		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh
+	install -D -m 755 initramfs-tools/hooks/pci_fixedbar \
+		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar
+	install -D -m 755 initramfs-tools/scripts/init-top/pci_fixedbar \
+		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/pci_fixedbar
+	install -D -m 644 dracut/pci_fixedbar.conf.example \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/pci_fixedbar.conf
+
+install-dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)/module $(DESTDIR)$(DKMS_SRC)/planner
+	install -m 644 Kbuild dkms.conf $(DESTDIR)$(DKMS_SRC)/
+	install -m 644 module/*.[ch] $(DESTDIR)$(DKMS_SRC)/module/
+	install -m 644 planner/*.[ch] $(DESTDIR)$(DKMS_SRC)/planner/
+
+# Only with the headers of the target kernel; DKMS covers the others.
+install-module:
+	@if [ -d "$(KERNELDIR)" ]; then \
+		$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules && \
+		install -D -m 644 pci_fixedbar.ko \
+			$(DESTDIR)$(MODULES_DIR)/$(KERNELRELEASE)/updates/pci_fixedbar.ko && \
+		$(DEPMOD_CMD); \
+	else \
+		echo "install: no headers in $(KERNELDIR); module not installed (dkms install pci_fixedbar/$(FIXEDBAR_VERSION))"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fixedbar-plan \
+		$(DESTDIR)$(MANDIR)/man1/fixedbar-plan.1 \
+		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh \
+		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar \
+		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/pci_fixedbar \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/pci_fixedbar.conf
+	-rmdir $(DESTDIR)$(DRACUT_MODDIR) $(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	@if [ -f $(DESTDIR)$(MODULES_DIR)/$(KERNELRELEASE)/updates/pci_fixedbar.ko ]; then \
+		rm -f $(DESTDIR)$(MODULES_DIR)/$(KERNELRELEASE)/updates/pci_fixedbar.ko && \
+		$(DEPMOD_CMD); \
+	fi
+
+-include tests/boot/boot.mk

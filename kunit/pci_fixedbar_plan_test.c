@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci_fixedbar_plan: the planner over the topology fixture library that the
+ * userspace tests share (tests/fixtures/*.json, turned into C tables by
+ * kunit/gen-fixtures.py).  Every fixture must give its expected errno;
+ * feasible ones must pass fixedbar_validate() with each fixed BAR exactly
+ * at its address and nothing pinned moved.
+ */
+#include <kunit/test.h>
+#include <linux/string.h>
+#include "fixedbar.h"
+
+struct kfx_bar {
+	u8 slot;
+	bool io, mem64, pref, pinned;
+	u64 size;
+	u32 count;
+	bool has_addr;
+	u64 addr;
+};
+
+struct kfx_dev {
+	int parent;
+	u8 devfn;
+	bool has_id;
+	u16 vendor, device;
+	bool pinned;
+	bool is_bridge;
+	struct {
+		bool io, io_1k, pref, pref64;
+	} br;
+	u64 reserve[FIXEDBAR_NR_WINDOWS];
+	struct {
+		bool on;
+		u64 start, end;
+	} win[FIXEDBAR_NR_WINDOWS];
+	const struct kfx_bar *bars;
+	u32 nr_bars;
+};
+
+struct kfx_fixture {
+	const char *name;
+	u16 segment;
+	u8 root_bus;
+	u32 nr_apertures;
+	struct fixedbar_aperture apertures[FIXEDBAR_MAX_APERTURES];
+	const struct kfx_dev *devs;
+	u32 nr_devs;
+	const char *const *fixed;
+	u32 nr_fixed;
+	const char *const *msg;
+	u32 nr_msg;
+	int err;
+	int entries, warnings_min, warnings_max;
+	int unassigned_min, unassigned_max, moved_max;
+};
+
+#include "pci_fixedbar_fixtures.h"
+
+static void kfx_desc(const struct kfx_fixture *f, char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(kfx, kfx_fixtures, kfx_desc);
+
+struct kfx_ctx {
+	struct fixedbar_topo t;
+	struct fixedbar_plan p;
+	char msg[FIXEDBAR_MSG_LEN];
+	char res[FIXEDBAR_RES_LEN];
+	char path[FIXEDBAR_PATH_LEN];
+};
+
+static int kfx_build(struct kunit *test, const struct kfx_fixture *f,
+		     struct fixedbar_topo *t)
+{
+	u32 i, j;
+	int idx;
+
+	fixedbar_topo_init(t);
+	t->segment = f->segment;
+	t->root_bus = f->root_bus;
+	t->nr_apertures = f->nr_apertures;
+	memcpy(t->apertures, f->apertures, sizeof(t->apertures));
+	for (i = 0; i < f->nr_devs; i++) {
+		const struct kfx_dev *k = &f->devs[i];
+		struct fixedbar_dev *d;
+
+		idx = fixedbar_topo_add_dev(t, k->parent, k->devfn);
+		KUNIT_ASSERT_EQ(test, idx, (int)i);
+		d = &t->devs[idx];
+		d->has_id = k->has_id;
+		d->vendor = k->vendor;
+		d->device = k->device;
+		d->pinned = k->pinned;
+		d->is_bridge = k->is_bridge;
+		d->br.io = k->br.io;
+		d->br.io_1k = k->br.io_1k;
+		d->br.pref = k->br.pref;
+		d->br.pref64 = k->br.pref64;
+		for (j = 0; j < FIXEDBAR_NR_WINDOWS; j++) {
+			d->br.reserve[j] = k->reserve[j];
+			d->br.cur[j].assigned = k->win[j].on;
+			d->br.cur[j].start = k->win[j].start;
+			d->br.cur[j].end = k->win[j].end;
+		}
+		for (j = 0; j < k->nr_bars; j++) {
+			const struct kfx_bar *kb = &k->bars[j];
+			struct fixedbar_bar *b = &d->bars[kb->slot];
+
+			b->present = true;
+			b->type = kb->io ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
+			b->mem64 = kb->mem64;
+			b->pref = kb->pref;
+			b->pinned = kb->pinned;
+			b->size = kb->size;
+			b->count = kb->count;
+			if (kb->has_addr) {
+				b->cur.assigned = true;
+				b->cur.start = kb->addr;
+				b->cur.end = kb->addr + fixedbar_bar_span(b) - 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* As fixedbar-plan does: the first rejected entry is the result. */
+static int kfx_add_entries(const struct kfx_fixture *f, struct kfx_ctx *c)
+{
+	struct fixedbar_entry e;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < f->nr_fixed; i++) {
+		ret = fixedbar_parse_entry(f->fixed[i], strlen(f->fixed[i]), &e,
+					   c->msg, sizeof(c->msg));
+		if (!ret)
+			ret = fixedbar_topo_add_entry(&c->t, &e, c->msg,
+						      sizeof(c->msg));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The whole layout, printed only when a case fails. */
+static void kfx_dump(struct kunit *test, struct kfx_ctx *c)
+{
+	const struct fixedbar_topo *t = &c->t;
+	u32 i;
+	int k;
+
+	for (i = 0; i < t->nr_devs && i < c->p.nr_devs; i++) {
+		const struct fixedbar_dev *d = &t->devs[i];
+		const struct fixedbar_plan_dev *pd = &c->p.devs[i];
+
+		fixedbar_dev_path(t, i, c->path, sizeof(c->path));
+		for (k = 0; k < FIXEDBAR_NR_SLOTS; k++) {
+			if (!d->bars[k].present)
+				continue;
+			if (pd->bars[k].assigned)
+				fixedbar_format_bar(c->res, sizeof(c->res),
+						    &d->bars[k],
+						    pd->bars[k].start);
+			else
+				strscpy(c->res, "unassigned", sizeof(c->res));
+			kunit_info(test, "  %s %s %s\n", c->path,
+				   fixedbar_slot_name(k), c->res);
+		}
+		for (k = 0; d->is_bridge && k < FIXEDBAR_NR_WINDOWS; k++) {
+			if (!pd->win[k].assigned)
+				continue;
+			fixedbar_format_res(c->res, sizeof(c->res),
+					    k == FIXEDBAR_WIN_IO ?
+					    FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+					    pd->win[k].start, pd->win[k].end,
+					    k == FIXEDBAR_WIN_PREF && d->br.pref64,
+					    k == FIXEDBAR_WIN_PREF);
+			kunit_info(test, "  %s %s %s\n", c->path,
+				   fixedbar_win_name(k), c->res);
+		}
+	}
+}
+
+static bool kfx_win_implemented(const struct fixedbar_dev *d, int w)
+{
+	if (!d->is_bridge)
+		return false;
+	if (w == FIXEDBAR_WIN_IO)
+		return d->br.io;
+	return w == FIXEDBAR_WIN_MEM || d->br.pref;
+}
+
+static void kfx_check_fixed(struct kunit *test, struct kfx_ctx *c)
+{
+	const struct fixedbar_topo *t = &c->t;
+	const struct fixedbar_range *r;
+	const struct fixedbar_bar *b;
+	u32 i, j;
+	int dev;
+
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct fixedbar_entry *e = &t->entries[i];
+
+		dev = fixedbar_topo_find(t, e, c->msg, sizeof(c->msg));
+		KUNIT_ASSERT_GE_MSG(test, dev, 0, "%s", c->msg);
+		fixedbar_dev_path(t, dev, c->path, sizeof(c->path));
+		for (j = 0; j < e->nr_bars; j++) {
+			b = &t->devs[dev].bars[e->bars[j].bar];
+			r = &c->p.devs[dev].bars[e->bars[j].bar];
+			KUNIT_EXPECT_TRUE_MSG(test, r->assigned && r->start ==
+					      e->bars[j].addr &&
+					      r->end - r->start + 1 ==
+					      fixedbar_bar_span(b),
+					      "fixed %s bar%u at 0x%llx: planned %s0x%llx-0x%llx",
+					      c->path, e->bars[j].bar,
+					      e->bars[j].addr,
+					      r->assigned ? "" : "(unassigned) ",
+					      r->start, r->end);
+		}
+	}
+}
+
+static void kfx_check_ok(struct kunit *test, const struct kfx_fixture *f,
+			 struct kfx_ctx *c)
+{
+	const struct fixedbar_topo *t = &c->t;
+	int unassigned = 0, moved = 0, k;
+	u32 i;
+
+	KUNIT_EXPECT_EQ_MSG(test, fixedbar_validate(t, &c->p, c->msg,
+						    sizeof(c->msg)), 0,
+			    "%s", c->msg);
+	kfx_check_fixed(test, c);
+	for (i = 0; i < t->nr_devs; i++) {
+		const struct fixedbar_dev *d = &t->devs[i];
+		const struct fixedbar_plan_dev *pd = &c->p.devs[i];
+
+		fixedbar_dev_path(t, i, c->path, sizeof(c->path));
+		for (k = 0; k < FIXEDBAR_NR_SLOTS; k++) {
+			const struct fixedbar_bar *b = &d->bars[k];
+
+			if (!b->present)
+				continue;
+			unassigned += !pd->bars[k].assigned;
+			moved += fixedbar_plan_bar_moved(t, &c->p, i, k);
+			if (!(d->pinned || b->pinned) || !b->cur.assigned)
+				continue;
+			KUNIT_EXPECT_TRUE_MSG(test, pd->bars[k].assigned &&
+					      pd->bars[k].start == b->cur.start &&
+					      !fixedbar_plan_bar_moved(t, &c->p, i, k),
+					      "pinned %s %s at 0x%llx moved to 0x%llx",
+					      c->path, fixedbar_slot_name(k),
+					      b->cur.start, pd->bars[k].start);
+		}
+		for (k = 0; k < FIXEDBAR_NR_WINDOWS; k++)
+			if (kfx_win_implemented(d, k))
+				moved += fixedbar_plan_win_moved(t, &c->p, i, k);
+	}
+	if (f->warnings_min >= 0)
+		KUNIT_EXPECT_GE(test, (int)c->p.nr_warnings, f->warnings_min);
+	if (f->warnings_max >= 0)
+		KUNIT_EXPECT_LE(test, (int)c->p.nr_warnings, f->warnings_max);
+	if (f->unassigned_min >= 0)
+		KUNIT_EXPECT_GE(test, unassigned, f->unassigned_min);
+	if (f->unassigned_max >= 0)
+		KUNIT_EXPECT_LE(test, unassigned, f->unassigned_max);
+	if (f->moved_max >= 0)
+		KUNIT_EXPECT_LE(test, moved, f->moved_max);
+}
+
+static void kfx_check_err(struct kunit *test, const struct kfx_fixture *f,
+			  const char *msg, int entries)
+{
+	u32 i;
+
+	for (i = 0; i < f->nr_msg; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, strstr(msg, f->msg[i]),
+				      "message lacks \"%s\": %s", f->msg[i],
+				      msg);
+	if (f->entries >= 0)
+		KUNIT_EXPECT_EQ_MSG(test, entries, f->entries, "%s", msg);
+	KUNIT_EXPECT_TRUE_MSG(test, msg[0] && msg[strlen(msg) - 1] != '.' &&
+			      !strchr(msg, '\n'),
+			      "not one line without a trailing period: %s",
+			      msg);
+}
+
+static void pci_fixedbar_plan_fixture(struct kunit *test)
+{
+	const struct kfx_fixture *f = test->param_value;
+	struct kfx_ctx *c;
+	int ret;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	kfx_build(test, f, &c->t);
+	ret = kfx_add_entries(f, c);
+	if (ret) {
+		/* rejected while reading the descriptor: one entry named */
+		KUNIT_EXPECT_EQ_MSG(test, ret, f->err, "%s", c->msg);
+		kfx_check_err(test, f, c->msg, 1);
+		fixedbar_topo_free(&c->t);
+		return;
+	}
+	ret = fixedbar_plan(&c->t, &c->p);
+	KUNIT_EXPECT_EQ_MSG(test, ret, f->err, "%s: %s", f->name,
+			    ret ? c->p.message : "planned");
+	KUNIT_EXPECT_EQ(test, c->p.err, ret);
+	if (!ret && !f->err)
+		kfx_check_ok(test, f, c);
+	else if (ret && f->err)
+		kfx_check_err(test, f, c->p.message, c->p.nr_err_entries);
+	if (!ret && test->status == KUNIT_FAILURE)
+		kfx_dump(test, c);
+	fixedbar_plan_free(&c->p);
+	fixedbar_topo_free(&c->t);
+}
+
+/* Planning twice gives the same layout: no hidden state between runs. */
+static void pci_fixedbar_plan_repeatable(struct kunit *test)
+{
+	const struct kfx_fixture *f = test->param_value;
+	struct fixedbar_plan *p2;
+	struct kfx_ctx *c;
+	u32 i;
+
+	if (f->err)
+		return;
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	p2 = kunit_kzalloc(test, sizeof(*p2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, p2);
+	kfx_build(test, f, &c->t);
+	KUNIT_ASSERT_EQ(test, kfx_add_entries(f, c), 0);
+	KUNIT_ASSERT_EQ(test, fixedbar_plan(&c->t, &c->p), 0);
+	KUNIT_ASSERT_EQ(test, fixedbar_plan(&c->t, p2), 0);
+	KUNIT_ASSERT_EQ(test, c->p.nr_devs, p2->nr_devs);
+	for (i = 0; i < c->p.nr_devs; i++)
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&c->p.devs[i], &p2->devs[i],
+						 sizeof(p2->devs[i])), 0,
+				    "device %u planned differently", i);
+	fixedbar_plan_free(p2);
+	fixedbar_plan_free(&c->p);
+	fixedbar_topo_free(&c->t);
+}
+
+static struct kunit_case pci_fixedbar_plan_cases[] = {
+	KUNIT_CASE_PARAM(pci_fixedbar_plan_fixture, kfx_gen_params),
+	KUNIT_CASE_PARAM(pci_fixedbar_plan_repeatable, kfx_gen_params),
+	{}
+};
+
+static struct kunit_suite pci_fixedbar_plan_suite = {
+	.name = "pci_fixedbar_plan",
+	.test_cases = pci_fixedbar_plan_cases,
+};
+
+kunit_test_suite(pci_fixedbar_plan_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the pci_fixedbar planner");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Host side of the boot tests, sourced by tests/boot/*.t: boots the 6.1
+# guest with an initramfs that dracut or mkinitramfs built (tests/boot/
+# build.sh, make boot-prep) and checks, from the guest's own kernel log and
+# sysfs, that pci_fixedbar ran before udev's coldplug bound nvme.
+#
+#   BOOT_BUILD   what tests/boot/build.sh built (default build/boot)
+#
+# Uses tests/e2e/lib.sh for the guest (boot with boot_initrd) and TAP.
+
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
+
+BOOT_BUILD=${BOOT_BUILD:-$top/build/boot}
+ivs=0000:00:10.0/00.0/00.0/00.0
+nvm=0000:00:10.0/00.0/01.0/00.0
+# the map of tests/boot/modprobe.conf
+entries=("$ivs=bar2@0x10000000000" "$nvm=bar0@0x40000000")
+
+# boot_case IMAGE KERNEL_ARGS: boots the image and checks everything
+boot_case() {
+	local img=$BOOT_BUILD/$1 shm1 dm fb nv
+
+	if [[ ! -s $img ]]; then
+		echo "Bail out! $img missing: run make boot-prep first"
+		exit 1
+	fi
+	boot_initrd=$img
+	kernel_args=$2
+	shm1=$(shm m1 "host-pattern-$case_name")
+	# shellcheck disable=SC2054 # QEMU options are comma lists
+	qemu_devs=(
+		-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
+		-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
+		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
+		-device x3130-upstream,id=up1,bus=rp1
+		-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
+		-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
+		-device ivshmem-plain,memdev=m1,bus=dp0
+		-device nvme,drive=d1,serial=boot1,bus=dp1
+	)
+	boot
+
+	dm=$(rfile dmesg)
+	like "$dm" "pci_fixedbar: 0000:00: 2 fixed BARs at their addresses" \
+		"$case_name: pci_fixedbar placed both fixed BARs"
+	is "$(rfile map)" "${entries[0]};${entries[1]}" \
+		"$case_name: the options of /etc/modprobe.d/pci_fixedbar.conf reached the module"
+	like "$dm" "BAR 0 [mem 0xfe600000-0xfe603fff 64bit]: moved to [mem 0x40000000-0x40003fff 64bit]" \
+		"$case_name: nvme's BAR moved"
+	# the guest's own log: the summary line comes before nvme's probe
+	fb=$(grep -n 'pci_fixedbar: 0000:00: ' <<<"$dm" | head -1)
+	nv=$(grep -n 'nvme nvme0: pci function' <<<"$dm" | head -1)
+	if [[ -n $fb && -n $nv ]] && ((${fb%%:*} < ${nv%%:*})); then
+		pass "$case_name: pci_fixedbar finished before nvme probed"
+	else
+		fail "$case_name: pci_fixedbar finished before nvme probed"
+	fi
+	diag "${fb#*:}"
+	diag "${nv#*:}"
+	check_fixed after "${entries[@]}"
+	is "$(rfile drivers)" nvme "$case_name: nvme bound (by udev coldplug)"
+	is "$(rfile after.nvme)" "$nvme_pattern" "$case_name: nvme reads block 0 through the moved BAR"
+	is "$(rfile after.ivshmem)" "host-pattern-$case_name" \
+		"$case_name: ivshmem: the guest reads the host's pattern at 1 TiB"
+	is "$(shm_read m1 4096)" "guest-after" "$case_name: ivshmem: the host reads the guest's pattern"
+}

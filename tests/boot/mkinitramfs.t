@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# An initramfs built by initramfs-tools' mkinitramfs with the pci_fixedbar
+# hook: init-top/pci_fixedbar loads the module before init-top/udev
+# triggers coldplug; the test's init-premount script reports.
+
+# shellcheck source=tests/boot/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+boot_case mkinitramfs.img "root=/dev/nvme0n1 panic=-1"
+done_testing
