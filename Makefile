@@ -54,6 +54,7 @@ include tests/unit/unit.mk
 -include tests/fixtures/fixtures.mk
 -include module/module.mk
 -include tests/e2e/e2e.mk
+-include tests/arm64/arm64.mk
 -include install.mk
 -include kunit/kunit.mk
 include style.mk

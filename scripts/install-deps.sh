@@ -13,6 +13,7 @@ declare -A groups=(
 	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl"
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
 	[boot]="dracut-core initramfs-tools-core dkms"
+	[arm64]="gcc-aarch64-linux-gnu qemu-system-arm qemu-efi-aarch64 device-tree-compiler busybox-static acpica-tools cpio jq file"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 )
 

@@ -20,10 +20,12 @@ E2E_KERNEL=${E2E_KERNEL:-6.1}
 E2E_BUILD=${E2E_BUILD:-$top/build/e2e}
 E2E_TIMEOUT=${E2E_TIMEOUT:-240}
 kdir=$E2E_BUILD/$E2E_KERNEL
-validator=$E2E_BUILD/layout-check
+# E2E_IMAGE, E2E_VALIDATOR, E2E_RUN_SUFFIX: hooks for tests/arm64
+E2E_IMAGE=${E2E_IMAGE:-vmlinux}
+validator=${E2E_VALIDATOR:-$E2E_BUILD/layout-check}
 plan_tool=${FIXEDBAR_PLAN:-$top/build/rel/fixedbar-plan}
 
-for f in "$kdir/vmlinux" "$kdir/base.cpio.gz" "$validator" "$plan_tool"; do
+for f in "$kdir/$E2E_IMAGE" "$kdir/base.cpio.gz" "$validator" "$plan_tool"; do
 	if [[ ! -e $f ]]; then
 		echo "Bail out! $f missing: run make e2e-prep first"
 		exit 1
@@ -31,7 +33,7 @@ for f in "$kdir/vmlinux" "$kdir/base.cpio.gz" "$validator" "$plan_tool"; do
 done
 
 case_name=$(basename "$0" .t)
-work=$E2E_BUILD/run/$case_name-$E2E_KERNEL
+work=$E2E_BUILD/run/$case_name-$E2E_KERNEL${E2E_RUN_SUFFIX:-}
 res=$work/res
 rm -rf "$work"
 mkdir -p "$res" "$work/initrd"
@@ -204,7 +206,7 @@ boot() {
 		-nographic -nodefaults -no-reboot \
 		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
-		-kernel "$kdir/vmlinux" -initrd "$initrd" \
+		-kernel "$kdir/$E2E_IMAGE" -initrd "$initrd" \
 		-append "$append" "${a[@]}" "${qemu_devs[@]}" \
 		</dev/null >"$work/qemu.log" 2>&1
 	rc=$?

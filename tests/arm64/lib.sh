@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Host side of the arm64 end-to-end tests, sourced by each tests/arm64/*.t:
+# tests/e2e/lib.sh (TAP, the checks, the disk and ivshmem helpers) with its
+# boot replaced by one for qemu-system-aarch64 -M virt.
+#
+#   E2E_KERNEL   6.1 (default) or 6.12
+#   E2E_BUILD    what make arm64-prep built (default build/arm64)
+#   A64_FW       dt (default): direct kernel boot with a device tree that
+#                carries the descriptors (dt_table, dt_device);
+#                acpi: UEFI (QEMU_EFI.fd) and ACPI, the SSDT (ssdt_dev,
+#                e2e's ssdt) delivered by the initrd table upgrade
+#
+# Each case sets qemu_devs, optionally kernel_args, the descriptors, writes
+# /test.sh with guest_script and calls boot.
+
+a64_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_BUILD=${E2E_BUILD:-$(cd "$a64_dir/../.." && pwd)/build/arm64}
+E2E_IMAGE=Image
+# the host side validator is the x86 suite's
+E2E_VALIDATOR=${E2E_VALIDATOR:-$E2E_BUILD/../e2e/layout-check}
+A64_FW=${A64_FW:-dt}
+A64_EFI=${A64_EFI:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
+# the work directory is per description path too
+[[ $A64_FW == dt ]] || E2E_RUN_SUFFIX=-$A64_FW
+
+# shellcheck source=tests/e2e/lib.sh
+. "$a64_dir/../e2e/lib.sh"
+
+# virt's host bridge node; its 64-bit window is 0x8000000000-0xffffffffff
+a64_host=/pcie@10000000
+dts_extra=""
+
+# dt_table ENTRY...: a "linux,pci-fixedbar" node under / with the entries
+dt_table() {
+	local e list=""
+
+	for e in "$@"; do
+		list+="${list:+, }\"$e\""
+	done
+	dts_extra+="
+/ {
+	pci-fixedbar {
+		compatible = \"linux,pci-fixedbar\";
+		fixed-bars = $list;
+	};
+};"
+}
+
+# dt_device PATH ITEM...: a "fixed-bars" property on the device's own node,
+# nested below the host bridge node as Linux matches them (devfn in reg,
+# bus bits 0); dtc merges the chains of several devices
+dt_device() {
+	local path=$1 hop slot fn open="" close="" ind="	" items="" i
+	local bridge="device_type = \"pci\"; #address-cells = <3>; #size-cells = <2>; ranges;"
+
+	shift
+	for i in "$@"; do
+		items+="${items:+, }\"$i\""
+	done
+	# the first hop is the root bus device itself
+	path=${path#*:*:}
+	for hop in ${path//\// }; do
+		slot=$((16#${hop%.*}))
+		fn=${hop#*.}
+		[[ -n $open ]] && open+=" $bridge"
+		open+="
+$ind$(printf 'pci@%x,%x {' "$slot" "$fn")
+$ind	reg = <$(printf '0x%x' $(((slot << 11) | (fn << 8)))) 0x0 0x0 0x0 0x0>;"
+		close="
+$ind};$close"
+		ind+="	"
+	done
+	dts_extra+="
+&{$a64_host} {$open
+${ind}fixed-bars = $items;$close
+};"
+}
+
+# ssdt_dev NAME PATH ITEM...: an SSDT declaring the device's chain below
+# \_SB.PCI0 (virt's DSDT has no objects below the host bridge) with
+# "fixed-bars" in the endpoint's _DSD
+ssdt_dev() {
+	local name=$1 path=$2 hop slot fn open="" close="" items="" i
+
+	shift 2
+	for i in "$@"; do
+		items+="${items:+, }\"$i\""
+	done
+	path=${path#*:*:}
+	for hop in ${path//\// }; do
+		slot=$((16#${hop%.*}))
+		fn=${hop#*.}
+		open+="
+    Device ($(printf 'S%02X' $(((slot << 3) | fn))))
+    {
+        Name (_ADR, $(printf '0x%08X' $(((slot << 16) | fn))))"
+		close="
+    }$close"
+	done
+	cat >"$work/$name.asl" <<ASL
+DefinitionBlock ("", "SSDT", 1, "FXBR", "${name:0:8}", 1)
+{
+    External (\\_SB.PCI0, DeviceObj)
+    Scope (\\_SB.PCI0)
+    {$open
+        Name (_DSD, Package ()
+        {
+            ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
+            Package ()
+            {
+                Package () { "fixed-bars", Package () { $items } },
+            }
+        })$close
+    }
+}
+ASL
+	iasl -p "$work/$name" "$work/$name.asl" >"$work/$name.iasl.log" 2>&1 ||
+		{ cat "$work/$name.iasl.log" >&2; return 1; }
+	echo "$work/$name.aml"
+}
+
+# boot: runs the guest; the files it sent (over the console) land in $res
+boot() {
+	local t rc initrd=$work/initrd.img append m qargs
+
+	(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
+	: >"$initrd"
+	if [[ $A64_FW == acpi && ${#acpi_tables[@]} -gt 0 ]]; then
+		# the table upgrade reads an uncompressed cpio at the very start
+		mkdir -p "$work/upgrade/kernel/firmware/acpi"
+		cp "${acpi_tables[@]}" "$work/upgrade/kernel/firmware/acpi/"
+		(cd "$work/upgrade" && find kernel | cpio -o -H newc --quiet) >"$initrd"
+	fi
+	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >>"$initrd"
+	append="console=ttyAMA0 panic=-1 rdinit=/init $kernel_args"
+	[[ $A64_FW == acpi ]] && append+=" acpi=force"
+	m=virt,highmem=on
+	qargs=(-accel tcg -cpu cortex-a57 -m 1G -smp 1 -nographic -nodefaults
+		-no-reboot -kernel "$kdir/$E2E_IMAGE" -initrd "$initrd"
+		-append "$append" "${qemu_devs[@]}")
+	if [[ $A64_FW == acpi ]]; then
+		qargs+=(-bios "$A64_EFI")
+	else
+		# the machine's own DTB, dumped with exactly these arguments
+		qemu-system-aarch64 -M "$m,dumpdtb=$work/virt.dtb" "${qargs[@]}" \
+			</dev/null >"$work/dumpdtb.log" 2>&1
+		if ! dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/virt.dtb" ||
+			! printf '%s\n' "$dts_extra" >>"$work/virt.dts" ||
+			! dtc -q -I dts -O dtb -o "$work/fixed.dtb" "$work/virt.dts" \
+				>"$work/dtc.log" 2>&1; then
+			diag "dtc failed: $(cat "$work/dtc.log" "$work/dumpdtb.log")"
+		fi
+		qargs+=(-dtb "$work/fixed.dtb")
+	fi
+	t=$SECONDS
+	timeout --kill-after=10 "$E2E_TIMEOUT" qemu-system-aarch64 -M "$m" "${qargs[@]}" \
+		-serial "file:$work/console.log" </dev/null >"$work/qemu.log" 2>&1
+	rc=$?
+	diag "$case_name ($E2E_KERNEL, $A64_FW): guest ran $((SECONDS - t)) s, qemu exit $rc; logs in $work"
+	tr -d '\r' <"$work/console.log" | awk -v dir="$res" '
+		/^@@@FILE / { f = dir "/" $2; printf "" > f; next }
+		/^@@@END/ { f = ""; next }
+		f != "" { print >> f }'
+	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
+	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
+	return 0
+}
