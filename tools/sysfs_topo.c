@@ -405,40 +405,98 @@ static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
 }
 
 /* "PCI Bus 0000:00" entries at the top level of /proc/iomem or ioports */
+static int add_aperture(struct fixedbar_topo *t, enum fixedbar_res_type type,
+			unsigned long long start, unsigned long long end,
+			const char *path, char *msg, size_t msglen)
+{
+	struct fixedbar_aperture *a;
+
+	if (t->nr_apertures == FIXEDBAR_MAX_APERTURES)
+		return fail(msg, msglen, "%s: more than %d apertures", path,
+			    FIXEDBAR_MAX_APERTURES);
+	a = &t->apertures[t->nr_apertures++];
+	a->type = type;
+	a->pref = false; /* /proc does not say */
+	a->start = start;
+	a->end = end;
+	return 0;
+}
+
+/* One /proc/iomem or /proc/ioports line: its depth, range and name. */
+static bool parse_res_line(char *line, int *depth, unsigned long long *start,
+			   unsigned long long *end, const char **name)
+{
+	int n = 0, off;
+
+	while (line[n] == ' ')
+		n++;
+	if (sscanf(line + n, "%llx-%llx : %n", start, end, &off) != 2)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	*depth = n / 2;
+	*name = line + n + off;
+	return true;
+}
+
+/* Is @name a resource of the root bus's hierarchy ("0000:00:01.0", "PCI Bus 0000:01")? */
+static bool names_root_child(const char *name, unsigned int domain,
+			     unsigned int bus)
+{
+	char dev[16], pbus[24];
+
+	snprintf(dev, sizeof(dev), "%04x:%02x:", domain, bus);
+	snprintf(pbus, sizeof(pbus), "PCI Bus %04x:", domain);
+	return !strncmp(name, dev, strlen(dev)) ||
+	       !strncmp(name, pbus, strlen(pbus));
+}
+
+/*
+ * The root bus windows: top-level "PCI Bus DDDD:BB" entries (ACPI hosts).
+ * Device-tree host bridges name them after their node ("pcie@10000000"):
+ * then every top-level entry named like the one that holds the root bus's
+ * devices, so that a window nothing uses yet counts too.
+ */
 static int read_apertures(const char *path, enum fixedbar_res_type type,
 			  unsigned int domain, unsigned int bus,
 			  struct fixedbar_topo *t, char *msg, size_t msglen)
 {
-	char want[32], line[256];
+	char want[32], line[256], host[128] = "", top[128] = "";
+	unsigned long long start, end;
+	const char *name;
+	u32 before = t->nr_apertures;
+	int depth, pass, ret;
 	FILE *f;
 
 	snprintf(want, sizeof(want), "PCI Bus %04x:%02x", domain, bus);
-	f = fopen(path, "r");
-	if (!f)
-		return fail(msg, msglen, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long start, end;
-		struct fixedbar_aperture *a;
-		int name;
-
-		if (sscanf(line, "%llx-%llx : %n", &start, &end, &name) != 2 ||
-		    line[0] == ' ')
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if (strcmp(line + name, want) || (!start && !end))
-			continue;
-		if (t->nr_apertures == FIXEDBAR_MAX_APERTURES) {
-			fclose(f);
-			return fail(msg, msglen, "%s: more than %d apertures",
-				    path, FIXEDBAR_MAX_APERTURES);
+	for (pass = 0; pass < 3; pass++) {
+		if ((pass == 1 && t->nr_apertures != before) ||
+		    (pass == 2 && !host[0]))
+			break;
+		f = fopen(path, "r");
+		if (!f)
+			return fail(msg, msglen, "%s: %s", path,
+				    strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			if (!parse_res_line(line, &depth, &start, &end, &name))
+				continue;
+			if (depth == 0)
+				snprintf(top, sizeof(top), "%s", name);
+			if (pass == 1 && depth == 1 && !host[0] &&
+			    names_root_child(name, domain, bus))
+				snprintf(host, sizeof(host), "%s", top);
+			if (depth || (!start && !end) ||
+			    (pass == 0 && strcmp(name, want)) || (pass == 1) ||
+			    (pass == 2 && strcmp(name, host)))
+				continue;
+			ret = add_aperture(t, type, start, end, path, msg,
+					   msglen);
+			if (ret) {
+				fclose(f);
+				return ret;
+			}
 		}
-		a = &t->apertures[t->nr_apertures++];
-		a->type = type;
-		a->pref = false; /* /proc does not say */
-		a->start = start;
-		a->end = end;
+		fclose(f);
 	}
-	fclose(f);
 	return 0;
 }
 

@@ -75,6 +75,17 @@ jq_is '.fixed | join(";")' "$g=bar2@0x7040000000" \
 
 # the JSON fixture round-trips as well
 q35=$fixtures/q35-switch.json
+# Device-tree host bridges name their windows after the node, not "PCI Bus"
+dt_sysfs=$tmp/dt-sysfs
+cp -r "$fake_sysfs" "$dt_sysfs"
+sed -i 's/PCI Bus 0000:00$/pcie@10000000/' "$dt_sysfs/proc/iomem" \
+	"$dt_sysfs/proc/ioports"
+run --from-sysfs="$dt_sysfs" --dump-topology
+status 0 "--dump-topology of a device-tree-style tree exits 0"
+printf '%s\n' "$out" >"$tmp/dt-dump.json"
+is "$(jq -c .apertures "$tmp/dt-dump.json")" "$(printf '%s\n' "$dump" | jq -c .apertures)" \
+	"apertures named after the host bridge node (pcie@...) are found too"
+
 run "$q35"
 plan=$out
 run --dump-topology "$q35"
