@@ -13,3 +13,5 @@ KUNIT_VERSIONS ?= 6.1 6.12
 
 kunit:
 	scripts/kunit.sh $(KUNIT_VERSIONS)
+
+CHECK_TARGETS += kunit

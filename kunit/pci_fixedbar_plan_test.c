@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pci_fixedbar_plan: the planner over the topology fixture library that the
- * userspace tests share (tests/fixtures/*.json, turned into C tables by
+ * userspace tests share (the JSON files in tests/fixtures, turned into C tables by
  * kunit/gen-fixtures.py).  Every fixture must give its expected errno;
  * feasible ones must pass fixedbar_validate() with each fixed BAR exactly
  * at its address and nothing pinned moved.
