@@ -248,6 +248,8 @@ static int apply_win_io(const struct fixedbar_hw_ops *ops,
 	u32 l = 0x00f0, upper16 = 0, type = 0;
 	int ret;
 
+	/* base and limit hold bits 15:8 (or 15:10); the low nibble is the type */
+	mask &= 0xff;
 	if (on) {
 		l = ((region->end >> 8) & mask) << 8 |
 		    ((region->start >> 8) & mask);
