@@ -2822,14 +2822,50 @@ static int fb_spill_routes(struct fb_ctx *c, int level)
 	return n;
 }
 
+/* The first failure of a sequence of retries: the one worth reporting. */
+struct fb_first_err {
+	int err;
+	u32 nr_entries;
+	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES];
+	char *msg;
+};
+
+static int fb_first_init(struct fb_first_err *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->msg = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
+	return f->msg ? 0 : -ENOMEM;
+}
+
+static void fb_first_keep(struct fb_ctx *c, struct fb_first_err *f, int err)
+{
+	if (f->err)
+		return;
+	f->err = err;
+	memcpy(f->msg, c->msg, FIXEDBAR_MSG_LEN);
+	f->nr_entries = c->p->nr_err_entries;
+	memcpy(f->entries, c->p->err_entries, sizeof(f->entries));
+}
+
+/* Puts the first failure back when the retries failed too; frees @f. */
+static int fb_first_report(struct fb_ctx *c, struct fb_first_err *f, int err)
+{
+	if (err && f->err) {
+		err = f->err;
+		memcpy(c->msg, f->msg, FIXEDBAR_MSG_LEN);
+		c->p->nr_err_entries = f->nr_entries;
+		memcpy(c->p->err_entries, f->entries, sizeof(f->entries));
+	}
+	fixedbar_free(f->msg);
+	return err;
+}
+
 static int fb_plan_routed(struct fb_ctx *c)
 {
-	struct fixedbar_plan *p = c->p;
-	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES], nr_entries = 0;
-	char *first = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
-	int level, err, first_err = 0;
+	struct fb_first_err first;
+	int level, err;
 
-	if (!first)
+	if (fb_first_init(&first))
 		return -ENOMEM;
 	for (level = 0; level < 4; level++) {
 		if (level) {
@@ -2849,21 +2885,14 @@ static int fb_plan_routed(struct fb_ctx *c)
 		err = fb_plan_phases(c);
 		if (err != -ENOSPC || c->exhausted)
 			break;
-		if (!first_err) {
-			/* report the failure of the kernel's own routing */
-			first_err = err;
-			memcpy(first, c->msg, FIXEDBAR_MSG_LEN);
-			nr_entries = p->nr_err_entries;
-			memcpy(entries, p->err_entries, sizeof(entries));
-		}
+		/* report the failure of the kernel's own routing */
+		fb_first_keep(c, &first, err);
 	}
-	if (err == -ENOSPC && first_err) {
-		memcpy(c->msg, first, FIXEDBAR_MSG_LEN);
-		p->nr_err_entries = nr_entries;
-		memcpy(p->err_entries, entries, sizeof(entries));
+	if (err != -ENOSPC) {
+		fb_first_report(c, &first, 0);
+		return err;
 	}
-	fixedbar_free(first);
-	return err;
+	return fb_first_report(c, &first, err);
 }
 
 /* Next bridge whose routing split may change: the failing one, then up. */
@@ -2896,12 +2925,10 @@ static int fb_next_rank(struct fb_ctx *c)
  */
 static int fb_plan_retry(struct fb_ctx *c)
 {
-	struct fixedbar_plan *p = c->p;
-	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES], nr_entries = 0;
-	char *first = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
-	int tries, err, first_err = 0;
+	struct fb_first_err first;
+	int tries, err;
 
-	if (!first)
+	if (fb_first_init(&first))
 		return -ENOMEM;
 	for (tries = 0;; tries++) {
 		memset(c->route, 0xff, c->t->nr_devs * sizeof(*c->route));
@@ -2918,24 +2945,12 @@ static int fb_plan_retry(struct fb_ctx *c)
 		err = fb_plan_routed(c);
 		if (!err || (err != -ENOSPC && err != -EBUSY))
 			break;
-		if (!first_err) {
-			first_err = err;
-			memcpy(first, c->msg, FIXEDBAR_MSG_LEN);
-			nr_entries = p->nr_err_entries;
-			memcpy(entries, p->err_entries, sizeof(entries));
-		}
+		fb_first_keep(c, &first, err);
 		if (tries >= FB_MAX_ROUTE_TRIES || c->exhausted ||
 		    fb_next_rank(c) < 0)
 			break;
 	}
-	if (err && first_err) {
-		err = first_err;
-		memcpy(c->msg, first, FIXEDBAR_MSG_LEN);
-		p->nr_err_entries = nr_entries;
-		memcpy(p->err_entries, entries, sizeof(entries));
-	}
-	fixedbar_free(first);
-	return err;
+	return fb_first_report(c, &first, err);
 }
 
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
