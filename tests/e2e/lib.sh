@@ -38,60 +38,18 @@ res=$work/res
 rm -rf "$work"
 mkdir -p "$res" "$work/initrd"
 
+# shellcheck source=tests/tap.sh
+. "$e2e_dir/../tap.sh"
+
 qemu_devs=()
 kernel_args=""
 acpi_tables=()
-tap_n=0
-tap_failed=0
 
 # The disk pattern the nvme and virtio-blk images carry in block 0.
 # shellcheck disable=SC2034 # used by the cases
 nvme_pattern="E2E-NVME-BLOCK0-0123456789abcdef"
 # shellcheck disable=SC2034
 vblk_pattern="E2E-VBLK-BLOCK0-0123456789abcdef"
-
-diag() {
-	local line
-	while IFS= read -r line; do
-		echo "# $line"
-	done <<<"$*"
-}
-
-pass() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1"
-}
-
-fail() {
-	tap_n=$((tap_n + 1))
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $1"
-}
-
-# is <got> <want> <description>
-is() {
-	if [[ "$1" == "$2" ]]; then
-		pass "$3"
-	else
-		fail "$3"
-		diag "got:  $1" "want: $2"
-	fi
-}
-
-# like <got> <substring> <description>
-like() {
-	if [[ "$1" == *"$2"* ]]; then
-		pass "$3"
-	else
-		fail "$3"
-		diag "got:  $(head -c 2000 <<<"$1")" "want: ...$2..."
-	fi
-}
-
-done_testing() {
-	echo "1..$tap_n"
-	((tap_failed == 0))
-}
 
 # rfile NAME: a file the guest sent, empty when it did not
 rfile() {

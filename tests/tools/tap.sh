@@ -17,34 +17,18 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=98:print_stacktrace=1}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tap_n=0
-tap_failed=0
 out=
 err=
 rc=
 
+# shellcheck source=tests/tap.sh
+. "$here/../tap.sh"
+
+# a missing tool is a failure, never a silent skip
 if [[ ! -x "$PLAN" ]]; then
-	echo "1..0 # SKIP $PLAN not built"
-	exit 0
+	echo "Bail out! $PLAN not built"
+	exit 1
 fi
-
-diag() {
-	local line
-	while IFS= read -r line; do
-		echo "# $line"
-	done <<<"$*"
-}
-
-pass() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1"
-}
-
-fail() {
-	tap_n=$((tap_n + 1))
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $1"
-}
 
 # run <args...>: runs the tool; sets out, err and rc
 run() {
@@ -52,26 +36,6 @@ run() {
 	rc=$?
 	out=$(<"$tmp/out")
 	err=$(<"$tmp/err")
-}
-
-# is <got> <want> <description>
-is() {
-	if [[ "$1" == "$2" ]]; then
-		pass "$3"
-	else
-		fail "$3"
-		diag "got:  $1" "want: $2"
-	fi
-}
-
-# like <got> <substring> <description>
-like() {
-	if [[ "$1" == *"$2"* ]]; then
-		pass "$3"
-	else
-		fail "$3"
-		diag "got:  $1" "want: ...$2..."
-	fi
 }
 
 # jq_is <filter> <want> <description> [jq args]: checks the last stdout
@@ -96,7 +60,3 @@ mutate() {
 	echo "$f"
 }
 
-done_testing() {
-	echo "1..$tap_n"
-	((tap_failed == 0))
-}
