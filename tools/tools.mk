@@ -26,8 +26,16 @@ $(BUILD)/san/fixedbar-plan: $(PLAN_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libfixedbar.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
 
-tools: $(BUILD)/rel/fixedbar-plan
+# Each further tool has its own rules file, which appends its binaries to
+# TOOLS_REL and TOOLS_SAN and exports what its tests need (FIXEDBAR_HOST,
+# FIXEDBAR_CHECK, ...) through TOOLS_ENV.
+TOOLS_REL := $(BUILD)/rel/fixedbar-plan
+TOOLS_SAN := $(BUILD)/san/fixedbar-plan
+TOOLS_ENV := FIXEDBAR_PLAN=$(abspath $(BUILD)/san/fixedbar-plan)
+-include tools/fixedbar-host.mk
+-include tools/fixedbar-check.mk
 
-check-tools: $(BUILD)/san/fixedbar-plan
-	FIXEDBAR_PLAN=$(abspath $(BUILD)/san/fixedbar-plan) \
-		prove --exec bash tests/tools/*.t
+tools: $(TOOLS_REL)
+
+check-tools: $(TOOLS_SAN)
+	$(TOOLS_ENV) prove --exec bash tests/tools/*.t
