@@ -5,7 +5,8 @@
 # Idempotent: only missing packages are installed.  Must run as root on a
 # fresh machine; later runs are a quick no-op.
 #
-# usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot
+# usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
+#                                             arm64, src, kunit
 
 set -euo pipefail
 
@@ -14,6 +15,7 @@ declare -A groups=(
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
 	[boot]="dracut-core initramfs-tools-core dkms"
 	[arm64]="gcc-aarch64-linux-gnu qemu-system-arm qemu-efi-aarch64 device-tree-compiler busybox-static acpica-tools cpio jq file"
+	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 )
 
