@@ -48,6 +48,7 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 
 #define FB_MAX_DROPS 256
 #define FB_MAX_ROUTE_TRIES 16
+#define FB_MAX_ROUTE_COMBOS 4096
 #define FB_MAX_UNKEEP 32
 /* placements one plan may try in all, so a hopeless input fails in bounded time */
 #define FB_WORK_LIMIT 1000000
@@ -2919,14 +2920,36 @@ static int fb_next_rank(struct fb_ctx *c)
 }
 
 /*
+ * The next combination of splits, as an odometer over the bridges that have
+ * a choice: the last bridge in pre-order turns fastest, and every bridge
+ * after the one that turned starts again from its best split.
+ */
+static int fb_next_combo(struct fb_ctx *c)
+{
+	int b;
+
+	for (b = (int)c->t->nr_devs - 1; b >= 0; b--) {
+		if (!fb_dev(c, b)->is_bridge ||
+		    c->rank[b] + 1 >= c->nsplits[b])
+			continue;
+		c->rank[b]++;
+		memset(c->rank + b + 1, 0, c->t->nr_devs - b - 1);
+		return b;
+	}
+	return -1;
+}
+
+/*
  * Routing of fixed prefetchable BARs is a guess; when the layout fails where
  * such a guess was made, try the bridge's next split, a bounded number of
- * times, and report the first failure if none works.
+ * times; then every combination of splits across the bridges (a choice at
+ * one level changes what fits at the levels above), within the same bounds
+ * on tries and on placement work.  Reports the first failure if none works.
  */
 static int fb_plan_retry(struct fb_ctx *c)
 {
 	struct fb_first_err first;
-	int tries, err;
+	int tries, combos = 0, err;
 
 	if (fb_first_init(&first))
 		return -ENOMEM;
@@ -2946,8 +2969,15 @@ static int fb_plan_retry(struct fb_ctx *c)
 		if (!err || (err != -ENOSPC && err != -EBUSY))
 			break;
 		fb_first_keep(c, &first, err);
-		if (tries >= FB_MAX_ROUTE_TRIES || c->exhausted ||
-		    fb_next_rank(c) < 0)
+		if (c->exhausted)
+			break;
+		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
+		    fb_next_rank(c) >= 0)
+			continue;
+		/* then every combination, from the best splits onwards */
+		if (!combos++)
+			memset(c->rank, 0, c->t->nr_devs);
+		if (combos > FB_MAX_ROUTE_COMBOS || fb_next_combo(c) < 0)
 			break;
 	}
 	return fb_first_report(c, &first, err);

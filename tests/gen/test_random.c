@@ -55,7 +55,7 @@ static bool kernel_routing;
  * listed by seed (see docs/benchmarks.md, "Known gaps").  Each is reported
  * as a TAP TODO line; any other failure fails the run.
  */
-static const u64 known_gaps[] = { 459, 1858, 1967 };
+static const u64 known_gaps[] = { 0 /* none in seeds 1..2000; 0 is no seed */ };
 
 static struct {
 	bool run, pass;
@@ -67,7 +67,7 @@ static int known_gap(u64 seed)
 	size_t i;
 
 	for (i = 0; !kernel_routing && i < sizeof(known_gaps) / sizeof(known_gaps[0]); i++)
-		if (known_gaps[i] == seed)
+		if (known_gaps[i] && known_gaps[i] == seed)
 			return (int)i;
 	return -1;
 }
