@@ -127,6 +127,7 @@ struct fb_ctx {
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fb_solve calls so far */
 	bool exhausted;		/* FB_WORK_LIMIT reached */
+	bool spill_fine;	/* spill one BAR size at a time (last resort) */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -2788,38 +2789,73 @@ static int fb_plan_phases(struct fb_ctx *c)
 	return err;
 }
 
+/* A movable prefetchable BAR that may spill into its bridge's memory window. */
+static bool fb_spillable(const struct fb_ctx *c, int d, int s)
+{
+	const struct fixedbar_dev *dv = fb_dev(c, d);
+	const struct fixedbar_bar *b = &dv->bars[s];
+
+	return dv->parent >= 0 && fb_dev(c, dv->parent)->br.pref &&
+	       c->affected[fb_root_of(c, d)] && b->present &&
+	       b->type == FIXEDBAR_RES_MEM && b->pref &&
+	       !(s < 6 && (c->fixed[d].mask & (1u << s))) &&
+	       !fb_pinned(c, d, s);
+}
+
+/*
+ * The next spill limit above @prev: the smallest span of a spillable BAR
+ * above it (@fine), or the next of a few coarse steps; 0 when none is left.
+ */
+static u64 fb_next_spill(const struct fb_ctx *c, u64 prev, bool fine)
+{
+	static const u64 coarse[] = { 0x1000000, 0x10000000, 0x80000000 };
+	u64 next = 0;
+	int d, s;
+
+	if (!fine) {
+		for (d = 0; d < (int)(sizeof(coarse) / sizeof(coarse[0])); d++)
+			if (coarse[d] > prev)
+				return coarse[d];
+		return 0;
+	}
+
+	for (d = 0; d < (int)c->t->nr_devs; d++)
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			u64 span;
+
+			if (!fb_spillable(c, d, s))
+				continue;
+			span = fixedbar_bar_span(&fb_dev(c, d)->bars[s]);
+			if (span > prev && (!next || span < next))
+				next = span;
+		}
+	return next;
+}
+
 /*
  * Fallback when nothing fits: the spec lets a prefetchable BAR live in its
- * bridge's memory window, so move small movable ones there, in steps, in the
- * subtrees that hold fixed BARs.  Returns how many BARs this level reroutes.
+ * bridge's memory window, so move the movable ones up to @limit bytes there,
+ * in the subtrees that hold fixed BARs.  The caller raises @limit in a few
+ * coarse steps, and as a last resort one BAR size at a time, so the largest
+ * BARs stay in the prefetchable windows as long as possible.  Returns how
+ * many BARs this step reroutes.
  */
-static int fb_spill_routes(struct fb_ctx *c, int level)
+static int fb_spill_routes(struct fb_ctx *c, u64 limit)
 {
-	static const u64 limit[] = { 0, 0x1000000, 0x10000000, 0x80000000 };
 	int d, s, n = 0;
 
-	for (d = 0; d < (int)c->t->nr_devs; d++) {
-		const struct fixedbar_dev *dv = fb_dev(c, d);
-
-		if (dv->parent < 0 || !fb_dev(c, dv->parent)->br.pref ||
-		    !c->affected[fb_root_of(c, d)])
-			continue;
+	for (d = 0; d < (int)c->t->nr_devs; d++)
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
-			const struct fixedbar_bar *b = &dv->bars[s];
 			bool spill;
 
-			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
-			    !b->pref ||
-			    (s < 6 && (c->fixed[d].mask & (1u << s))) ||
-			    fb_pinned(c, d, s))
+			if (!fb_spillable(c, d, s))
 				continue;
-			spill = fixedbar_bar_span(b) <= limit[level];
-			if (spill && c->route[d][s] != FIXEDBAR_WIN_MEM &&
-			    fixedbar_bar_span(b) > limit[level - 1])
+			spill = fixedbar_bar_span(&fb_dev(c, d)->bars[s]) <=
+				limit;
+			if (spill && c->route[d][s] != FIXEDBAR_WIN_MEM)
 				n++;
 			c->route[d][s] = spill ? FIXEDBAR_WIN_MEM : -1;
 		}
-	}
 	return n;
 }
 
@@ -2864,19 +2900,23 @@ static int fb_first_report(struct fb_ctx *c, struct fb_first_err *f, int err)
 static int fb_plan_routed(struct fb_ctx *c)
 {
 	struct fb_first_err first;
+	u64 limit = 0;
 	int level, err;
 
 	if (fb_first_init(&first))
 		return -ENOMEM;
-	for (level = 0; level < 4; level++) {
+	for (level = 0;; level++) {
 		if (level) {
+			limit = fb_next_spill(c, limit, c->spill_fine);
+			if (!limit)
+				break;
 			/* start again from the routing the last level planned with */
 			memcpy(c->route, c->route_base,
 			       c->t->nr_devs * sizeof(*c->route));
 			memcpy(c->wroute, c->wroute_base,
 			       c->t->nr_devs * sizeof(*c->wroute));
 			c->built = false;
-			if (!fb_spill_routes(c, level))
+			if (!fb_spill_routes(c, limit))
 				continue;
 		}
 		memcpy(c->route_base, c->route,
@@ -2969,7 +3009,7 @@ static int fb_plan_retry(struct fb_ctx *c)
 		if (!err || (err != -ENOSPC && err != -EBUSY))
 			break;
 		fb_first_keep(c, &first, err);
-		if (c->exhausted)
+		if (c->exhausted || c->spill_fine)
 			break;
 		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
 		    fb_next_rank(c) >= 0)
@@ -2977,8 +3017,11 @@ static int fb_plan_retry(struct fb_ctx *c)
 		/* then every combination, from the best splits onwards */
 		if (!combos++)
 			memset(c->rank, 0, c->t->nr_devs);
-		if (combos > FB_MAX_ROUTE_COMBOS || fb_next_combo(c) < 0)
-			break;
+		if (combos <= FB_MAX_ROUTE_COMBOS && fb_next_combo(c) >= 0)
+			continue;
+		/* last, the best routing with the finest spill steps */
+		c->spill_fine = true;
+		memset(c->rank, 0, c->t->nr_devs);
 	}
 	return fb_first_report(c, &first, err);
 }
