@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fixedbar-check: in a guest, compares the live PCI layout (libpci, the
+ * kernel's view through sysfs) with the fixed-BAR descriptors, and prints
+ * one row per fixed BAR: the device, the BAR, the address wanted, where it
+ * is, and the bridge windows above it up to the root bus.
+ *
+ * Exit 0: every fixed BAR is exactly at its address and inside every
+ * window up the chain; 1: usage or input error; 2: anything else.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <pci/pci.h>
+
+#include "check.h"
+
+#ifndef FIXEDBAR_VERSION
+#define FIXEDBAR_VERSION "0.1"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_MISMATCH = 2,
+};
+
+/* include/linux/ioport.h: the flags column of sysfs resource files */
+/* clang-format off */
+#define KRES_IO		0x00000100
+#define KRES_MEM	0x00000200
+#define KRES_PREFETCH	0x00002000
+#define KRES_MEM_64	0x00100000
+#define KRES_DISABLED	0x10000000
+#define KRES_UNSET	0x20000000
+/* clang-format on */
+
+enum status {
+	ST_OK,
+	ST_OUTSIDE,
+	ST_MOVED,
+	ST_UNASSIGNED,
+	ST_NOT_IMPLEMENTED,
+	ST_MISSING,
+	ST_COUNT,
+};
+
+static const char *const status_names[ST_COUNT] = {
+	[ST_OK] = "ok",
+	[ST_OUTSIDE] = "OUTSIDE-WINDOW",
+	[ST_MOVED] = "MOVED",
+	[ST_UNASSIGNED] = "UNASSIGNED",
+	[ST_NOT_IMPLEMENTED] = "NOT-IMPLEMENTED",
+	[ST_MISSING] = "MISSING",
+};
+
+struct live_res {
+	bool valid;
+	enum fixedbar_res_type type;
+	bool mem64;
+	bool pref;
+	u64 start;
+	u64 end;
+};
+
+/* one window of the chain above a BAR */
+struct link {
+	char device[16];	/* "0000:00:10.0", or "pci0000:00" for the root */
+	const char *kind;	/* "root", "io", "memory", "prefetchable" */
+	struct live_res win;	/* !valid: no such window */
+	bool contains;
+};
+
+struct row {
+	const struct check_want *w;
+	struct pci_dev *dev;
+	char bdf[16];
+	char reason[160];
+	struct live_res bar;
+	enum status status;
+	u32 nr_links;
+	struct link links[FIXEDBAR_MAX_DEPTH + 2];
+};
+
+struct opts {
+	const char *sysfs;
+	const char *proc;
+	unsigned int sources;
+	bool sources_set;
+	bool json;
+	bool quiet;
+	bool verbose;
+	int nr_files;
+	char **files;
+	int nr_maps;
+	char **maps;
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "map", required_argument, NULL, 'm' },
+	{ "source", required_argument, NULL, 's' },
+	{ "sysfs", required_argument, NULL, 'S' },
+	{ "proc", required_argument, NULL, 'P' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"usage: " CHECK_PROG " [options]\n"
+	"Compares the live PCI layout with the fixed-BAR descriptors.\n"
+	"\n"
+	"  -s, --source LIST   read these: dt,acpi,cmdline,module, all or none\n"
+	"                      (default: all, none when -f or -m is given)\n"
+	"  -f, --file FILE     entries from FILE: one per line, or a topology\n"
+	"                      JSON's \"fixed\" array (\"-\": standard input)\n"
+	"  -m, --map MAP       entries from the command line (';' between)\n"
+	"  -j, --json          JSON instead of the table\n"
+	"  -q, --quiet         print nothing, only set the exit status\n"
+	"  -v, --verbose       where each entry came from, what was read\n"
+	"      --sysfs DIR     the sysfs tree (default /sys)\n"
+	"      --proc DIR      the procfs tree (default /proc)\n"
+	"  -V, --version       print the version\n"
+	"  -h, --help          print this help\n"
+	"\n"
+	"Exit status: 0 every fixed BAR at its address and inside every window\n"
+	"above it, 1 usage or input error, 2 otherwise.\n";
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(CHECK_PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see " CHECK_PROG " --help\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_sources(const char *s, unsigned int *mask)
+{
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} names[] = {
+		{ "dt", CHECK_SRC_DT },		  { "acpi", CHECK_SRC_ACPI },
+		{ "cmdline", CHECK_SRC_CMDLINE }, { "module", CHECK_SRC_MODULE },
+		{ "all", CHECK_SRC_ALL },	  { "none", 0 },
+	};
+	size_t len, i;
+
+	*mask = 0;
+	while (*s) {
+		len = strcspn(s, ",");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(s, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return usage_error("--source: unknown source '%.*s' (dt, acpi, cmdline, module, all, none)",
+					   (int)len, s);
+		*mask |= names[i].bit;
+		s += len + (s[len] == ',');
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	o->sysfs = "/sys";
+	o->proc = "/proc";
+	o->files = calloc(argc, sizeof(*o->files));
+	o->maps = calloc(argc, sizeof(*o->maps));
+	if (!o->files || !o->maps)
+		return usage_error("out of memory");
+	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("%s (pci_fixedbar) %s\n", CHECK_PROG,
+			       FIXEDBAR_VERSION);
+			exit(EXIT_OK);
+		case 'j':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'f':
+			o->files[o->nr_files++] = optarg;
+			break;
+		case 'm':
+			o->maps[o->nr_maps++] = optarg;
+			break;
+		case 's':
+			if (parse_sources(optarg, &o->sources))
+				return EXIT_USAGE;
+			o->sources_set = true;
+			break;
+		case 'S':
+			o->sysfs = optarg;
+			break;
+		case 'P':
+			o->proc = optarg;
+			break;
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->sources_set)
+		o->sources = o->nr_files || o->nr_maps ? 0 : CHECK_SRC_ALL;
+	return 0;
+}
+
+/* libpci reports fatal errors through this; it must not return */
+static void __attribute__((noreturn)) pci_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	fputs(CHECK_PROG ": libpci: ", stderr);
+	va_start(ap, msg);
+	vfprintf(stderr, msg, ap);
+	va_end(ap);
+	fputs("; is sysfs mounted (--sysfs)?\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static bool pci_verbose;
+
+static void pci_warn(char *msg, ...)
+{
+	va_list ap;
+
+	if (!pci_verbose)
+		return;
+	fputs(CHECK_PROG ": libpci: ", stderr);
+	va_start(ap, msg);
+	vfprintf(stderr, msg, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void pci_debug(char *msg, ...)
+{
+}
+
+static struct pci_access *live_open(const char *sysfs)
+{
+	struct pci_access *pacc = pci_alloc();
+	char path[PATH_MAX];
+	struct pci_dev *d;
+
+	pacc->error = pci_fatal;
+	pacc->warning = pci_warn;
+	pacc->debug = pci_debug;
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	snprintf(path, sizeof(path), "%s/bus/pci", sysfs);
+	pci_set_param(pacc, "sysfs.path", path);
+	pci_init(pacc);
+	pci_scan_bus(pacc);
+	for (d = pacc->devices; d; d = d->next)
+		pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS |
+					 PCI_FILL_BASES | PCI_FILL_SIZES |
+					 PCI_FILL_IO_FLAGS |
+					 PCI_FILL_BRIDGE_BASES);
+	return pacc;
+}
+
+static void dev_name(const struct pci_dev *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%x", d->domain, d->bus, d->dev,
+		 d->func);
+}
+
+static bool is_bridge(struct pci_dev *d)
+{
+	if (d->known_fields & PCI_FILL_CLASS)
+		return d->device_class == PCI_CLASS_BRIDGE_PCI;
+	return (pci_read_byte(d, PCI_HEADER_TYPE) & 0x7f) ==
+	       PCI_HEADER_TYPE_BRIDGE;
+}
+
+/*
+ * The device below bridge @up (NULL: on root bus @bus) at @devfn: on the
+ * bridge's secondary bus, as its config space says.
+ */
+static struct pci_dev *find_dev(struct pci_access *pacc, int domain,
+				struct pci_dev *up, int bus, u8 devfn)
+{
+	struct pci_dev *d;
+
+	if (up)
+		bus = pci_read_byte(up, PCI_SECONDARY_BUS);
+	for (d = pacc->devices; d; d = d->next)
+		if (d->domain == domain && d->bus == bus &&
+		    d->dev == devfn >> 3 && d->func == (devfn & 7))
+			return d;
+	return NULL;
+}
+
+/* Follows a descriptor path; @chain gets the device of each hop. */
+static struct pci_dev *resolve(struct pci_access *pacc,
+			       const struct fixedbar_entry *e,
+			       struct pci_dev **chain, char *why, size_t len)
+{
+	struct pci_dev *d = NULL;
+	char name[16];
+	int i;
+
+	for (i = 0; i < e->nr_hops; i++) {
+		if (i && !is_bridge(d)) {
+			dev_name(d, name, sizeof(name));
+			snprintf(why, len,
+				 "%s is not a bridge, the path goes on below it",
+				 name);
+			return NULL;
+		}
+		chain[i] = find_dev(pacc, e->domain, d, e->bus, e->devfn[i]);
+		if (!chain[i]) {
+			if (i)
+				snprintf(why, len, "no device %02x.%x below %s",
+					 e->devfn[i] >> 3, e->devfn[i] & 7,
+					 name);
+			else
+				snprintf(why, len,
+					 "no device %04x:%02x:%02x.%x on a root bus",
+					 e->domain, e->bus, e->devfn[0] >> 3,
+					 e->devfn[0] & 7);
+			return NULL;
+		}
+		d = chain[i];
+		dev_name(d, name, sizeof(name));
+	}
+	return d;
+}
+
+static void kernel_res(struct live_res *r, u64 start, u64 size, u64 flags)
+{
+	memset(r, 0, sizeof(*r));
+	if (!size || !(flags & (KRES_IO | KRES_MEM)))
+		return;
+	r->type = flags & KRES_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
+	r->mem64 = flags & KRES_MEM_64;
+	r->pref = flags & KRES_PREFETCH;
+	r->start = start;
+	r->end = start + size - 1;
+	r->valid = !(flags & (KRES_UNSET | KRES_DISABLED)) && start;
+}
+
+/* A BAR: sets the status from the resource alone */
+static void read_bar(struct row *r)
+{
+	struct pci_dev *d = r->dev;
+	int i = r->w->bar;
+	u64 fl = d->flags[i], start;
+
+	start = d->base_addr[i] &
+		(fl & KRES_IO ? PCI_ADDR_IO_MASK : PCI_ADDR_MEM_MASK);
+	kernel_res(&r->bar, start, d->size[i], fl);
+	if (!d->size[i] || !(fl & (KRES_IO | KRES_MEM)))
+		r->status = ST_NOT_IMPLEMENTED;
+	else if (!r->bar.valid)
+		r->status = ST_UNASSIGNED;
+	else if (r->bar.start != r->w->addr)
+		r->status = ST_MOVED;
+	else
+		r->status = ST_OK;
+}
+
+static bool contains(const struct live_res *win, const struct live_res *r)
+{
+	return win->valid && win->type == r->type && win->start <= r->start &&
+	       r->end <= win->end;
+}
+
+/* The window of bridge @d that holds (or should hold) the BAR */
+static void bridge_link(struct pci_dev *d, const struct live_res *bar,
+			struct link *l)
+{
+	static const char *const kinds[] = { "io", "memory", "prefetchable" };
+	struct live_res win[3];
+	int w;
+
+	dev_name(d, l->device, sizeof(l->device));
+	memset(win, 0, sizeof(win));
+	for (w = 0; w < 3 && (d->known_fields & PCI_FILL_BRIDGE_BASES); w++)
+		kernel_res(&win[w], d->bridge_base_addr[w], d->bridge_size[w],
+			   d->bridge_flags[w]);
+	if (bar->type == FIXEDBAR_RES_IO)
+		w = 0;
+	else if (!bar->pref)
+		w = 1;
+	else if (contains(&win[2], bar) || (win[2].valid &&
+					    !contains(&win[1], bar)))
+		w = 2;
+	else
+		w = 1;
+	l->kind = kinds[w];
+	l->win = win[w];
+	l->contains = contains(&win[w], bar);
+}
+
+/* The root bus window that holds the BAR, from /proc/iomem or ioports. */
+static void root_link(const char *proc, int domain, int bus,
+		      const struct live_res *bar, struct link *l);
+
+static void check_row(struct pci_access *pacc, const char *proc,
+		      struct row *r)
+{
+	struct pci_dev *chain[FIXEDBAR_MAX_DEPTH + 1];
+	const struct fixedbar_entry *e = &r->w->dev;
+	int i;
+
+	r->dev = resolve(pacc, e, chain, r->reason, sizeof(r->reason));
+	if (!r->dev) {
+		r->status = ST_MISSING;
+		return;
+	}
+	dev_name(r->dev, r->bdf, sizeof(r->bdf));
+	read_bar(r);
+	if (r->status > ST_MOVED)
+		return;
+	root_link(proc, e->domain, e->bus, &r->bar, &r->links[r->nr_links++]);
+	for (i = 0; i + 1 < e->nr_hops; i++)
+		bridge_link(chain[i], &r->bar, &r->links[r->nr_links++]);
+	for (i = 0; i < (int)r->nr_links; i++)
+		if (!r->links[i].contains && r->status == ST_OK)
+			r->status = ST_OUTSIDE;
+}
+
+static bool parse_res_line(char *line, int *depth, unsigned long long *start,
+			   unsigned long long *end, const char **name)
+{
+	int n = 0, off;
+
+	while (line[n] == ' ')
+		n++;
+	if (sscanf(line + n, "%llx-%llx : %n", start, end, &off) != 2)
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	*depth = n / 2;
+	*name = line + n + off;
+	return true;
+}
+
+/*
+ * ACPI host bridges name their windows "PCI Bus DDDD:BB"; device-tree ones
+ * after their node ("pcie@10000000"): then the top-level entry holding the
+ * root bus's devices names them (as tools/sysfs_topo.c does).
+ */
+static void root_link(const char *proc, int domain, int bus,
+		      const struct live_res *bar, struct link *l)
+{
+	char path[PATH_MAX], want[32], host[128] = "", top[128] = "";
+	char dev[16], line[256];
+	unsigned long long start, end;
+	const char *name;
+	int depth, pass;
+	FILE *f;
+
+	snprintf(l->device, sizeof(l->device), "pci%04x:%02x", domain, bus);
+	l->kind = "root";
+	snprintf(path, sizeof(path), "%s/%s", proc,
+		 bar->type == FIXEDBAR_RES_IO ? "ioports" : "iomem");
+	snprintf(want, sizeof(want), "PCI Bus %04x:%02x", domain, bus);
+	snprintf(dev, sizeof(dev), "%04x:%02x:", domain, bus);
+	for (pass = 0; pass < 3 && !l->contains; pass++) {
+		f = fopen(path, "r");
+		if (!f)
+			return;
+		while (fgets(line, sizeof(line), f) && !l->contains) {
+			if (!parse_res_line(line, &depth, &start, &end, &name))
+				continue;
+			if (!depth)
+				snprintf(top, sizeof(top), "%s", name);
+			if (pass == 1 && depth == 1 && !host[0] &&
+			    !strncmp(name, dev, strlen(dev)))
+				snprintf(host, sizeof(host), "%s", top);
+			if (depth || pass == 1 || (!start && !end) ||
+			    strcmp(name, pass ? host : want))
+				continue;
+			/* the best match: the window that holds the BAR */
+			if (!l->win.valid || (start <= bar->start &&
+					      bar->end <= end)) {
+				l->win.valid = true;
+				l->win.type = bar->type;
+				l->win.start = start;
+				l->win.end = end;
+				l->contains = contains(&l->win, bar);
+			}
+		}
+		fclose(f);
+		if (pass == 0 && l->win.valid)
+			break;
+	}
+}
+
+static void format_res(char *buf, size_t len, const struct live_res *r)
+{
+	fixedbar_format_res(buf, len, r->type, r->start, r->end, r->mem64,
+			    r->pref);
+}
+
+static void format_link(char *buf, size_t len, const struct link *l)
+{
+	char res[FIXEDBAR_RES_LEN];
+
+	if (l->win.valid)
+		format_res(res, sizeof(res), &l->win);
+	else
+		snprintf(res, sizeof(res), "[no %s window]", l->kind);
+	snprintf(buf, len, "%s %s%s", l->device, res, l->contains ? "" : "!");
+}
+
+static void print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json_list(char **l, u32 n)
+{
+	u32 i;
+
+	putchar('[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", stdout);
+		print_json_string(l[i]);
+	}
+	putchar(']');
+}
+
+static void print_json_res(const struct live_res *r, bool valid)
+{
+	char res[FIXEDBAR_RES_LEN];
+
+	if (!valid) {
+		fputs("\"resource\": null, \"start\": null, \"end\": null",
+		      stdout);
+		return;
+	}
+	format_res(res, sizeof(res), r);
+	printf("\"resource\": \"%s\", \"start\": \"0x%llx\", \"end\": \"0x%llx\"",
+	       res, (unsigned long long)r->start, (unsigned long long)r->end);
+}
+
+static void print_json_row(const struct row *r)
+{
+	const struct link *l;
+	u32 i;
+
+	fputs("    {\n      \"device\": ", stdout);
+	if (r->dev)
+		printf("\"%s\"", r->bdf);
+	else
+		fputs("null", stdout);
+	printf(",\n      \"path\": \"%s\",\n      \"bar\": \"bar%u\",\n",
+	       r->w->path, r->w->bar);
+	printf("      \"wanted\": \"0x%llx\",\n      \"status\": \"%s\",\n",
+	       (unsigned long long)r->w->addr, status_names[r->status]);
+	fputs("      ", stdout);
+	print_json_res(&r->bar, r->status <= ST_UNASSIGNED &&
+					r->status != ST_UNASSIGNED);
+	fputs(",\n      \"reason\": ", stdout);
+	if (r->reason[0])
+		print_json_string(r->reason);
+	else
+		fputs("null", stdout);
+	fputs(",\n      \"from\": ", stdout);
+	print_json_list(r->w->from, r->w->nr_from);
+	fputs(",\n      \"windows\": [", stdout);
+	for (i = 0; i < r->nr_links; i++) {
+		l = &r->links[i];
+		printf("%s\n        { \"device\": \"%s\", \"window\": \"%s\", ",
+		       i ? "," : "", l->device, l->kind);
+		print_json_res(&l->win, l->win.valid);
+		printf(", \"contains\": %s }", l->contains ? "true" : "false");
+	}
+	printf("%s]\n    }", r->nr_links ? "\n      " : "");
+}
+
+static void print_json(const struct check_wants *ws, const struct row *rows,
+		       const u32 *count, bool ok)
+{
+	u32 i;
+
+	printf("{\n  \"version\": %d,\n  \"result\": \"%s\",\n  \"bars\": [",
+	       FIXEDBAR_FORMAT_VERSION, ok ? "ok" : "mismatch");
+	for (i = 0; i < ws->nr; i++) {
+		fputs(i ? ",\n" : "\n", stdout);
+		print_json_row(&rows[i]);
+	}
+	fputs(ws->nr ? "\n  ],\n  \"summary\": {" : "],\n  \"summary\": {",
+	      stdout);
+	printf(" \"total\": %u", ws->nr);
+	for (i = 0; i < ST_COUNT; i++)
+		printf(", \"%s\": %u", status_names[i], count[i]);
+	fputs(" },\n  \"problems\": ", stdout);
+	print_json_list(ws->problems, ws->nr_problems);
+	fputs(",\n  \"notes\": ", stdout);
+	print_json_list(ws->notes, ws->nr_notes);
+	fputs("\n}\n", stdout);
+}
+
+/* The table: column widths from the rows, the window chain last. */
+static void print_table(const struct check_wants *ws, const struct row *rows,
+			const u32 *count, bool verbose)
+{
+	char wanted[24], res[FIXEDBAR_RES_LEN], link[FIXEDBAR_RES_LEN + 24];
+	int wdev = 12, wpath = 4, wres = 6, wst = 6;
+	const struct row *r;
+	u32 i, j;
+	bool first = true;
+
+	for (i = 0; i < ws->nr; i++) {
+		r = &rows[i];
+		if ((int)strlen(r->w->path) > wpath)
+			wpath = strlen(r->w->path);
+		format_res(res, sizeof(res), &r->bar);
+		if (r->status <= ST_UNASSIGNED && (int)strlen(res) > wres)
+			wres = strlen(res);
+		if ((int)strlen(status_names[r->status]) > wst)
+			wst = strlen(status_names[r->status]);
+	}
+	if (ws->nr)
+		printf("%-*s  %-*s  %-4s  %-18s  %-*s  %-*s  %s\n", wdev, "DEVICE",
+	       wpath, "PATH", "BAR", "WANTED", wres, "ACTUAL", wst, "STATUS",
+	       "WINDOWS (root first; ! does not contain it)");
+	for (i = 0; i < ws->nr; i++) {
+		r = &rows[i];
+		snprintf(wanted, sizeof(wanted), "0x%llx",
+			 (unsigned long long)r->w->addr);
+		if (r->status <= ST_UNASSIGNED)
+			format_res(res, sizeof(res), &r->bar);
+		else
+			snprintf(res, sizeof(res), "-");
+		printf("%-*s  %-*s  bar%u  %-18s  %-*s  %-*s  ", wdev,
+		       r->dev ? r->bdf : "-", wpath, r->w->path, r->w->bar,
+		       wanted, wres, res, wst, status_names[r->status]);
+		if (r->reason[0])
+			fputs(r->reason, stdout);
+		for (j = 0; j < r->nr_links; j++) {
+			format_link(link, sizeof(link), &r->links[j]);
+			printf("%s%s", j ? " > " : "", link);
+		}
+		putchar('\n');
+		for (j = 0; verbose && j < r->w->nr_from; j++)
+			printf("\tfrom %s\n", r->w->from[j]);
+	}
+	printf("%u fixed BAR%s:", ws->nr, ws->nr == 1 ? "" : "s");
+	for (i = 0; i < ST_COUNT; i++) {
+		if (!count[i])
+			continue;
+		printf("%s %u %s", first ? "" : ",", count[i], status_names[i]);
+		first = false;
+	}
+	if (first)
+		fputs(" none described", stdout);
+	putchar('\n');
+}
+
+static int collect(struct check_wants *ws, const struct opts *o)
+{
+	char from[32];
+	int i, ret;
+
+	ret = check_read_firmware(ws, o->sources, o->sysfs, o->proc);
+	for (i = 0; !ret && i < o->nr_files; i++)
+		ret = check_read_file(ws, o->files[i]);
+	for (i = 0; !ret && i < o->nr_maps; i++) {
+		snprintf(from, sizeof(from), "-m #%d", i + 1);
+		ret = check_add_string(ws, o->maps[i], NULL, from);
+	}
+	if (!ret)
+		check_wants_sort(ws);
+	return ret;
+}
+
+static int run(const struct opts *o)
+{
+	u32 count[ST_COUNT] = { 0 }, i;
+	struct pci_access *pacc;
+	struct check_wants ws;
+	struct row *rows;
+	bool ok;
+
+	check_wants_init(&ws);
+	rows = collect(&ws, o) ? NULL : calloc(ws.nr + 1, sizeof(*rows));
+	if (!rows) {
+		check_wants_free(&ws);
+		return EXIT_USAGE;
+	}
+	pacc = live_open(o->sysfs);
+	for (i = 0; i < ws.nr; i++) {
+		rows[i].w = &ws.w[i];
+		check_row(pacc, o->proc, &rows[i]);
+		count[rows[i].status]++;
+	}
+	ok = ws.nr && count[ST_OK] == ws.nr && !ws.nr_problems;
+	if (!ws.nr)
+		check_note(&ws, true,
+			   "no descriptor entries found; see --source, -f and -m");
+	if (o->json && !o->quiet) {
+		print_json(&ws, rows, count, ok);
+	} else if (!o->quiet) {
+		for (i = 0; o->verbose && i < ws.nr_notes; i++)
+			fprintf(stderr, CHECK_PROG ": %s\n", ws.notes[i]);
+		for (i = 0; i < ws.nr_problems; i++)
+			fprintf(stderr, CHECK_PROG ": %s\n", ws.problems[i]);
+		print_table(&ws, rows, count, o->verbose);
+	}
+	free(rows);
+	pci_cleanup(pacc);
+	check_wants_free(&ws);
+	return ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	ret = parse_opts(argc, argv, &o);
+	if (!ret)
+		ret = run(&o);
+	free(o.files);
+	free(o.maps);
+	return ret;
+}
