@@ -11,6 +11,9 @@
 #                carries the descriptors (dt_table, dt_device);
 #                acpi: UEFI (QEMU_EFI.fd) and ACPI, the SSDT (ssdt_dev,
 #                e2e's ssdt) delivered by the initrd table upgrade
+#   A64_QEMU     the qemu-system-aarch64 to run (default: the system's);
+#                with A64_FW=dt and no dt_table/dt_device the guest gets
+#                the machine's own device tree
 #
 # Each case sets qemu_devs, optionally kernel_args, the descriptors, writes
 # /test.sh with guest_script and calls boot.
@@ -142,9 +145,9 @@ boot() {
 		-append "$append" "${qemu_devs[@]}")
 	if [[ $A64_FW == acpi ]]; then
 		qargs+=(-bios "$A64_EFI")
-	else
+	elif [[ -n $dts_extra ]]; then
 		# the machine's own DTB, dumped with exactly these arguments
-		qemu-system-aarch64 -M "$m,dumpdtb=$work/virt.dtb" "${qargs[@]}" \
+		"${A64_QEMU:-qemu-system-aarch64}" -M "$m,dumpdtb=$work/virt.dtb" "${qargs[@]}" \
 			</dev/null >"$work/dumpdtb.log" 2>&1
 		if ! dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/virt.dtb" ||
 			! printf '%s\n' "$dts_extra" >>"$work/virt.dts" ||
@@ -155,7 +158,7 @@ boot() {
 		qargs+=(-dtb "$work/fixed.dtb")
 	fi
 	t=$SECONDS
-	timeout --kill-after=10 "$E2E_TIMEOUT" qemu-system-aarch64 -M "$m" "${qargs[@]}" \
+	timeout --kill-after=10 "$E2E_TIMEOUT" "${A64_QEMU:-qemu-system-aarch64}" -M "$m" "${qargs[@]}" \
 		-serial "file:$work/console.log" </dev/null >"$work/qemu.log" 2>&1
 	rc=$?
 	diag "$case_name ($E2E_KERNEL, $A64_FW): guest ran $((SECONDS - t)) s, qemu exit $rc; logs in $work"

@@ -7,6 +7,7 @@
 #   E2E_KERNEL   6.1 (default) or 6.12
 #   E2E_BUILD    what make e2e-prep built (default build/e2e)
 #   E2E_TIMEOUT  seconds one guest may run (default 240)
+#   E2E_QEMU     the qemu-system-x86_64 to run (default: the system's)
 #
 # A case sets qemu_devs (QEMU -device and -object arguments), optionally
 # kernel_args and acpi_tables, writes the guest script with guest_script
@@ -158,7 +159,7 @@ boot() {
 		a+=(-acpitable "file=$t")
 	done
 	t=$SECONDS
-	timeout --kill-after=10 "$E2E_TIMEOUT" qemu-system-x86_64 \
+	timeout --kill-after=10 "$E2E_TIMEOUT" "${E2E_QEMU:-qemu-system-x86_64}" \
 		-M q35 -accel tcg -cpu max,phys-bits=44 -m 1G -smp 1 \
 		-global q35-pcihost.pci-hole64-size=1T \
 		-nographic -nodefaults -no-reboot \
