@@ -11,7 +11,7 @@
 set -euo pipefail
 
 declare -A groups=(
-	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl"
+	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl acpica-tools"
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
 	[boot]="dracut-core initramfs-tools-core dkms"
 	[arm64]="gcc-aarch64-linux-gnu qemu-system-arm qemu-efi-aarch64 device-tree-compiler busybox-static acpica-tools cpio jq file"

@@ -599,8 +599,11 @@ int fixedbar_aml_scan(struct fixedbar_aml_ns *ns, const u8 *table,
 	struct aml a = { .b = table, .table = name, .ns = ns };
 	u32 tlen;
 
-	if (len < AML_HDR_LEN ||
-	    (memcmp(table, "DSDT", 4) && memcmp(table, "SSDT", 4))) {
+	if (len < AML_HDR_LEN) {
+		snprintf(msg, msglen, "%s: shorter than a table header", name);
+		return -EINVAL;
+	}
+	if (memcmp(table, "DSDT", 4) && memcmp(table, "SSDT", 4)) {
 		snprintf(msg, msglen, "%s: not a DSDT or SSDT", name);
 		return -EINVAL;
 	}
