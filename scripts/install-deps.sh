@@ -6,7 +6,7 @@
 # fresh machine; later runs are a quick no-op.
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
-#                                             arm64, src, kunit, qemu-build
+#                                             arm64, src, kunit, qemu-build, host
 
 set -euo pipefail
 
@@ -18,6 +18,7 @@ declare -A groups=(
 	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 	[qemu-build]="build-essential pkg-config python3 python3-venv meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev patch"
+	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq"
 )
 
 want=()

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fixedbar-host: host-side descriptors and QEMU options from host sysfs.
+# Included by tools/tools.mk; its tests are tests/tools/host.t.
+
+HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c
+
+$(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+$(BUILD)/san/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/san/%.o)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
+
+TOOLS_REL += $(BUILD)/rel/fixedbar-host
+TOOLS_SAN += $(BUILD)/san/fixedbar-host
+TOOLS_ENV += FIXEDBAR_HOST=$(abspath $(BUILD)/san/fixedbar-host)
+
+# host.t compiles the ASL with iasl, the overlay with dtc/fdtoverlay and
+# asks QEMU's option parser about the qemu output
+check-tools: host-tool-deps
+host-tool-deps:
+	scripts/install-deps.sh host
+.PHONY: host-tool-deps
