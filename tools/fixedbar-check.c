@@ -470,7 +470,7 @@ static void root_link(const char *proc, int domain, int bus,
 		      const struct live_res *bar, struct link *l)
 {
 	char path[PATH_MAX], want[32], host[128] = "", top[128] = "";
-	char dev[16], line[256];
+	char dev[16], pbus[24], line[256];
 	unsigned long long start, end;
 	const char *name;
 	int depth, pass;
@@ -482,6 +482,7 @@ static void root_link(const char *proc, int domain, int bus,
 		 bar->type == FIXEDBAR_RES_IO ? "ioports" : "iomem");
 	snprintf(want, sizeof(want), "PCI Bus %04x:%02x", domain, bus);
 	snprintf(dev, sizeof(dev), "%04x:%02x:", domain, bus);
+	snprintf(pbus, sizeof(pbus), "PCI Bus %04x:", domain);
 	for (pass = 0; pass < 3 && !l->contains; pass++) {
 		f = fopen(path, "r");
 		if (!f)
@@ -492,7 +493,8 @@ static void root_link(const char *proc, int domain, int bus,
 			if (!depth)
 				snprintf(top, sizeof(top), "%s", name);
 			if (pass == 1 && depth == 1 && !host[0] &&
-			    !strncmp(name, dev, strlen(dev)))
+			    (!strncmp(name, dev, strlen(dev)) ||
+			     !strncmp(name, pbus, strlen(pbus))))
 				snprintf(host, sizeof(host), "%s", top);
 			if (depth || pass == 1 || (!start && !end) ||
 			    strcmp(name, pass ? host : want))

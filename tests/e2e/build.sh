@@ -6,7 +6,8 @@
 #                    which skips SeaBIOS's decompression under TCG)
 #   pci_fixedbar.ko  the module, W=1 -Werror against that kernel's headers
 #   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio),
-#                    a static fixedbar-plan and mm, and tests/e2e/init
+#                    static fixedbar-plan, fixedbar-check and mm, and
+#                    tests/e2e/init
 #
 # usage: tests/e2e/build.sh 6.1|6.12 OUT
 
@@ -52,7 +53,7 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$top/tests/e2e/init" "$root/init"
 cp "$top/tests/e2e/guest.sh" "$root/lib/guest.sh"
 cp "$out/pci_fixedbar.ko" "$root/lib/modules/"
-cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$root/bin/"
+cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$2/guest/fixedbar-check" "$root/bin/"
 
 # Each driver with its dependencies, deepest first, decompressed (busybox
 # insmod does not read .ko.xz); lib/modules/<name>.order lists them.

@@ -21,6 +21,17 @@ $(E2E_DIR)/guest/fixedbar-plan: $(PLAN_TOOL_SRCS) $(PLANNER_SRCS) $(TOOL_HDRS)
 	$(CC) -O2 -static $(TOOL_CFLAGS) \
 		$(JANSSON_CFLAGS) -o $@ $(PLAN_TOOL_SRCS) $(PLANNER_SRCS) \
 		$(E2E_STATIC)
+# fixedbar-check against a static libpci built from Debian's pciutils
+# source (tests/e2e/libpci.sh).
+E2E_LIBPCI := $(E2E_DIR)/guest/libpci-x86_64
+$(E2E_LIBPCI)/lib/libpci.a: tests/e2e/libpci.sh
+	tests/e2e/libpci.sh x86_64 $(E2E_LIBPCI)
+$(E2E_DIR)/guest/fixedbar-check: $(CHECK_TOOL_SRCS) $(PLANNER_SRCS) $(TOOL_HDRS) \
+		$(E2E_LIBPCI)/lib/libpci.a
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static $(TOOL_CFLAGS) -I$(E2E_LIBPCI)/include \
+		$(JANSSON_CFLAGS) -o $@ $(CHECK_TOOL_SRCS) $(PLANNER_SRCS) \
+		$(E2E_LIBPCI)/lib/libpci.a $(E2E_STATIC)
 $(E2E_DIR)/guest/mm: tests/e2e/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static $(TOOL_CFLAGS) -o $@ $<
@@ -34,6 +45,7 @@ $(E2E_DIR)/layout-check: tests/e2e/layout-check.c $(BUILD)/rel/tools/json_topo.o
 		$(JANSSON_LIBS)
 
 E2E_HOST := $(E2E_DIR)/guest/fixedbar-plan $(E2E_DIR)/guest/mm \
+	$(E2E_DIR)/guest/fixedbar-check \
 	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan
 
 .PHONY: check-e2e e2e-prep

@@ -95,6 +95,16 @@ load() {
 	grep -q '^pci_fixedbar ' /proc/modules && rmmod pci_fixedbar
 }
 
+# fbcheck TAG [ARGS...]: fixedbar-check -j, with the descriptors it finds
+# itself (firmware tables, the command line) unless ARGS say otherwise;
+# its JSON, stderr and exit status in TAG.check.{json,err,rc}
+fbcheck() {
+	tag=$1
+	shift
+	fixedbar-check -j "$@" >"/res/$tag.check.json" 2>"/res/$tag.check.err"
+	echo $? >"/res/$tag.check.rc"
+}
+
 # bars TAG PATH...: the sysfs resource lines of BARs 0-5 of each device
 bars() {
 	tag=$1

@@ -206,6 +206,31 @@ check_fixed() {
 	done
 }
 
+# check_fbcheck TAG RC STATUS ENTRY...: fixedbar-check in the guest (see
+# fbcheck in guest.sh) exited RC and listed exactly the entries' BARs, each
+# with STATUS; for "ok" also each at its wanted address with every window
+# up the chain containing it
+check_fbcheck() {
+	local tag=$1 rc=$2 st=$3 f=$res/$1.check.json e spec item want=() got
+
+	shift 3
+	is "$(rfile "$tag.check.rc")" "$rc" "$tag: fixedbar-check exits $rc"
+	[[ "$(rfile "$tag.check.rc")" == "$rc" ]] || diag "$(rfile "$tag.check.err")"
+	for e in "$@"; do
+		spec=${e#*=}
+		for item in ${spec//,/ }; do
+			want+=("$(printf '%s %s 0x%x %s' "${e%%=*}" "${item%%@*}" "$((${item#*@}))" "$st")")
+		done
+	done
+	got=$(jq -r '.bars[] | "\(.path) \(.bar) \(.wanted) \(.status)"' "$f" 2>&1 | sort)
+	is "$got" "$(printf '%s\n' "${want[@]}" | sort)" "$tag: fixedbar-check lists each fixed BAR, $st"
+	[[ $st == ok ]] || return 0
+	is "$(jq '[.bars[] | select(.start != .wanted)] | length' "$f" 2>&1)" 0 \
+		"$tag: fixedbar-check: each BAR starts at its wanted address"
+	is "$(jq '[.bars[] | select(.windows | length < 1 or any(.contains | not))] | length' "$f" 2>&1)" 0 \
+		"$tag: fixedbar-check: every window up to the root bus contains each BAR"
+}
+
 # check_layout TAG ENTRY...: the captured layout with the entries passes
 # the planner's validator
 check_layout() {

@@ -46,9 +46,11 @@ qemu_devs=(
 guest_script <<EOF_GUEST
 release $vblk
 capture before
+fbcheck before
 load main
 capture after
 bars after $ivshmem $testdev $rootdev
+fbcheck after
 drv nvme
 drv virtio_pci
 drv virtio_blk
@@ -64,6 +66,8 @@ check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
+check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck after 0 ok "${entries[@]}"
 like "$(rfile main.dmesg)" "moved to [mem 0x10000000000-0x10003ffffff 64bit pref]" \
 	"main: pci_info line for the moved ivshmem BAR"
 is "$(rfile drivers)" "nvme virtio-pci" "drivers bind after the move"

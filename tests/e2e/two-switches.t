@@ -43,9 +43,11 @@ qemu_devs=(
 
 guest_script <<EOF_GUEST
 release $vblk
+fbcheck before
 load two \$cmdline_args
 capture after
 bars after $shmA $shmB
+fbcheck after
 drv nvme
 drv virtio_pci
 drv virtio_blk
@@ -62,6 +64,8 @@ check_load two 2
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay two
+check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck after 0 ok "${entries[@]}"
 is "$(rfile drivers)" "nvme virtio-pci" "drivers bind after the move"
 is "$(rfile after.nvme)" "$nvme_pattern" "nvme reads block 0 through the moved BAR"
 is "$(rfile after.vblk)" "$vblk_pattern" "virtio-blk reads block 0 after the move"
