@@ -190,7 +190,7 @@ static void aml_header(u8 *h, const struct fixedbar_ssdt_id *id, size_t len)
 	}
 	h[32] = 1; /* creator revision */
 	h[8] = 1; /* revision 1: 32-bit integers, we only use strings */
-	memset(h + 10, ' ', 14);
+	memset(h + 10, 0, 14);
 	memcpy(h + 10, id->oem_id, strlen(id->oem_id));
 	memcpy(h + 16, id->oem_table_id, strlen(id->oem_table_id));
 	memcpy(h + 28, "FXBR", 4); /* creator ID */

@@ -226,17 +226,40 @@ static void check_error(const char *fmt, ...)
 	nr_errors++;
 }
 
+/* notes wait for a run that succeeds, so that errors stand alone */
+static char *notes;
+static size_t notes_len;
+
 static void note(const char *fmt, ...)
 {
 	va_list ap;
+	size_t n;
+	char *p;
+	int len;
 
 	if (opt.quiet)
 		return;
-	fputs(PROG ": note: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	n = strlen(PROG ": note: ") + len + 2;
+	p = realloc(notes, notes_len + n);
+	if (len < 0 || !p)
+		return;
+	notes = p;
+	notes_len += sprintf(notes + notes_len, PROG ": note: ");
+	va_start(ap, fmt);
+	notes_len += vsprintf(notes + notes_len, fmt, ap);
+	va_end(ap);
+	notes_len += sprintf(notes + notes_len, "\n");
+}
+
+static void flush_notes(void)
+{
+	if (notes)
+		fputs(notes, stderr);
+	free(notes);
+	notes = NULL;
 }
 
 /* the kernel's %pR: "[mem 0xfe800000-0xfe8fffff 64bit pref]" */
@@ -882,7 +905,7 @@ static int check_given_path(struct dev *d)
 			continue;
 		if (!strcmp(o->path, d->path))
 			return usage_error("%s and %s: both at guest path %s",
-					   o->bdf, d->bdf, d->path);
+					   d->bdf, o->bdf, d->path);
 		if (path_prefix(d, o))
 			return usage_error("%s: guest path %s is a bridge above %s (%s)",
 					   d->arg, d->path, o->bdf, o->path);
@@ -1738,5 +1761,8 @@ int main(int argc, char **argv)
 	if (nr_errors)
 		return EXIT_CHECK;
 	note_assumptions();
-	return emit();
+	err = emit();
+	if (!err)
+		flush_notes();
+	return err;
 }
