@@ -45,9 +45,11 @@ guest_script <<EOF_GUEST
 dmesg | grep -i 'acpi.*\(upgrade\|ssdt\)' >/res/acpi-tables
 cat /sys/bus/pci/devices/\$(path2bdf $testdev)/firmware_node/path >/res/companion 2>&1
 capture before
+fbcheck before
 load main
 capture after
 bars after $ivshmem $testdev $rootdev
+fbcheck after
 echo 1 >/sys/bus/pci/devices/\$(path2bdf $ivshmem)/enable
 ivshmem after $ivshmem
 EOF_GUEST
@@ -60,6 +62,8 @@ check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
+check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck after 0 ok "${entries[@]}"
 is "$(rfile after.ivshmem)" "host-pattern-arm64-acpi" "ivshmem: the guest reads the host's pattern"
 is "$(shm_read m1 4096)" "guest-after" "ivshmem: the host reads the guest's pattern"
 done_testing

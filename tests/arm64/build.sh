@@ -6,8 +6,9 @@
 #                    if a release ships it compressed)
 #   pci_fixedbar.ko  the module, cross-built W=1 -Werror against that
 #                    kernel's arm64 headers with the host's kbuild tools
-#   base.cpio.gz     arm64 busybox, the module, a static arm64
-#                    fixedbar-plan (behind tests/arm64/plan-wrap) and mm,
+#   base.cpio.gz     arm64 busybox, the module, static arm64
+#                    fixedbar-plan (behind tests/arm64/plan-wrap),
+#                    fixedbar-check and mm,
 #                    tests/arm64/init and tests/e2e/guest.sh
 # and, once, OUT/guest/ (the static arm64 tools).  The arm64 userland
 # (busybox-static, libjansson-dev) is unpacked with apt-get download +
@@ -59,6 +60,14 @@ g=$base/guest
 	"$top"/planner/{topo,parse,plan,validate,emit}.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
+# fixedbar-check against a static arm64 libpci built from pciutils' source
+"$top/tests/e2e/libpci.sh" arm64 "$g/libpci-arm64" >&2
+"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$g/libpci-arm64/include" \
+	-I"$sysroot/usr/include" -o "$g/fixedbar-check" \
+	"$top"/tools/{fixedbar-check,check_src,fixedbar_aml}.c \
+	"$top"/planner/{topo,parse,plan,validate,emit}.c "$g/libpci-arm64/lib/libpci.a" \
+	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 
 # The module, in its own copy of the sources (like make module-arm64).
 rm -rf "$out/mod"
@@ -79,7 +88,7 @@ cp "$sysroot/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/tests/arm64/init" "$root/init"
 cp "$top/tests/e2e/guest.sh" "$root/lib/guest.sh"
 cp "$out/pci_fixedbar.ko" "$root/lib/modules/"
-cp "$g/mm" "$root/bin/"
+cp "$g/mm" "$g/fixedbar-check" "$root/bin/"
 cp "$g/fixedbar-plan" "$root/bin/fixedbar-plan.bin"
 install -m 755 "$top/tests/arm64/plan-wrap" "$root/bin/fixedbar-plan"
 

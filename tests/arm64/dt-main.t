@@ -42,9 +42,11 @@ qemu_devs=(
 guest_script <<EOF_GUEST
 ls /sys/firmware/devicetree/base/pcie@10000000/pci@10,0/pci@0,0/pci@1,0/pci@0,0 >/res/dt-node 2>&1
 capture before
+fbcheck before
 load main
 capture after
 bars after $ivshmem $testdev $rootdev
+fbcheck after
 # nothing enabled memory decoding without firmware or a driver
 echo 1 >/sys/bus/pci/devices/\$(path2bdf $ivshmem)/enable
 ivshmem after $ivshmem
@@ -56,6 +58,8 @@ check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
+check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck after 0 ok "${entries[@]}"
 like "$(rfile main.dmesg)" "moved to [mem 0x9000000000-0x9003ffffff 64bit pref]" \
 	"main: pci_info line for the moved ivshmem BAR"
 is "$(rfile after.ivshmem)" "host-pattern-arm64-dt" "ivshmem: the guest reads the host's pattern"
