@@ -55,6 +55,7 @@ include tests/unit/unit.mk
 -include module/module.mk
 -include tests/e2e/e2e.mk
 -include tests/arm64/arm64.mk
+-include tests/qemu/qemu.mk
 -include install.mk
 -include kunit/kunit.mk
 include style.mk
