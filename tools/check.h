@@ -20,19 +20,19 @@ enum {
 };
 
 struct check_want {
-	struct fixedbar_entry dev;	/* the device path, no BARs */
+	struct fixedbar_entry dev; /* the device path, no BARs */
 	char path[FIXEDBAR_PATH_LEN];
 	u8 bar;
 	u64 addr;
 	u32 nr_from;
-	char **from;			/* "acpi SSDT1 \_SB_.FXBR", "cmdline" */
+	char **from; /* "acpi SSDT1 \_SB_.FXBR", "cmdline" */
 };
 
 struct check_wants {
 	u32 nr;
 	u32 max;
 	struct check_want *w;
-	struct fixedbar_topo merged;	/* finds a BAR fixed at two addresses */
+	struct fixedbar_topo merged; /* finds a BAR fixed at two addresses */
 	/* descriptors the module would not apply to any device */
 	u32 nr_problems;
 	char **problems;

@@ -273,7 +273,8 @@ static int dt_walk(struct check_wants *ws, const char *dir, const char *node,
 		snprintf(path, sizeof(path), "%s/fixed-bars", dir);
 		snprintf(from, sizeof(from), "dt %s", node);
 		if (!dt_node_enabled(dir))
-			ret = check_note(ws, false, "%s: status is not okay, skipped",
+			ret = check_note(ws, false,
+					 "%s: status is not okay, skipped",
 					 from);
 		else if (access(path, F_OK))
 			ret = check_note(ws, true, "%s: no fixed-bars property",
@@ -331,7 +332,8 @@ static void dt_node_path(const char *sysfs, const char *dir, char *buf,
 	snprintf(base, sizeof(base), "%s/firmware/devicetree/base", sysfs);
 	if (realpath(dir, real) && realpath(base, rbase) &&
 	    !strncmp(real, rbase, strlen(rbase)))
-		snprintf(buf, len, "%s", real[strlen(rbase)] ? real + strlen(rbase) : "/");
+		snprintf(buf, len, "%s",
+			 real[strlen(rbase)] ? real + strlen(rbase) : "/");
 	else
 		snprintf(buf, len, "%s", dir);
 }
@@ -482,7 +484,8 @@ static int scan_tables(struct check_wants *ws, struct fixedbar_aml_ns *ns,
 	DIR *d = opendir(dir);
 
 	while (!ret && d && (de = readdir(d))) {
-		if (strcmp(de->d_name, "DSDT") && strncmp(de->d_name, "SSDT", 4))
+		if (strcmp(de->d_name, "DSDT") &&
+		    strncmp(de->d_name, "SSDT", 4))
 			continue;
 		snprintf(label, sizeof(label), "%s%s", prefix, de->d_name);
 		ret = scan_table(ws, ns, dir, de->d_name, label);
@@ -614,8 +617,7 @@ int check_read_firmware(struct check_wants *ws, unsigned int mask,
 	return ret;
 }
 
-static int read_json(struct check_wants *ws, const char *file,
-		     const char *text)
+static int read_json(struct check_wants *ws, const char *file, const char *text)
 {
 	char from[PATH_MAX + 32];
 	json_error_t jerr;
@@ -649,7 +651,8 @@ int check_read_file(struct check_wants *ws, const char *file)
 	char from[PATH_MAX + 32], *text, *line, *next, *hash;
 	int ret = 0, n = 0;
 
-	text = strcmp(file, "-") ? slurp(file, NULL) : slurp("/dev/stdin", NULL);
+	text = strcmp(file, "-") ? slurp(file, NULL) :
+				   slurp("/dev/stdin", NULL);
 	if (!text)
 		return check_error("%s: %s", file, strerror(errno));
 	if (text[strspn(text, " \t\r\n")] == '{') {

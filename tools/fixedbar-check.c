@@ -67,9 +67,9 @@ struct live_res {
 
 /* one window of the chain above a BAR */
 struct link {
-	char device[16];	/* "0000:00:10.0", or "pci0000:00" for the root */
-	const char *kind;	/* "root", "io", "memory", "prefetchable" */
-	struct live_res win;	/* !valid: no such window */
+	char device[16]; /* "0000:00:10.0", or "pci0000:00" for the root */
+	const char *kind; /* "root", "io", "memory", "prefetchable" */
+	struct live_res win; /* !valid: no such window */
 	bool contains;
 };
 
@@ -150,9 +150,12 @@ static int parse_sources(const char *s, unsigned int *mask)
 		const char *name;
 		unsigned int bit;
 	} names[] = {
-		{ "dt", CHECK_SRC_DT },		  { "acpi", CHECK_SRC_ACPI },
-		{ "cmdline", CHECK_SRC_CMDLINE }, { "module", CHECK_SRC_MODULE },
-		{ "all", CHECK_SRC_ALL },	  { "none", 0 },
+		{ "dt", CHECK_SRC_DT },
+		{ "acpi", CHECK_SRC_ACPI },
+		{ "cmdline", CHECK_SRC_CMDLINE },
+		{ "module", CHECK_SRC_MODULE },
+		{ "all", CHECK_SRC_ALL },
+		{ "none", 0 },
 	};
 	size_t len, i;
 
@@ -182,8 +185,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->files || !o->maps)
 		return usage_error("out of memory");
-	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -408,8 +411,8 @@ static void bridge_link(struct pci_dev *d, const struct live_res *bar,
 		w = 0;
 	else if (!bar->pref)
 		w = 1;
-	else if (contains(&win[2], bar) || (win[2].valid &&
-					    !contains(&win[1], bar)))
+	else if (contains(&win[2], bar) ||
+		 (win[2].valid && !contains(&win[1], bar)))
 		w = 2;
 	else
 		w = 1;
@@ -422,8 +425,7 @@ static void bridge_link(struct pci_dev *d, const struct live_res *bar,
 static void root_link(const char *proc, int domain, int bus,
 		      const struct live_res *bar, struct link *l);
 
-static void check_row(struct pci_access *pacc, const char *proc,
-		      struct row *r)
+static void check_row(struct pci_access *pacc, const char *proc, struct row *r)
 {
 	struct pci_dev *chain[FIXEDBAR_MAX_DEPTH + 1];
 	const struct fixedbar_entry *e = &r->w->dev;
@@ -500,8 +502,8 @@ static void root_link(const char *proc, int domain, int bus,
 			    strcmp(name, pass ? host : want))
 				continue;
 			/* the best match: the window that holds the BAR */
-			if (!l->win.valid || (start <= bar->start &&
-					      bar->end <= end)) {
+			if (!l->win.valid ||
+			    (start <= bar->start && bar->end <= end)) {
 				l->win.valid = true;
 				l->win.type = bar->type;
 				l->win.start = start;
@@ -652,9 +654,10 @@ static void print_table(const struct check_wants *ws, const struct row *rows,
 			wst = strlen(status_names[r->status]);
 	}
 	if (ws->nr)
-		printf("%-*s  %-*s  %-4s  %-18s  %-*s  %-*s  %s\n", wdev, "DEVICE",
-	       wpath, "PATH", "BAR", "WANTED", wres, "ACTUAL", wst, "STATUS",
-	       "WINDOWS (root first; ! does not contain it)");
+		printf("%-*s  %-*s  %-4s  %-18s  %-*s  %-*s  %s\n", wdev,
+		       "DEVICE", wpath, "PATH", "BAR", "WANTED", wres, "ACTUAL",
+		       wst, "STATUS",
+		       "WINDOWS (root first; ! does not contain it)");
 	for (i = 0; i < ws->nr; i++) {
 		r = &rows[i];
 		snprintf(wanted, sizeof(wanted), "0x%llx",

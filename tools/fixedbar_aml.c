@@ -401,8 +401,7 @@ static void parse_dsd(struct aml *a, size_t p, size_t limit,
 }
 
 /* NameOp: the value of _HID, _CID and _DSD matters, others are skipped */
-static bool name_op(struct aml *a, size_t *pos, size_t limit,
-		    const char *scope)
+static bool name_op(struct aml *a, size_t *pos, size_t limit, const char *scope)
 {
 	char name[FIXEDBAR_AML_PATH_LEN], parent[FIXEDBAR_AML_PATH_LEN];
 	struct fixedbar_aml_obj *o = NULL;
@@ -593,8 +592,8 @@ static void walk(struct aml *a, size_t pos, size_t end, const char *scope,
 	}
 }
 
-int fixedbar_aml_scan(struct fixedbar_aml_ns *ns, const u8 *table,
-		      size_t len, const char *name, char *msg, size_t msglen)
+int fixedbar_aml_scan(struct fixedbar_aml_ns *ns, const u8 *table, size_t len,
+		      const char *name, char *msg, size_t msglen)
 {
 	struct aml a = { .b = table, .table = name, .ns = ns };
 	u32 tlen;

@@ -19,12 +19,12 @@
 
 struct fixedbar_aml_obj {
 	char path[FIXEDBAR_AML_PATH_LEN];
-	char table[16];		/* the table whose _DSD holds fixed-bars */
-	bool prp0001;		/* _HID or _CID "PRP0001" */
-	bool compatible;	/* "compatible" holds "linux,pci-fixedbar" */
-	bool has_bars;		/* a "fixed-bars" property */
+	char table[16]; /* the table whose _DSD holds fixed-bars */
+	bool prp0001; /* _HID or _CID "PRP0001" */
+	bool compatible; /* "compatible" holds "linux,pci-fixedbar" */
+	bool has_bars; /* a "fixed-bars" property */
 	u32 nr_bars;
-	char **bars;		/* its strings */
+	char **bars; /* its strings */
 };
 
 struct fixedbar_aml_ns {
@@ -41,8 +41,8 @@ struct fixedbar_aml_ns {
  * finds to @ns.  Returns 0, -EINVAL when @table is no DSDT/SSDT (with
  * @msg set), or -ENOMEM.
  */
-int fixedbar_aml_scan(struct fixedbar_aml_ns *ns, const u8 *table,
-		      size_t len, const char *name, char *msg, size_t msglen);
+int fixedbar_aml_scan(struct fixedbar_aml_ns *ns, const u8 *table, size_t len,
+		      const char *name, char *msg, size_t msglen);
 void fixedbar_aml_free(struct fixedbar_aml_ns *ns);
 
 #endif /* FIXEDBAR_AML_H */
