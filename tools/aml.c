@@ -123,7 +123,7 @@ static int hexval(int c)
 static void aml_uuid(struct aml_buf *b, const char *uuid)
 {
 	/* byte i of the buffer is hex digit pair order[i] of the string */
-	static const u8 order[16] = { 3, 2, 1, 0, 5, 4, 7, 6,
+	static const u8 order[16] = { 3, 2, 1,	0,  5,	4,  7,	6,
 				      8, 9, 10, 11, 12, 13, 14, 15 };
 	u8 pairs[16], out[16];
 	size_t mark;
@@ -206,7 +206,8 @@ int fixedbar_aml_ssdt(const struct fixedbar_ssdt_id *id,
 	u8 sum = 0;
 
 	if (!aml_nameseg_ok(id->device) || strlen(id->oem_id) > 6 ||
-	    strlen(id->oem_table_id) > 8 || nr_entries > FIXEDBAR_AML_MAX_ENTRIES)
+	    strlen(id->oem_table_id) > 8 ||
+	    nr_entries > FIXEDBAR_AML_MAX_ENTRIES)
 		return -EINVAL;
 	b.data = calloc(1, ACPI_HEADER_LEN);
 	if (!b.data)

@@ -15,10 +15,10 @@
 #define FIXEDBAR_AML_MAX_ENTRIES 255
 
 struct fixedbar_ssdt_id {
-	const char *oem_id;	  /* at most 6 characters */
+	const char *oem_id; /* at most 6 characters */
 	const char *oem_table_id; /* at most 8 characters */
 	u32 oem_revision;
-	const char *device;	  /* 4-character name segment under \_SB */
+	const char *device; /* 4-character name segment under \_SB */
 };
 
 /*

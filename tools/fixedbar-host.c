@@ -40,9 +40,6 @@ enum {
 #define SZ_512G (512ULL << 30)
 #define SZ_1T (1ULL << 40)
 
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((u64)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((u64)(a) - 1))
-
 /* include/linux/ioport.h */
 #define IORESOURCE_IO 0x00000100
 #define IORESOURCE_MEM 0x00000200
@@ -55,7 +52,7 @@ enum {
 #define Q35_MMCONFIG_START 0xb0000000ULL
 #define Q35_MMCONFIG_END 0xbfffffffULL
 #define Q35_HOLE32_END 0xfebfffffULL /* the IOAPIC is at 0xfec00000 */
-#define Q35_LAST_SLOT 0x1e	     /* 00:1f.x is the ICH9 LPC/SATA/SMBus */
+#define Q35_LAST_SLOT 0x1e /* 00:1f.x is the ICH9 LPC/SATA/SMBus */
 #define AMD_HT_START 0xfd00000000ULL
 #define AMD_HT_END 0xffffffffffULL
 
@@ -107,8 +104,8 @@ struct dev {
 };
 
 struct port {
-	struct hop at;	/* on pcie.0 */
-	char qid[16];	/* QEMU id */
+	struct hop at; /* on pcie.0 */
+	char qid[16]; /* QEMU id */
 	bool multifunction;
 	bool has_io;
 };
@@ -230,7 +227,7 @@ static void check_error(const char *fmt, ...)
 static char *notes;
 static size_t notes_len;
 
-static void note(const char *fmt, ...)
+static void notice(const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
@@ -303,12 +300,25 @@ static const char *size_str(u64 size)
 	static char buf[32];
 
 	if (size && !(size % SZ_1T))
-		snprintf(buf, sizeof(buf), "%lluT", (unsigned long long)(size >> 40));
+		snprintf(buf, sizeof(buf), "%lluT",
+			 (unsigned long long)(size >> 40));
 	else if (size && !(size % SZ_1G))
-		snprintf(buf, sizeof(buf), "%lluG", (unsigned long long)(size >> 30));
+		snprintf(buf, sizeof(buf), "%lluG",
+			 (unsigned long long)(size >> 30));
 	else
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)size);
 	return buf;
+}
+
+/* @a: a power of two */
+static u64 align_up(u64 x, u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static u64 align_down(u64 x, u64 a)
+{
+	return x & ~(a - 1);
 }
 
 /* --- arguments ------------------------------------------------------ */
@@ -321,7 +331,8 @@ static int parse_hex(const char *s, int max, unsigned int *v)
 	*v = 0;
 	while (n < max && isxdigit((unsigned char)s[n])) {
 		*v = *v << 4 | (isdigit((unsigned char)s[n]) ?
-				s[n] - '0' : (tolower(s[n]) - 'a' + 10));
+					s[n] - '0' :
+					(tolower(s[n]) - 'a' + 10));
 		n++;
 	}
 	return n;
@@ -441,8 +452,8 @@ static int parse_dev_arg(struct dev *d, const char *arg)
 		return usage_error("'%s' is not a host device DDDD:BB:SS.F[:barN,...][=GUESTPATH] (lspci -D lists them)",
 				   arg);
 	}
-	snprintf(d->bdf, sizeof(d->bdf), "%04x:%02x:%02x.%x", d->domain,
-		 d->bus, d->host.slot, d->host.fn);
+	snprintf(d->bdf, sizeof(d->bdf), "%04x:%02x:%02x.%x", d->domain, d->bus,
+		 d->host.slot, d->host.fn);
 	p = spec + n;
 	err = *p ? parse_bar_list(d, p + 1) : 0;
 	free(spec);
@@ -479,7 +490,8 @@ static int parse_size(const char *s, u64 *v)
 		default:
 			return -EINVAL;
 		}
-		if (end[1] && strcasecmp(end + 1, "B") && strcasecmp(end + 1, "iB"))
+		if (end[1] && strcasecmp(end + 1, "B") &&
+		    strcasecmp(end + 1, "iB"))
 			return -EINVAL;
 	}
 	if (!n || n > (~0ULL >> shift))
@@ -604,14 +616,17 @@ static int parse_args(int argc, char **argv)
 	opt.ram = DEFAULT_RAM;
 	opt.first_slot = DEFAULT_FIRST_SLOT;
 	opt.ports_per_slot = 1;
-	while ((c = getopt_long(argc, argv, "hVf:o:m:r:pq", long_opts,
-				NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "hVf:o:m:r:pq", long_opts, NULL);
+		if (c == -1)
+			break;
 		if (c == 'h') {
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
 		}
 		if (c == 'V') {
-			printf("%s (pci_fixedbar) %s\n", PROG, FIXEDBAR_VERSION);
+			printf("%s (pci_fixedbar) %s\n", PROG,
+			       FIXEDBAR_VERSION);
 			exit(EXIT_OK);
 		}
 		err = parse_option(c, optarg);
@@ -623,7 +638,8 @@ static int parse_args(int argc, char **argv)
 	if (argc - optind > MAX_DEVS)
 		return usage_error("more than %d devices", MAX_DEVS);
 	if (opt.format == FMT_DTS && opt.machine != MACH_VIRT)
-		return usage_error("--format dts: a device tree is for --machine virt; q35 takes an SSDT (--format aml)");
+		return usage_error("--format %s: a device tree is for --machine virt; q35 takes an SSDT (--format aml)",
+				   "dts");
 	for (i = optind; i < argc; i++) {
 		err = parse_dev_arg(&devs[nr_devs], argv[i]);
 		if (err)
@@ -661,14 +677,14 @@ static int read_line(const char *dir, const char *name, char *buf, size_t len)
 static void note_skipped(const struct dev *d, int i, const struct bar *b)
 {
 	if (i == 6)
-		note("%s rom %s: an expansion ROM cannot be fixed; the guest places it",
-		     d->bdf, res_str(b));
+		notice("%s rom %s: an expansion ROM cannot be fixed; the guest places it",
+		       d->bdf, res_str(b));
 	else if (i > 6)
-		note("%s VF BAR %d %s: SR-IOV VF BARs cannot be fixed; the guest places them",
-		     d->bdf, i - 7, res_str(b));
+		notice("%s VF BAR %d %s: SR-IOV VF BARs cannot be fixed; the guest places them",
+		       d->bdf, i - 7, res_str(b));
 	else
-		note("%s bar%d %s: an I/O BAR cannot be fixed; the guest places it",
-		     d->bdf, i, res_str(b));
+		notice("%s bar%d %s: an I/O BAR cannot be fixed; the guest places it",
+		       d->bdf, i, res_str(b));
 }
 
 /* the named BAR @i that read_resources() did not take: why */
@@ -727,7 +743,8 @@ static int read_resources(struct dev *d, const char *dir)
 		}
 		if (i < NR_BARS && all[i].flags & IORESOURCE_MEM_64)
 			upper = true;
-		if (!sized || !(all[i].flags & (IORESOURCE_IO | IORESOURCE_MEM)))
+		if (!sized ||
+		    !(all[i].flags & (IORESOURCE_IO | IORESOURCE_MEM)))
 			continue;
 		if (i < NR_BARS && all[i].flags & IORESOURCE_IO)
 			d->has_io = true;
@@ -772,8 +789,8 @@ static int read_dev(struct dev *d)
 	if (read_resources(d, dir))
 		return EXIT_USAGE;
 	if (!d->nr_bars)
-		note("%s: no memory BAR to fix; it is passed through as it is",
-		     d->bdf);
+		notice("%s: no memory BAR to fix; it is passed through as it is",
+		       d->bdf);
 	return 0;
 }
 
@@ -965,8 +982,8 @@ static int propose_topology(void)
 	for (i = 0; i < nr_devs; i++) {
 		format_path(&devs[i]);
 		if (devs[i].depth > 2)
-			note("%s: guest path %s is below bridges this tool does not create; give its -device line the bus= of the bridge at the last hop",
-			     devs[i].bdf, devs[i].path);
+			notice("%s: guest path %s is below bridges this tool does not create; give its -device line the bus= of the bridge at the last hop",
+			       devs[i].bdf, devs[i].path);
 	}
 	mark_multifunction();
 	return 0;
@@ -1020,21 +1037,21 @@ static void q35_window(void)
 {
 	u64 lo, hi, above = opt.ram - q35_below_4g(), start;
 
-	start = ALIGN_UP(SZ_4G + above, SZ_1G);
+	start = align_up(SZ_4G + above, SZ_1G);
 	/* RAM may grow until the hole would start above the lowest BAR */
 	win.max_ram = 0;
 	if (!high_span(&lo, &hi))
 		return;
-	if (ALIGN_DOWN(lo, SZ_1G) >= SZ_4G)
-		win.max_ram = ALIGN_DOWN(lo, SZ_1G) - SZ_4G + 0x80000000ULL;
-	win.hole64_size = hi >= start ? ALIGN_UP(hi + 1, SZ_1G) - start : SZ_1G;
+	if (align_down(lo, SZ_1G) >= SZ_4G)
+		win.max_ram = align_down(lo, SZ_1G) - SZ_4G + 0x80000000ULL;
+	win.hole64_size = hi >= start ? align_up(hi + 1, SZ_1G) - start : SZ_1G;
 	/* QEMU relocates RAM above 4 GiB to 1 TiB for AMD guests (pc.c) */
 	if (opt.amd && start + win.hole64_size - 1 >= AMD_HT_START) {
-		start = ALIGN_UP(SZ_1T + above, SZ_1G);
+		start = align_up(SZ_1T + above, SZ_1G);
 		win.max_ram = 0;
 	}
 	win.start = start;
-	win.end = ALIGN_UP(start + win.hole64_size, SZ_1G) - 1;
+	win.end = align_up(start + win.hole64_size, SZ_1G) - 1;
 	win.phys_bits = bits_for(win.end + 1);
 	if (win.phys_bits < 40)
 		win.phys_bits = 40;
@@ -1046,14 +1063,14 @@ static void q35_window(void)
 /* where virt puts its high regions after the RAM (virt_set_memmap) */
 static void virt_high_regions(u64 *min_base, u64 *default_base)
 {
-	u64 base = ALIGN_UP(VIRT_RAM_START + opt.ram, SZ_1G);
+	u64 base = align_up(VIRT_RAM_START + opt.ram, SZ_1G);
 
 	if (base < SZ_256G)
 		base = SZ_256G;
-	base = ALIGN_UP(base, SZ_64M) + SZ_64M;	  /* GIC redistributors */
-	base = ALIGN_UP(base, SZ_256M) + SZ_256M; /* ECAM */
-	*min_base = ALIGN_UP(base, SZ_1G);
-	*default_base = ALIGN_UP(base, SZ_512G);
+	base = align_up(base, SZ_64M) + SZ_64M; /* GIC redistributors */
+	base = align_up(base, SZ_256M) + SZ_256M; /* ECAM */
+	*min_base = align_up(base, SZ_1G);
+	*default_base = align_up(base, SZ_512G);
 }
 
 static void virt_window(void)
@@ -1067,10 +1084,10 @@ static void virt_window(void)
 	    (lo >= win.start && hi <= win.end))
 		goto done;
 	if (lo < base)
-		base = ALIGN_DOWN(lo, SZ_1G) < min_base ? min_base :
-							    ALIGN_DOWN(lo, SZ_1G);
+		base = align_down(lo, SZ_1G) < min_base ? min_base :
+							  align_down(lo, SZ_1G);
 	win.start = base;
-	win.end = (hi > win.end ? ALIGN_UP(hi + 1, SZ_1G) : win.end + 1) - 1;
+	win.end = (hi > win.end ? align_up(hi + 1, SZ_1G) : win.end + 1) - 1;
 	snprintf(win.option, sizeof(win.option), "-machine");
 	snprintf(win.value, sizeof(win.value),
 		 "highmem-mmio-window=0x%llx:0x%llx",
@@ -1157,8 +1174,7 @@ static void check_bar_high(const struct dev *d, const struct bar *b)
 		if (opt.amd && win.start > SZ_1T)
 			check_error("%s bar%d %s: below the 64-bit PCI hole %s: with an AMD guest CPU and a hole reaching 0xfd00000000, QEMU moves the RAM above 4 GiB to 1 TiB; use an Intel CPU model or leave this BAR out (%s:bar...)",
 				    d->bdf, b->index, res_str(b),
-				    range_str(win.start, win.end),
-				    d->bdf);
+				    range_str(win.start, win.end), d->bdf);
 		else
 			check_error("%s bar%d %s: below the 64-bit PCI hole, which starts after the guest's RAM at 0x%llx (q35 with %s of RAM); give the guest less RAM (--guest-ram) or leave this BAR out (%s:bar...)",
 				    d->bdf, b->index, res_str(b),
@@ -1176,8 +1192,7 @@ static void check_bar_high(const struct dev *d, const struct bar *b)
 		else
 			check_error("%s bar%d %s: outside the virt high PCI window %s, which unpatched QEMU cannot move; use QEMU with the fixed-bars patches (--patched: -machine highmem-mmio-window=) or leave this BAR out (%s:bar...)",
 				    d->bdf, b->index, res_str(b),
-				    range_str(win.start, win.end),
-				    d->bdf);
+				    range_str(win.start, win.end), d->bdf);
 	}
 	if (d->depth >= 2 && !(b->flags & IORESOURCE_PREFETCH))
 		check_error("%s bar%d %s: a non-prefetchable BAR above 4 GiB cannot sit below a bridge (Linux puts it in the bridge's 32-bit memory window; docs/fixedbar-host.md); pass the device through on the root bus (%s=0000:00:SS.0)",
@@ -1204,8 +1219,9 @@ static void check_overlaps(void)
 	for (i = 0; i < nr_devs; i++)
 		for (j = 0; j < devs[i].nr_bars; j++)
 			if (bar_ok(&devs[i].bars[j]))
-				refs[n++] = (struct fixed_ref){ &devs[i],
-								&devs[i].bars[j] };
+				refs[n++] =
+					(struct fixed_ref){ &devs[i],
+							    &devs[i].bars[j] };
 	qsort(refs, n, sizeof(refs[0]), cmp_ref);
 	for (i = 0; i < n; i++) {
 		if (top >= 0 && refs[i].b->start <= refs[top].b->end)
@@ -1227,7 +1243,8 @@ struct hull {
 /* @pref: 64-bit prefetchable above 4 GiB (pref window); else mem window */
 static void add_to_hull(struct hull *h, const struct bar *b)
 {
-	u64 lo = ALIGN_DOWN(b->start, SZ_1M), hi = ALIGN_UP(b->end + 1, SZ_1M) - 1;
+	u64 lo = align_down(b->start, SZ_1M),
+	    hi = align_up(b->end + 1, SZ_1M) - 1;
 
 	if (!h->any || lo < h->lo)
 		h->lo = lo;
@@ -1288,8 +1305,7 @@ static void check_hull_pair(const struct dev *a, const struct dev *b, int len,
 		return;
 	check_error("guest bridges %s (above %s) and %s (above %s) would need overlapping windows %s and %s: windows are 1 MiB granular, so fixed BARs below sibling bridges must lie in disjoint 1 MiB-aligned ranges; put the devices below one root port (BDF=0000:00:SS.0/00.F) or leave the small BARs out",
 		    bridge_name(a, len), a->bdf, bridge_name(b, len), b->bdf,
-		    range_str(ha->lo, ha->hi),
-		    range_str(hb->lo, hb->hi));
+		    range_str(ha->lo, ha->hi), range_str(hb->lo, hb->hi));
 }
 
 static void check_endpoint_vs_bridge(const struct dev *e, const struct dev *br,
@@ -1300,7 +1316,8 @@ static void check_endpoint_vs_bridge(const struct dev *e, const struct dev *br,
 	for (j = 0; j < e->nr_bars; j++) {
 		const struct bar *b = &e->bars[j];
 
-		if (bar_ok(b) && h->any && overlaps(b->start, b->end, h->lo, h->hi))
+		if (bar_ok(b) && h->any &&
+		    overlaps(b->start, b->end, h->lo, h->hi))
 			check_error("%s bar%d %s lies in the window %s that guest bridge %s needs for %s; leave this BAR out (%s:bar...) or move the device (BDF=GUESTPATH)",
 				    e->bdf, b->index, res_str(b),
 				    range_str(h->lo, h->hi),
@@ -1432,6 +1449,14 @@ static int make_entries(char ***out)
 	return n;
 }
 
+/* the QEMU bus id of the device's parent, NULL: a bridge we do not make */
+static const char *dev_bus(const struct dev *d)
+{
+	if (d->depth > 2)
+		return NULL;
+	return d->depth == 1 ? "pcie.0" : ports[d->port].qid;
+}
+
 /* QEMU arguments, pairs of option and value */
 static json_t *qemu_args(void)
 {
@@ -1468,14 +1493,15 @@ static json_t *qemu_args(void)
 		int j, n;
 
 		for (j = 0; j < nr_devs; j++)
-			multi |= j != i && !h->fn && devs[j].depth == d->depth &&
+			multi |= j != i && !h->fn &&
+				 devs[j].depth == d->depth &&
 				 !memcmp(devs[j].hops, d->hops,
 					 (d->depth - 1) * sizeof(*h)) &&
 				 devs[j].hops[d->depth - 1].slot == h->slot;
 		n = snprintf(buf, sizeof(buf), "vfio-pci,host=%s", d->bdf);
-		if (d->depth <= 2)
+		if (dev_bus(d))
 			n += snprintf(buf + n, sizeof(buf) - n, ",bus=%s",
-				      d->depth == 1 ? "pcie.0" : ports[d->port].qid);
+				      dev_bus(d));
 		n += snprintf(buf + n, sizeof(buf) - n, ",addr=0x%x.0x%x%s",
 			      h->slot, h->fn, multi ? ",multifunction=on" : "");
 		if (opt.patched && d->nr_bars) {
@@ -1496,7 +1522,7 @@ static int emit_qemu(FILE *f, int nr_entries)
 	size_t i;
 
 	if (!opt.patched && nr_entries)
-		note("QEMU without the fixed-bars patches: give the guest the descriptors too (--format aml for -acpitable, dts, or map)");
+		notice("QEMU without the fixed-bars patches: give the guest the descriptors too (--format aml for -acpitable, dts, or map)");
 
 	for (i = 0; i + 1 < json_array_size(a); i += 2)
 		fprintf(f, "%s %s\n", json_string_value(json_array_get(a, i)),
@@ -1521,7 +1547,7 @@ static int emit_asl(FILE *f, char **entries, int n)
 	int i;
 
 	fprintf(f,
-		"/* pci_fixedbar descriptors (docs/binding.md), by " PROG " */\n"
+		"/* pci_fixedbar descriptors (docs/binding.md), by fixedbar-host */\n"
 		"DefinitionBlock (\"\", \"SSDT\", 1, \"LINUX\", \"FIXEDBAR\", 0x00000001)\n"
 		"{\n"
 		"    Scope (\\_SB)\n"
@@ -1557,7 +1583,8 @@ static int emit_aml(FILE *f, char **entries, int n)
 	int err;
 
 	if (!opt.output && isatty(fileno(f)))
-		return usage_error("--format aml: not writing a binary table to a terminal; use -o FILE or redirect");
+		return usage_error("--format %s: not writing a binary table to a terminal; use -o FILE or redirect",
+				   "aml");
 	err = fixedbar_aml_ssdt(&id, (const char *const *)entries, n, &table,
 				&len);
 	if (err)
@@ -1605,12 +1632,12 @@ static json_t *json_dev(const struct dev *d)
 	int j;
 
 	json_object_set_new(o, "host", json_string(d->bdf));
-	json_object_set_new(o, "id", d->id[0] ? json_string(d->id) : json_null());
+	json_object_set_new(o, "id",
+			    d->id[0] ? json_string(d->id) : json_null());
 	json_object_set_new(o, "vf", json_boolean(d->vf));
 	json_object_set_new(o, "guest", json_string(d->path));
-	json_object_set_new(o, "bus", d->depth > 2 ? json_null() :
-				      json_string(d->depth == 1 ? "pcie.0" :
-						  ports[d->port].qid));
+	json_object_set_new(o, "bus",
+			    dev_bus(d) ? json_string(dev_bus(d)) : json_null());
 	for (j = 0; j < d->nr_bars; j++) {
 		const struct bar *b = &d->bars[j];
 		json_t *jb = json_object();
@@ -1624,7 +1651,8 @@ static json_t *json_dev(const struct dev *d)
 		json_object_set_new(jb, "mem64",
 				    json_boolean(b->flags & IORESOURCE_MEM_64));
 		json_object_set_new(jb, "prefetchable",
-				    json_boolean(b->flags & IORESOURCE_PREFETCH));
+				    json_boolean(b->flags &
+						 IORESOURCE_PREFETCH));
 		json_array_append_new(bars, jb);
 	}
 	json_object_set_new(o, "bars", bars);
@@ -1638,19 +1666,22 @@ static int emit_json(FILE *f, char **entries, int n)
 	int i, len = 0;
 
 	json_object_set_new(o, "version", json_integer(1));
-	json_object_set_new(o, "machine", json_string(opt.machine == MACH_Q35 ?
-							      "q35" : "virt"));
+	json_object_set_new(o, "machine",
+			    json_string(opt.machine == MACH_Q35 ? "q35" :
+								  "virt"));
 	json_object_set_new(o, "patched", json_boolean(opt.patched));
 	json_object_set_new(o, "guest_ram", hex(opt.ram));
 	if (win.start) {
 		w = json_object();
 		json_object_set_new(w, "start", hex(win.start));
 		json_object_set_new(w, "end", hex(win.end));
-		json_object_set_new(w, "option", win.option[0] ?
-				    json_string(win.value) : json_null());
+		json_object_set_new(w, "option",
+				    win.option[0] ? json_string(win.value) :
+						    json_null());
 		if (opt.machine == MACH_Q35)
-			json_object_set_new(w, "max_guest_ram", win.max_ram ?
-					    hex(win.max_ram) : json_null());
+			json_object_set_new(w, "max_guest_ram",
+					    win.max_ram ? hex(win.max_ram) :
+							  json_null());
 		json_object_set_new(o, "window", w);
 		json_object_set_new(o, "phys_bits",
 				    json_integer(win.phys_bits));
@@ -1694,7 +1725,8 @@ static int emit(void)
 		f = fopen(opt.output, opt.format == FMT_AML ? "wb" : "w");
 		if (!f) {
 			free_strv(entries);
-			return usage_error("%s: %s", opt.output, strerror(errno));
+			return usage_error("%s: %s", opt.output,
+					   strerror(errno));
 		}
 	}
 	switch (opt.format) {
@@ -1719,8 +1751,8 @@ static int emit(void)
 	}
 	free_strv(entries);
 	if ((fflush(f) || ferror(f)) && !err)
-		err = usage_error("%s: write error", opt.output ? opt.output :
-								  "stdout");
+		err = usage_error("%s: write error",
+				  opt.output ? opt.output : "stdout");
 	if (opt.output)
 		fclose(f);
 	return err;
@@ -1731,15 +1763,14 @@ static void note_assumptions(void)
 	if (!win.start)
 		return;
 	if (opt.machine == MACH_Q35 && !opt.ram_given)
-		note("assuming %s of guest RAM (--guest-ram); the 64-bit hole starts after it",
-		     size_str(opt.ram));
+		notice("assuming %s of guest RAM (--guest-ram); the 64-bit hole starts after it",
+		       size_str(opt.ram));
 	if (opt.machine == MACH_Q35 && win.max_ram)
-		note("the 64-bit hole %s keeps the fixed BARs while guest RAM is at most %s",
-		     range_str(win.start, win.end),
-		     size_str(win.max_ram));
+		notice("the 64-bit hole %s keeps the fixed BARs while guest RAM is at most %s",
+		       range_str(win.start, win.end), size_str(win.max_ram));
 	if (opt.machine == MACH_VIRT)
-		note("the guest's physical address size (CPU model, KVM IPA size) must reach %u bits",
-		     win.phys_bits);
+		notice("the guest's physical address size (CPU model, KVM IPA size) must reach %u bits",
+		       win.phys_bits);
 }
 
 int main(int argc, char **argv)
