@@ -3,6 +3,7 @@
 # make install / make uninstall (DESTDIR-aware; included by the top-level
 # Makefile):
 #   $(BINDIR)/fixedbar-plan, its man page
+#   $(BINDIR)/fixedbar-host, its man page
 #   the dracut module pci-fixedbar and the initramfs-tools hook
 #   a modprobe.d example in $(DOCDIR)
 #   the sources for DKMS in /usr/src/pci_fixedbar-$(FIXEDBAR_VERSION)
@@ -33,9 +34,11 @@ DEPMOD_CMD = if [ -z "$(DESTDIR)" ]; then $(DEPMOD) $(KERNELRELEASE); \
 
 install: install-files install-dkms-source install-module
 
-install-files: $(BUILD)/rel/fixedbar-plan
+install-files: $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host
 	install -D -m 755 $(BUILD)/rel/fixedbar-plan $(DESTDIR)$(BINDIR)/fixedbar-plan
 	install -D -m 644 docs/fixedbar-plan.1 $(DESTDIR)$(MANDIR)/man1/fixedbar-plan.1
+	install -D -m 755 $(BUILD)/rel/fixedbar-host $(DESTDIR)$(BINDIR)/fixedbar-host
+	install -D -m 644 docs/fixedbar-host.1 $(DESTDIR)$(MANDIR)/man1/fixedbar-host.1
 	install -D -m 755 dracut/90pci-fixedbar/module-setup.sh \
 		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh
 	install -D -m 755 initramfs-tools/hooks/pci_fixedbar \
@@ -65,6 +68,8 @@ install-module:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fixedbar-plan \
 		$(DESTDIR)$(MANDIR)/man1/fixedbar-plan.1 \
+		$(DESTDIR)$(BINDIR)/fixedbar-host \
+		$(DESTDIR)$(MANDIR)/man1/fixedbar-host.1 \
 		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh \
 		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar \
 		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/pci_fixedbar \
