@@ -75,12 +75,13 @@ refuse "32-bit BAR above 4 GiB" "$t1 item 'bar0@0x100000000': bar0 is a 32-bit B
 	"${x86[@]}" -device "$dev,fixed-bars=bar0@0x100000000"
 refuse "the same BAR twice" "$t1 item 'bar2@0x10001000000': bar2 is fixed twice" \
 	"${x86[@]}" -device "$dev,fixed-bars=bar2@0x10000000000,,bar2@0x10001000000"
-refuse "q35: outside the 64-bit window" \
-	"$t1 bar2@0x30000000000 (size 0x1000000) is outside the machine's 64-bit PCI window" \
-	"${x86[@]}" -device "$dev,fixed-bars=bar2@0x30000000000"
+# the firmware places q35's 64-bit hole: above RAM, below 2^phys-bits
+refuse "q35: beyond the CPU's physical addresses" \
+	"$t1 bar2@0x100000000000 (size 0x1000000) is outside the machine's 64-bit PCI window [0x100000000-0xfffffffffff]" \
+	"${x86[@]}" -device "$dev,fixed-bars=bar2@0x100000000000"
 refuse "q35: outside the 32-bit window" \
-	"$t1 bar0@0x10000000 (size 0x1000) is outside the machine's 32-bit PCI window" \
-	"${x86[@]}" -device "$dev,fixed-bars=bar0@0x10000000"
+	"$t1 bar0@0x8000000 (size 0x1000) is outside the machine's 32-bit PCI window" \
+	"${x86[@]}" -device "$dev,fixed-bars=bar0@0x8000000"
 
 # hot-plug: device_add on the human monitor, after the machine is done
 out=$(printf '%s\n' "device_add pci-testdev,membar=0x1000000,bus=rp1,id=hp1,fixed-bars=bar2@0x10000000000" \
