@@ -178,7 +178,7 @@ static const char usage_text[] =
 	"                          lines carry fixed-bars=, virt may move its\n"
 	"                          high window (highmem-mmio-window=)\n"
 	"  -r, --guest-ram SIZE    guest RAM as in QEMU -m (plain number: MiB;\n"
-	"                          K, M, G, T suffixes); default 16G\n"
+	"                          K, M, G, T suffixes; at most 256T); 16G\n"
 	"      --first-slot N      first pcie.0 slot for root ports (0x10)\n"
 	"      --ports-per-slot N  root ports per slot, as functions (1)\n"
 	"      --split-functions   one root port per host function\n"
@@ -415,8 +415,11 @@ static int parse_guest_path(struct dev *d, const char *s)
 				   d->arg, s);
 	d->depth = 1;
 	for (p += n; *p;) {
-		if (*p != '/' || d->depth == MAX_HOPS)
-			return usage_error("%s: guest path '%s' is not DDDD:BB:SS.F[/SS.F...] (at most %d levels)",
+		if (*p != '/')
+			return usage_error("%s: guest path '%s' is not DDDD:BB:SS.F[/SS.F...]",
+					   d->arg, s);
+		if (d->depth == MAX_HOPS)
+			return usage_error("%s: guest path '%s' is deeper than %d levels",
 					   d->arg, s, MAX_HOPS);
 		p++;
 		n = parse_hex(p, 2, &d->hops[d->depth].slot);
@@ -470,8 +473,8 @@ static int parse_size(const char *s, u64 *v)
 	int shift = 20;
 
 	errno = 0;
-	n = strtoull(s, &end, 0);
-	if (end == s || errno || *s == '-')
+	n = strtoull(s, &end, 10);
+	if (end == s || errno || !isdigit((unsigned char)*s))
 		return -EINVAL;
 	if (*end) {
 		switch (toupper(*end)) {
@@ -494,7 +497,8 @@ static int parse_size(const char *s, u64 *v)
 		    strcasecmp(end + 1, "iB"))
 			return -EINVAL;
 	}
-	if (!n || n > (~0ULL >> shift))
+	/* 256 TiB: beyond any guest, and no overflow in the window sums */
+	if (!n || n > (1ULL << (48 - shift)))
 		return -EINVAL;
 	*v = n << shift;
 	return 0;
@@ -1662,8 +1666,9 @@ static json_t *json_dev(const struct dev *d)
 static int emit_json(FILE *f, char **entries, int n)
 {
 	json_t *o = json_object(), *a = json_array(), *w, *e = json_array();
-	char map[4096];
-	int i, len = 0;
+	size_t len = 1;
+	char *map;
+	int i;
 
 	json_object_set_new(o, "version", json_integer(1));
 	json_object_set_new(o, "machine",
@@ -1692,14 +1697,23 @@ static int emit_json(FILE *f, char **entries, int n)
 	for (i = 0; i < nr_devs; i++)
 		json_array_append_new(a, json_dev(&devs[i]));
 	json_object_set_new(o, "devices", a);
-	map[0] = 0;
+	for (i = 0; i < n; i++)
+		len += strlen(entries[i]) + 1;
+	map = calloc(1, len);
+	if (!map) {
+		json_decref(e);
+		json_decref(o);
+		return usage_error("out of memory");
+	}
 	for (i = 0; i < n; i++) {
 		json_array_append_new(e, json_string(entries[i]));
-		len += snprintf(map + len, sizeof(map) - len, "%s%s",
-				i ? ";" : "", entries[i]);
+		if (i)
+			strcat(map, ";");
+		strcat(map, entries[i]);
 	}
 	json_object_set_new(o, "entries", e);
 	json_object_set_new(o, "map", json_string(map));
+	free(map);
 	json_object_set_new(o, "qemu", qemu_args());
 	json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);

@@ -76,6 +76,10 @@ usage_fails "--format: 'xml' is none of" -f xml $gpu
 usage_fails "--machine: 'pc' is neither q35 nor virt" -m pc $gpu
 usage_fails "--guest-ram: '16X'" -r 16X $gpu
 usage_fails "--guest-ram: '0'" -r 0 $gpu
+usage_fails "--guest-ram: '0x400B'" -r 0x400B $gpu
+usage_fails "--guest-ram: '257T'" -r 257T $gpu
+usage_fails "$gpu=0000:00:1f.7/00.0/00.0/00.0/00.0/00.0/00.0/00.0/00.0: guest path '0000:00:1f.7/00.0/00.0/00.0/00.0/00.0/00.0/00.0/00.0' is deeper than 8 levels" \
+	"$gpu=0000:00:1f.7/00.0/00.0/00.0/00.0/00.0/00.0/00.0/00.0"
 usage_fails "--first-slot: '0x20'" --first-slot 0x20 $gpu
 usage_fails "--ports-per-slot: '9'" --ports-per-slot 9 $gpu
 usage_fails "--acpi-name: 'fx'" --acpi-name fx $gpu
@@ -354,6 +358,11 @@ if cmp -s <(tail -c +37 "$tmp/big.aml") <(tail -c +37 "$tmp/bigref.aml"); then
 else
 	fail "60 devices: the aml body matches iasl's"
 fi
+
+"$HOST" --sysfs "$big" -q -f json "${args[@]}" >"$tmp/big.json" 2>"$tmp/err"
+is "$?" 0 "60 devices: -f json exits 0"
+is "$(jq -r '.map | split(";") | length' "$tmp/big.json" 2>&1)" 60 \
+	"60 devices: the json map joins every entry"
 
 ### q35: QEMU accepts the options and makes the hole the tool computed
 
