@@ -7,10 +7,13 @@
 #
 #   QEMU_BINDIR=/var/cache/pci_fixedbar/qemu/<hash>/bin
 #
-# <hash> covers the series, the source version and the build options, so a
-# changed series builds again and an unchanged one is only looked up.  The
-# source comes from scripts/fetch-source.sh qemu; the series is applied with
-# patch -p1 to a fresh copy of it.  Needs root on a fresh machine (packages).
+# <hash> covers the series, the source version and the build options: an
+# unchanged series is only looked up.  The source comes from
+# scripts/fetch-source.sh qemu; the series is applied with patch -p1 to a
+# copy of it, kept in <cache>/tree: when the series changes, the files the
+# previous one touched are restored from the pristine source, the new one
+# is applied and ninja rebuilds only what changed.  Needs root on a fresh
+# machine (packages).
 #
 # usage: scripts/build-qemu.sh
 # exit: 0 built or cached, 1 a step failed (its log is named)
@@ -39,9 +42,12 @@ fi
 srcdir=$("$top/scripts/fetch-source.sh" qemu | sed -n 's/^SRCDIR=//p')
 [[ -d $srcdir ]] || { echo "build-qemu: fetch-source.sh qemu gave no source" >&2; exit 1; }
 
-hash=$({
+base=$({
 	basename "$srcdir"
 	printf '%s\n' "${configure_opts[@]}"
+} | sha256sum | cut -c1-16)
+hash=$({
+	echo "$base"
 	cat "${patches[@]}"
 } | sha256sum | cut -c1-16)
 dest=$cache/$hash
@@ -50,36 +56,54 @@ mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
 if [[ ! -f $dest/.complete ]]; then
-	work=$cache/build-$hash
-	log=$work/build.log
-	rm -rf "$work" "$dest"
-	mkdir -p "$work"
-	echo "build-qemu: building $(basename "$srcdir") + ${#patches[@]} patches in $work" >&2
+	tree=$cache/tree
+	log=$cache/build.log
+	: >"$log"
 	t=$SECONDS
-	cp -a "$srcdir" "$work/src"
-	rm -rf "$work/src/.pc"
+	if [[ -f $tree/.configured && $(cat "$tree/.configured") == "$base" ]]; then
+		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, rebuilding in $tree" >&2
+		# undo the previous series: the files it touched, pristine again
+		while read -r f; do
+			if [[ -e $srcdir/$f ]]; then
+				cp "$srcdir/$f" "$tree/src/$f"
+			else
+				rm -f "$tree/src/$f"
+			fi
+		done <"$tree/touched"
+	else
+		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, building in $tree" >&2
+		rm -rf "$tree"
+		mkdir -p "$tree"
+		cp -a "$srcdir" "$tree/src"
+		rm -rf "$tree/src/.pc"
+		: >"$tree/touched"
+	fi
+	sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u >"$tree/touched"
 	for p in "${patches[@]}"; do
-		if ! patch -p1 --batch --forward -d "$work/src" <"$p" >>"$log" 2>&1; then
+		if ! patch -p1 --batch --forward -d "$tree/src" <"$p" >>"$log" 2>&1; then
 			echo "build-qemu: $(basename "$p") does not apply to $srcdir; see $log" >&2
 			exit 1
 		fi
 	done
-	mkdir -p "$work/src/build"
-	if ! (cd "$work/src/build" && ../configure "${configure_opts[@]}") >>"$log" 2>&1; then
-		echo "build-qemu: configure failed; see $log" >&2
-		exit 1
+	if [[ ! -f $tree/.configured ]]; then
+		mkdir -p "$tree/src/build"
+		if ! (cd "$tree/src/build" && ../configure "${configure_opts[@]}") >>"$log" 2>&1; then
+			echo "build-qemu: configure failed; see $log" >&2
+			exit 1
+		fi
+		echo "$base" >"$tree/.configured"
 	fi
-	if ! nice -n 10 ninja -C "$work/src/build" -j"$(nproc)" \
+	if ! nice -n 10 ninja -C "$tree/src/build" -j"$(nproc)" \
 		qemu-system-x86_64 qemu-system-aarch64 >>"$log" 2>&1; then
 		echo "build-qemu: build failed; see $log" >&2
-		tail -20 "$log" >&2
+		grep -A5 -m3 'error:' "$log" >&2 || tail -20 "$log" >&2
 		exit 1
 	fi
+	rm -rf "$dest"
 	mkdir -p "$dest/bin"
-	cp "$work/src/build/qemu-system-x86_64" "$work/src/build/qemu-system-aarch64" "$dest/bin/"
+	cp "$tree/src/build/qemu-system-x86_64" "$tree/src/build/qemu-system-aarch64" "$dest/bin/"
 	cp "${patches[@]}" "$dest/"
 	echo "build-qemu: built in $((SECONDS - t)) s" | tee "$dest/build-time" >&2
 	touch "$dest/.complete"
-	rm -rf "$work"
 fi
 echo "QEMU_BINDIR=$dest/bin"
