@@ -312,8 +312,14 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 		ret = get_bool(c, o, "pinned", &b->pinned);
 	if (!ret && json_object_get(o, "count") && slot < FIXEDBAR_VF_SLOT0)
 		return jerr_key(c, "count", "only vf bars have a count");
+	if (!ret && !json_object_get(o, "count") && slot >= FIXEDBAR_VF_SLOT0)
+		return jerr_key(c, "count", "missing (the number of VFs)");
 	if (!ret)
 		ret = get_uint(c, o, "count", 1, 0xffff, 1, &b->count);
+	if (!ret && b->size > ~0ULL / b->count)
+		return jerr_key(c, "count",
+				"%u VFs of size 0x%llx do not fit in 64 bits",
+				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = check_bar_kind(c, b, slot);
 	if (!ret)
@@ -327,6 +333,17 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 				(unsigned long long)b->size);
 	if (addr + (fixedbar_bar_span(b) - 1) < addr)
 		return jerr_key(c, "address", "0x%llx: bar ends beyond 64 bits",
+				(unsigned long long)addr);
+	/* where a BAR is now must be where its registers can point */
+	if (b->type == FIXEDBAR_RES_IO &&
+	    addr + (fixedbar_bar_span(b) - 1) > 0xffff)
+		return jerr_key(c, "address",
+				"0x%llx: i/o bar ends beyond port 0xffff",
+				(unsigned long long)addr);
+	if (b->type == FIXEDBAR_RES_MEM && !b->mem64 &&
+	    addr + (fixedbar_bar_span(b) - 1) >= FIXEDBAR_4G)
+		return jerr_key(c, "address",
+				"0x%llx: a bar that is not 64-bit ends below 4 GiB",
 				(unsigned long long)addr);
 	b->cur.assigned = true;
 	b->cur.start = addr;

@@ -86,6 +86,17 @@ invalid "$gpu.bars += [{\"name\": \"bar3\", \"type\": \"mem\", \"size\": \"0x100
 	"$gpu_path.bars[3]: bar3 is the upper half of 64-bit bar2"
 invalid '.devices[1].bars[1].address = "0xc1000800"' \
 	'devices[1].bars[1].address: 0xc1000800 not aligned to size 0x1000'
+vf="$rp.devices[0].bridge.devices[1].bridge.devices[0].bars[2]"
+vf_path='devices[2].bridge.devices[0].bridge.devices[1].bridge.devices[0].bars[2]'
+invalid "del($vf.count)" "$vf_path.count: missing (the number of VFs)"
+invalid "$vf.size = \"0x8000000000000000\" | $vf.count = 2 | del($vf.address)" \
+	"$vf_path.count: 2 VFs of size 0x8000000000000000 do not fit in 64 bits"
+invalid '.devices[1].bars[1].address = "0x100000000"' \
+	'devices[1].bars[1].address: 0x100000000: a bar that is not 64-bit ends below 4 GiB'
+invalid '.devices[1].bars[1].address = "0xfffffffffffff000"' \
+	'devices[1].bars[1].address: 0xfffffffffffff000: a bar that is not 64-bit ends below 4 GiB'
+invalid '.devices[3].bars[0].address = "0x10000"' \
+	'devices[3].bars[0].address: 0x10000: i/o bar ends beyond port 0xffff'
 invalid "$rp.windows.io = [\"0x1000\"]" \
 	'devices[2].bridge.windows.io: expected null or ["0xstart", "0xend"]'
 invalid "$rp.windows.mem = [\"0xc1200000\", 5]" \
