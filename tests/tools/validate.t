@@ -44,6 +44,14 @@ invalid '.apertures[1].end = "0x7fffffff"' \
 	'apertures[1].end: 0x7fffffff below start 0x80000000'
 invalid '.apertures[0].prefetchable = true' \
 	'apertures[0].prefetchable: an io aperture cannot be prefetchable'
+# overlapping apertures made the planner place two things at one address
+# (fuzzing, a plan that failed its own validation)
+invalid '.apertures[1].end = "0xc0000fff"' \
+	'apertures[2]: overlaps apertures[1] (0x80000000-0xc0000fff)'
+invalid '.apertures[3].start = "0xfe000000"' \
+	'apertures[3]: overlaps apertures[2] (0xc0000000-0xfebfffff)'
+invalid '.apertures += [.apertures[0]]' \
+	'apertures[4]: overlaps apertures[0] (0x1000-0xffff)'
 invalid '.devices[1].devfn = "20.0"' \
 	'devices[1].devfn: expected "DD.F" (slot 00..1f, function 0..7)'
 invalid '.devices[1].devfn = "01.8"' \
