@@ -340,6 +340,10 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 		ret = get_uint(c, o, "count", 1, 0xffff, 1, &b->count);
 	if (!ret)
 		ret = check_bar_kind(c, b, slot);
+	if (!ret && b->count > 1 && b->size > (u64)-1 / b->count)
+		return jerr_key(c, "count",
+				"%u VFs of size 0x%llx span more than 64 bits",
+				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = get_hex(c, o, "address", false, &addr, &present);
 	if (ret || !present)
