@@ -20,6 +20,31 @@ static void fail(const char *what, const char *detail, const char *text)
 	abort();
 }
 
+/* what the planner may assume of a topology the loader accepted */
+static void check_topo(const struct fixedbar_topo *t, const char *text)
+{
+	const struct fixedbar_bar *b;
+	u32 d;
+	int i;
+
+	for (d = 0; d < t->nr_devs; d++) {
+		for (i = 0; i < FIXEDBAR_NR_SLOTS; i++) {
+			b = &t->devs[d].bars[i];
+			if (!b->present)
+				continue;
+			if (!b->size || (b->size & (b->size - 1)) ||
+			    fixedbar_bar_span(b) / b->size != b->count)
+				fail("BAR size or span", NULL, text);
+			if (b->cur.assigned &&
+			    b->cur.end - b->cur.start != fixedbar_bar_span(b) - 1)
+				fail("BAR address range", NULL, text);
+		}
+	}
+	for (d = 0; d < t->nr_apertures; d++)
+		if (t->apertures[d].start > t->apertures[d].end)
+			fail("aperture ends before its start", NULL, text);
+}
+
 /* the emitted topology loads back and emits the same text */
 static void round_trip(const struct fixedbar_topo *t)
 {
@@ -110,6 +135,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			fail("emit_error failed", NULL, s);
 		fixedbar_buf_free(&b);
 	} else {
+		check_topo(&t, s);
 		round_trip(&t);
 		plan_and_check(&t, s);
 	}
