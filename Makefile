@@ -5,6 +5,7 @@
 #   make demo     the main job (README)
 #   make check    every test (CI runs this)
 #   make bench    planner benchmark figures
+#   make fuzz     libFuzzer on the input parsers (tests/fuzz/README.md)
 #   make style    checkpatch, clang-format and shellcheck
 #
 # The kernel module itself is built by kbuild through the Kbuild file:
@@ -50,6 +51,7 @@ CHECK_TARGETS := check-unit check-tools
 
 include tools/tools.mk
 include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 -include tests/gen/gen.mk
 -include tests/fixtures/fixtures.mk
 -include module/module.mk

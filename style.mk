@@ -25,7 +25,7 @@ STYLE_KERNEL_C := $(wildcard module/*.[ch] kunit/*.[ch])
 # and the planner's environment header fixedbar_types.h, a frozen
 # interface, does not provide them.
 STYLE_USER_C := $(wildcard planner/*.[ch] tools/*.[ch] tests/unit/*.[ch] \
-	tests/gen/*.[ch])
+	tests/gen/*.[ch] tests/fuzz/*.[ch])
 CHECKPATCH_FLAGS := --no-tree -f --terse --show-types --no-summary \
 	--color=never
 CHECKPATCH_USER_IGNORE := ARRAY_SIZE,PREFER_DEFINED_ATTRIBUTE_MACRO

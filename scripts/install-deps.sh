@@ -6,7 +6,8 @@
 # fresh machine; later runs are a quick no-op.
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
-#                                             arm64, src, kunit, qemu-build, host
+#                                             arm64, src, kunit, qemu-build, host,
+#                                             fuzz
 
 set -euo pipefail
 
@@ -19,6 +20,9 @@ declare -A groups=(
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 	[qemu-build]="build-essential pkg-config python3 python3-venv meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev patch"
 	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq"
+	# libFuzzer and the sanitizer runtimes: clang-14 ships them only in
+	# libclang-rt-14-dev, which it merely recommends
+	[fuzz]="clang-14 libclang-rt-14-dev libjansson-dev pkg-config"
 )
 
 want=()

@@ -432,11 +432,18 @@ static bool name_op(struct aml *a, size_t *pos, size_t limit, const char *scope)
 	return true;
 }
 
-static void skipped(struct aml *a, size_t pos, const char *scope)
+/* @deep: the body at @pos is nested too deeply, not an unknown opcode */
+static void skipped(struct aml *a, size_t pos, const char *scope, bool deep)
 {
 	struct fixedbar_aml_ns *ns = a->ns;
 
-	if (!ns->nr_skipped++)
+	if (ns->nr_skipped++)
+		return;
+	if (deep)
+		snprintf(ns->skipped, sizeof(ns->skipped),
+			 "%s: scopes nested more than %d deep at offset 0x%zx in %s",
+			 a->table, AML_MAX_DEPTH, pos, scope);
+	else
 		snprintf(ns->skipped, sizeof(ns->skipped),
 			 "%s: opcode 0x%02x at offset 0x%zx in %s", a->table,
 			 a->b[pos], pos, scope);
@@ -458,7 +465,7 @@ static bool scope_op(struct aml *a, size_t *pos, size_t limit, int depth,
 	if (depth < AML_MAX_DEPTH)
 		walk(a, p, end, name, depth + 1);
 	else
-		skipped(a, p, name);
+		skipped(a, p, name, true);
 	*pos = end;
 	return true;
 }
@@ -585,7 +592,7 @@ static void walk(struct aml *a, size_t pos, size_t end, const char *scope,
 			ok = false;
 		}
 		if (!ok) {
-			skipped(a, pos, scope);
+			skipped(a, pos, scope, false);
 			return;
 		}
 		pos = p;

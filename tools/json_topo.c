@@ -249,6 +249,28 @@ static int load_aperture(struct jctx *c, json_t *o, struct fixedbar_aperture *a)
 	return 0;
 }
 
+/*
+ * A host bridge decodes each address once: apertures of one type (mem,
+ * prefetchable or not, and io) never overlap, and the planner counts on
+ * it.
+ */
+static int check_overlap(struct jctx *c, size_t i)
+{
+	const struct fixedbar_aperture *a = &c->t->apertures[i], *b;
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		b = &c->t->apertures[j];
+		if (a->type != b->type || a->start > b->end ||
+		    b->start > a->end)
+			continue;
+		return jerr(c, "overlaps apertures[%zu] (0x%llx-0x%llx)", j,
+			    (unsigned long long)b->start,
+			    (unsigned long long)b->end);
+	}
+	return 0;
+}
+
 static int load_apertures(struct jctx *c, json_t *arr)
 {
 	size_t i, old;
@@ -262,6 +284,8 @@ static int load_apertures(struct jctx *c, json_t *arr)
 		old = push_key(c, "apertures");
 		push_index(c, i);
 		ret = load_aperture(c, o, &c->t->apertures[i]);
+		if (!ret)
+			ret = check_overlap(c, i);
 		pop(c, old);
 		if (ret)
 			return ret;
@@ -322,6 +346,10 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = check_bar_kind(c, b, slot);
+	if (!ret && b->count > 1 && b->size > (u64)-1 / b->count)
+		return jerr_key(c, "count",
+				"%u VFs of size 0x%llx span more than 64 bits",
+				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = get_hex(c, o, "address", false, &addr, &present);
 	if (ret || !present)

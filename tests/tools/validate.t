@@ -44,6 +44,14 @@ invalid '.apertures[1].end = "0x7fffffff"' \
 	'apertures[1].end: 0x7fffffff below start 0x80000000'
 invalid '.apertures[0].prefetchable = true' \
 	'apertures[0].prefetchable: an io aperture cannot be prefetchable'
+# overlapping apertures made the planner place two things at one address
+# (fuzzing, a plan that failed its own validation)
+invalid '.apertures[1].end = "0xc0000fff"' \
+	'apertures[2]: overlaps apertures[1] (0x80000000-0xc0000fff)'
+invalid '.apertures[3].start = "0xfe000000"' \
+	'apertures[3]: overlaps apertures[2] (0xc0000000-0xfebfffff)'
+invalid '.apertures += [.apertures[0]]' \
+	'apertures[4]: overlaps apertures[0] (0x1000-0xffff)'
 invalid '.devices[1].devfn = "20.0"' \
 	'devices[1].devfn: expected "DD.F" (slot 00..1f, function 0..7)'
 invalid '.devices[1].devfn = "01.8"' \
@@ -76,6 +84,9 @@ invalid '.devices[1].bars[0].mem64 = 1' \
 	'devices[1].bars[0].mem64: expected true or false'
 invalid "$rp.devices[0].bridge.devices[1].bridge.devices[0].bars[2].count = 0" \
 	'devices[2].bridge.devices[0].bridge.devices[1].bridge.devices[0].bars[2].count: out of range: 0 (1..65535)'
+# size * count wrapped to 0: a BAR of size 0 reached the planner
+invalid "$rp.devices[0].bridge.devices[1].bridge.devices[0].bars[2].size = \"0x8000000000000000\" | $rp.devices[0].bridge.devices[1].bridge.devices[0].bars[2].count = 2" \
+	'devices[2].bridge.devices[0].bridge.devices[1].bridge.devices[0].bars[2].count: 2 VFs of size 0x8000000000000000 span more than 64 bits'
 invalid '.devices[3].bars[0].mem64 = true' \
 	'devices[3].bars[0].mem64: an io bar cannot be 64-bit'
 invalid '.devices[3].bars[0].prefetchable = true' \

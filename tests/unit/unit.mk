@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Planner unit tests: every tests/unit/test_*.c is one TAP program, built
-# with ASan/UBSan against $(BUILD)/san/libfixedbar.a.
+# with ASan/UBSan against $(BUILD)/san/libfixedbar.a (and the objects of
+# the tool code it tests, listed as extra prerequisites below).
 #
 #   make check-unit		build them and run them all under prove(1)
 #
@@ -23,7 +24,10 @@ $(UNIT_TEST_BINS): $(BUILD)/san/tests/%: tests/unit/%.c tests/unit/tap.h \
 		$(PLANNER_HDRS) $(BUILD)/san/libfixedbar.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) $(TOOL_CFLAGS) -Itests/unit -o $@ $< \
-		$(BUILD)/san/libfixedbar.a
+		$(filter %.o,$^) $(BUILD)/san/libfixedbar.a
+
+# tests of tool code link the tool's object as well
+$(BUILD)/san/tests/test_aml: $(BUILD)/san/tools/fixedbar_aml.o
 
 .SECONDEXPANSION:
 check-unit: $$(UNIT_TAP_BINS)
