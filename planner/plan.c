@@ -2969,8 +2969,7 @@ static int fb_next_combo(struct fb_ctx *c)
 	int b;
 
 	for (b = (int)c->t->nr_devs - 1; b >= 0; b--) {
-		if (!fb_dev(c, b)->is_bridge ||
-		    c->rank[b] + 1 >= c->nsplits[b])
+		if (!fb_dev(c, b)->is_bridge || c->rank[b] + 1 >= c->nsplits[b])
 			continue;
 		c->rank[b]++;
 		memset(c->rank + b + 1, 0, c->t->nr_devs - b - 1);

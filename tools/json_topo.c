@@ -346,10 +346,6 @@ static int load_bar_fields(struct jctx *c, json_t *o, struct fixedbar_bar *b,
 				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = check_bar_kind(c, b, slot);
-	if (!ret && b->count > 1 && b->size > (u64)-1 / b->count)
-		return jerr_key(c, "count",
-				"%u VFs of size 0x%llx span more than 64 bits",
-				b->count, (unsigned long long)b->size);
 	if (!ret)
 		ret = get_hex(c, o, "address", false, &addr, &present);
 	if (ret || !present)
