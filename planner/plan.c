@@ -1145,6 +1145,44 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 	return err;
 }
 
+/*
+ * A pinned BAR on the root bus stays where it is, so it must already lie in
+ * a host bridge aperture of its type (a non-prefetchable one unless the BAR
+ * is prefetchable); otherwise no layout is valid.
+ */
+static int fb_check_pinned_root(struct fb_ctx *c)
+{
+	u32 i;
+	int s;
+
+	for (i = 0; i < c->t->nr_devs; i++) {
+		if (c->t->devs[i].parent >= 0)
+			continue;
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &c->t->devs[i].bars[s];
+			bool nonpref = b->type == FIXEDBAR_RES_MEM && !b->pref;
+			u64 lo = b->cur.start, hi;
+			char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+
+			if (!b->present || !b->cur.assigned ||
+			    !fb_pinned(c, i, s))
+				continue;
+			hi = lo + fixedbar_bar_span(b) - 1;
+			if (hi >= lo &&
+			    fb_in_aperture(c, b->type, nonpref, lo, hi))
+				continue;
+			fb_path(c, i, path, sizeof(path));
+			fixedbar_format_bar(res, sizeof(res), b, lo);
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: pinned (in use) outside every %shost bridge aperture, so no valid layout exists; unbind its driver so it can move",
+				 path, fixedbar_slot_name(s), res,
+				 nonpref ? "non-prefetchable " : "");
+			return c->err = -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int fb_check_entries(struct fb_ctx *c)
 {
 	u32 i;
@@ -1177,6 +1215,9 @@ static int fb_check_entries(struct fb_ctx *c)
 			return c->err = -EBUSY;
 		}
 	}
+	err = fb_check_pinned_root(c);
+	if (err)
+		return err;
 	return fb_check_exact_overlaps(c);
 }
 
@@ -1616,7 +1657,7 @@ static bool fb_kid_bounds(struct fb_ctx *c, struct fb_frame *f, int i, u64 *lo,
 		h = f->fp[i + 1][0] - 1;
 	if ((it->flags & FB_BELOW4G) && h > FIXEDBAR_4G - 1)
 		h = FIXEDBAR_4G - 1;
-	if (!fb_align_up(l, g, &l) || h + 1 < g)
+	if (!fb_align_up(l, g, &l) || (h != ~0ULL && h + 1 < g))
 		return false;
 	h = fb_align_down(h + 1, g) - 1;
 	*lo = l;
