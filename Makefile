@@ -62,9 +62,19 @@ include tests/unit/unit.mk
 -include kunit/kunit.mk
 include style.mk
 
-check: deps
-	$(MAKE) $(CHECK_TARGETS)
-	@echo "make check: all tests passed"
+# deps, then one target at a time, each timed; the first failure stops the run.  The
+# figures also go to build/check-times.txt.
+check:
+	@mkdir -p $(BUILD); : >$(BUILD)/check-times.txt; t0=$$(date +%s); \
+	for t in deps $(CHECK_TARGETS); do \
+		s=$$(date +%s); \
+		$(MAKE) --no-print-directory $$t || { \
+			echo "make check: $$t FAILED after $$(($$(date +%s) - s)) s"; \
+			exit 1; }; \
+		echo "$$t $$(($$(date +%s) - s)) s" >>$(BUILD)/check-times.txt; \
+	done; \
+	echo "make check: all tests passed in $$(($$(date +%s) - t0)) s:"; \
+	sed 's/^/  /' $(BUILD)/check-times.txt
 
 clean:
 	rm -rf $(BUILD)
