@@ -72,6 +72,7 @@ check:
 			echo "make check: $$t FAILED after $$(($$(date +%s) - s)) s"; \
 			exit 1; }; \
 		echo "$$t $$(($$(date +%s) - s)) s" >>$(BUILD)/check-times.txt; \
+		echo "make check: $$t passed in $$(($$(date +%s) - s)) s"; \
 	done; \
 	echo "make check: all tests passed in $$(($$(date +%s) - t0)) s:"; \
 	sed 's/^/  /' $(BUILD)/check-times.txt
