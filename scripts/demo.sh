@@ -26,7 +26,7 @@ step() {
 step "packages, tools, module and guest initramfs (Debian 12's 6.1 kernel)"
 scripts/install-deps.sh base e2e
 tb=$SECONDS
-make -s tools build/e2e/guest/fixedbar-plan build/e2e/guest/mm build/e2e/layout-check
+make -s tools e2e-host
 tests/e2e/build.sh 6.1 build/e2e
 echo "built in $((SECONDS - tb)) s"
 
@@ -74,6 +74,8 @@ capture before
 load demo
 capture after
 bars after $gpu0 $gpu1
+fbcheck after
+fbtable after
 drv nvme
 driver $nic >/res/drivers
 nvme_read after
@@ -102,11 +104,15 @@ jq '.fixed = $ARGS.positional' "$res/after.topo.json" --args "${entries[@]}" \
 	>"$work/after.fixed.json" 2>/dev/null || true
 "$FIXEDBAR_PLAN" -t "$work/after.fixed.json" | tail -1
 
+step "fixedbar-check in the guest: each fixed BAR against its descriptor (the SSDT)"
+sed '/^$/d; s/^/   /' "$res/after.check.txt" 2>/dev/null || echo "   (no output)"
+
 step "checks"
 {
 	check_load demo 2
 	check_fixed after "${entries[@]}"
 	check_layout after "${entries[@]}"
+	check_fbcheck after 0 ok "${entries[@]}"
 	check_replay demo
 	is "$(rfile drivers)" nvme "nvme binds after the move"
 	is "$(rfile after.nvme)" "$nvme_pattern" "nvme reads its disk through its new BAR"

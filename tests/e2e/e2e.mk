@@ -48,7 +48,10 @@ E2E_HOST := $(E2E_DIR)/guest/fixedbar-plan $(E2E_DIR)/guest/mm \
 	$(E2E_DIR)/guest/fixedbar-check \
 	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan
 
-.PHONY: check-e2e e2e-prep
+.PHONY: check-e2e e2e-prep e2e-host
+
+# the host tools and the guests' static binaries (make demo needs them too)
+e2e-host: $(E2E_HOST)
 
 # The module and the initramfs for each kernel; always rebuilt (kbuild and
 # cpio are quick, and the sources may have changed).

@@ -105,6 +105,15 @@ fbcheck() {
 	echo $? >"/res/$tag.check.rc"
 }
 
+# fbtable TAG [ARGS...]: fixedbar-check's table (what a person reads) in
+# TAG.check.txt, its exit status in TAG.check.txt.rc
+fbtable() {
+	tag=$1
+	shift
+	fixedbar-check "$@" >"/res/$tag.check.txt" 2>&1
+	echo $? >"/res/$tag.check.txt.rc"
+}
+
 # bars TAG PATH...: the sysfs resource lines of BARs 0-5 of each device
 bars() {
 	tag=$1
