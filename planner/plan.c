@@ -2507,6 +2507,25 @@ static bool fb_reroute_to_pref(struct fb_ctx *c, const struct fb_cont *k)
 	return true;
 }
 
+/*
+ * An item moved to the prefetchable window that finds no room there either
+ * goes back to the memory window, for good, and the next largest movable
+ * prefetchable item of the memory window moves instead: the largest is not
+ * always the one the prefetchable window can take.
+ */
+static bool fb_reroute_back(struct fb_ctx *c, const struct fb_item *it)
+{
+	int mem = c->dev_cont[c->conts[c->fail_cont].dev][FIXEDBAR_WIN_MEM];
+
+	if (it->slot >= 0)
+		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
+	else
+		c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
+	if (mem >= 0)
+		fb_reroute_to_pref(c, &c->conts[mem]);
+	return true;
+}
+
 static bool fb_reroute(struct fb_ctx *c)
 {
 	const struct fb_item *it;
@@ -2522,14 +2541,15 @@ static bool fb_reroute(struct fb_ctx *c)
 		return false;
 	if (it->slot >= 0) {
 		if (c->route[it->dev][it->slot] == FIXEDBAR_WIN_PREF)
-			return false; /* moved here on purpose: no ping-pong */
+			return fb_reroute_back(c, it);
 		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
 		return true;
 	}
 	if (c->conts[it->cont].semifixed ||
-	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF ||
-	    c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
+	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
 		return false;
+	if (c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
+		return fb_reroute_back(c, it);
 	c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
 	return true;
 }
