@@ -131,6 +131,8 @@ struct fb_ctx {
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
+	u8 *nsplits_max;	/* ... the most in any routing so far */
+	bool clamped;		/* a bridge's rank names no split: a duplicate */
 	int fail_bridge;	/* bridge of the container that failed */
 	int fail_kid[2];	/* bridges whose windows collided there */
 	int fail_pair[2];	/* the items that collided */
@@ -504,6 +506,7 @@ static int fb_alloc(struct fb_ctx *c)
 	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
 	c->unkeep_win = fixedbar_zalloc(n + 1);
 	c->nsplits = fixedbar_zalloc(n + 1);
+	c->nsplits_max = fixedbar_zalloc(n + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) +
 		       4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
@@ -513,7 +516,8 @@ static int fb_alloc(struct fb_ctx *c)
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end ||
-	    !c->rank || !c->nsplits || !c->unkeep || !c->unkeep_win)
+	    !c->rank || !c->nsplits || !c->nsplits_max || !c->unkeep ||
+	    !c->unkeep_win)
 		return -ENOMEM;
 	return 0;
 }
@@ -538,6 +542,7 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->unkeep);
 	fixedbar_free(c->unkeep_win);
 	fixedbar_free(c->nsplits);
+	fixedbar_free(c->nsplits_max);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -962,6 +967,11 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 			    count < 255)
 				count++;
 	c->nsplits[b] = count;
+	if (count > c->nsplits_max[b])
+		c->nsplits_max[b] = count;
+	/* past the last split, the last one is used: a routing seen before */
+	if (c->rank[b] && c->rank[b] >= count)
+		c->clamped = true;
 	for (i = 0; i < n; i++) {
 		int side =
 			pt[i].kind == FB_PT_MEM	 ? FIXEDBAR_WIN_MEM :
@@ -1035,6 +1045,7 @@ static int fb_choose_routes(struct fb_ctx *c)
 		return -ENOMEM;
 	}
 	fb_obstacles_init(c, &ob);
+	c->clamped = false;
 	for (b = (int)n - 1; b >= 0; b--)
 		if (fb_dev(c, b)->is_bridge)
 			fb_route_bridge(c, &ob, b, pt, hull, hv);
@@ -3023,14 +3034,19 @@ static int fb_next_rank(struct fb_ctx *c)
 /*
  * The next combination of splits, as an odometer over the bridges that have
  * a choice: the last bridge in pre-order turns fastest, and every bridge
- * after the one that turned starts again from its best split.
+ * after the one that turned starts again from its best split.  How many
+ * splits a bridge has depends on the splits below it, so each turns as far
+ * as the most it has had in any routing, not only in the last one (with
+ * the bridges below at their last split, it may have fewer); a combination
+ * that names a split a bridge does not have is skipped.
  */
 static int fb_next_combo(struct fb_ctx *c)
 {
 	int b;
 
 	for (b = (int)c->t->nr_devs - 1; b >= 0; b--) {
-		if (!fb_dev(c, b)->is_bridge || c->rank[b] + 1 >= c->nsplits[b])
+		if (!fb_dev(c, b)->is_bridge ||
+		    c->rank[b] + 1 >= c->nsplits_max[b])
 			continue;
 		c->rank[b]++;
 		memset(c->rank + b + 1, 0, c->t->nr_devs - b - 1);
@@ -3061,6 +3077,10 @@ static int fb_plan_retry(struct fb_ctx *c)
 		err = fb_choose_routes(c);
 		if (err)
 			break;
+		if (combos && c->clamped) {
+			err = -ENOSPC; /* a combination tried already */
+			goto next_combo;
+		}
 		fb_build(c);
 		err = fb_check_routes(c);
 		if (err)
@@ -3074,6 +3094,7 @@ static int fb_plan_retry(struct fb_ctx *c)
 		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
 		    fb_next_rank(c) >= 0)
 			continue;
+next_combo:
 		/* then every combination, from the best splits onwards */
 		if (!combos++)
 			memset(c->rank, 0, c->t->nr_devs);
