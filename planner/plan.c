@@ -122,7 +122,6 @@ struct fb_ctx {
 	s8 *wroute_base;
 	u16 *drop_mask;		/* per device: optional BARs given up */
 	u8 *nores_mask;		/* per device: windows without their reserve */
-	u32 *sub_end;		/* pre-order index after each subtree */
 	u8 *rank;		/* per bridge: which routing split to use */
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fb_solve calls so far */
@@ -501,7 +500,6 @@ static int fb_alloc(struct fb_ctx *c)
 	c->wroute_base = fixedbar_zalloc(n * sizeof(*c->wroute_base) + 1);
 	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
-	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
 	c->rank = fixedbar_zalloc(n + 1);
 	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
 	c->unkeep_win = fixedbar_zalloc(n + 1);
@@ -515,9 +513,8 @@ static int fb_alloc(struct fb_ctx *c)
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
-	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end ||
-	    !c->rank || !c->nsplits || !c->nsplits_max || !c->unkeep ||
-	    !c->unkeep_win)
+	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
+	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win)
 		return -ENOMEM;
 	return 0;
 }
@@ -537,7 +534,6 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->wroute_base);
 	fixedbar_free(c->drop_mask);
 	fixedbar_free(c->nores_mask);
-	fixedbar_free(c->sub_end);
 	fixedbar_free(c->rank);
 	fixedbar_free(c->unkeep);
 	fixedbar_free(c->unkeep_win);
@@ -764,9 +760,18 @@ struct fb_obstacles {
 	int n;
 };
 
+/*
+ * Is device @d @top or below it?  Walks up from @d: the devices need not be
+ * in pre-order (a topology built breadth-first, as the generator does, is
+ * not), so a subtree is not a run of indices.
+ */
 static bool fb_in_subtree(const struct fb_ctx *c, int d, int top)
 {
-	return top < 0 || (d >= top && (u32)d < c->sub_end[top]);
+	if (top < 0)
+		return true;
+	while (d >= 0 && d != top)
+		d = fb_dev(c, d)->parent;
+	return d == top;
 }
 
 /*
@@ -995,15 +1000,6 @@ static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
 	int d, s;
 
 	ob->n = 0;
-	for (d = (int)c->t->nr_devs - 1; d >= 0; d--) {
-		int e = d + 1;
-
-		/* pre-order: a subtree ends where the depth comes back up */
-		while ((u32)e < c->t->nr_devs &&
-		       fb_dev(c, e)->depth > fb_dev(c, d)->depth)
-			e = c->sub_end[e];
-		c->sub_end[d] = e;
-	}
 	for (d = 0; d < (int)c->t->nr_devs; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
@@ -3011,7 +3007,7 @@ static int fb_plan_routed(struct fb_ctx *c)
 /* Next bridge whose routing split may change: the failing one, then up. */
 static int fb_next_rank(struct fb_ctx *c)
 {
-	int i, b = -1;
+	int i, d, b = -1;
 
 	/* the colliding windows' own bridges first, then where they collided */
 	for (i = 0; i < 2 && b < 0; i++)
@@ -3027,7 +3023,9 @@ static int fb_next_rank(struct fb_ctx *c)
 		return -1;
 	c->rank[b]++;
 	/* the bridges below start again from their best split */
-	memset(c->rank + b + 1, 0, c->sub_end[b] - b - 1);
+	for (d = b + 1; d < (int)c->t->nr_devs; d++)
+		if (fb_in_subtree(c, d, b))
+			c->rank[d] = 0;
 	return b;
 }
 
