@@ -122,7 +122,6 @@ struct fb_ctx {
 	s8 *wroute_base;
 	u16 *drop_mask;		/* per device: optional BARs given up */
 	u8 *nores_mask;		/* per device: windows without their reserve */
-	u32 *sub_end;		/* pre-order index after each subtree */
 	u8 *rank;		/* per bridge: which routing split to use */
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fb_solve calls so far */
@@ -131,6 +130,8 @@ struct fb_ctx {
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
+	u8 *nsplits_max;	/* ... the most in any routing so far */
+	bool clamped;		/* a bridge's rank names no split: a duplicate */
 	int fail_bridge;	/* bridge of the container that failed */
 	int fail_kid[2];	/* bridges whose windows collided there */
 	int fail_pair[2];	/* the items that collided */
@@ -499,11 +500,11 @@ static int fb_alloc(struct fb_ctx *c)
 	c->wroute_base = fixedbar_zalloc(n * sizeof(*c->wroute_base) + 1);
 	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
-	c->sub_end = fixedbar_zalloc(n * sizeof(*c->sub_end) + 1);
 	c->rank = fixedbar_zalloc(n + 1);
 	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
 	c->unkeep_win = fixedbar_zalloc(n + 1);
 	c->nsplits = fixedbar_zalloc(n + 1);
+	c->nsplits_max = fixedbar_zalloc(n + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) +
 		       4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
@@ -512,8 +513,8 @@ static int fb_alloc(struct fb_ctx *c)
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
-	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->sub_end ||
-	    !c->rank || !c->nsplits || !c->unkeep || !c->unkeep_win)
+	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
+	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win)
 		return -ENOMEM;
 	return 0;
 }
@@ -533,11 +534,11 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->wroute_base);
 	fixedbar_free(c->drop_mask);
 	fixedbar_free(c->nores_mask);
-	fixedbar_free(c->sub_end);
 	fixedbar_free(c->rank);
 	fixedbar_free(c->unkeep);
 	fixedbar_free(c->unkeep_win);
 	fixedbar_free(c->nsplits);
+	fixedbar_free(c->nsplits_max);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -759,9 +760,18 @@ struct fb_obstacles {
 	int n;
 };
 
+/*
+ * Is device @d @top or below it?  Walks up from @d: the devices need not be
+ * in pre-order (a topology built breadth-first, as the generator does, is
+ * not), so a subtree is not a run of indices.
+ */
 static bool fb_in_subtree(const struct fb_ctx *c, int d, int top)
 {
-	return top < 0 || (d >= top && (u32)d < c->sub_end[top]);
+	if (top < 0)
+		return true;
+	while (d >= 0 && d != top)
+		d = fb_dev(c, d)->parent;
+	return d == top;
 }
 
 /*
@@ -962,6 +972,11 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 			    count < 255)
 				count++;
 	c->nsplits[b] = count;
+	if (count > c->nsplits_max[b])
+		c->nsplits_max[b] = count;
+	/* past the last split, the last one is used: a routing seen before */
+	if (c->rank[b] && c->rank[b] >= count)
+		c->clamped = true;
 	for (i = 0; i < n; i++) {
 		int side =
 			pt[i].kind == FB_PT_MEM	 ? FIXEDBAR_WIN_MEM :
@@ -985,15 +1000,6 @@ static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
 	int d, s;
 
 	ob->n = 0;
-	for (d = (int)c->t->nr_devs - 1; d >= 0; d--) {
-		int e = d + 1;
-
-		/* pre-order: a subtree ends where the depth comes back up */
-		while ((u32)e < c->t->nr_devs &&
-		       fb_dev(c, e)->depth > fb_dev(c, d)->depth)
-			e = c->sub_end[e];
-		c->sub_end[d] = e;
-	}
 	for (d = 0; d < (int)c->t->nr_devs; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
@@ -1035,6 +1041,7 @@ static int fb_choose_routes(struct fb_ctx *c)
 		return -ENOMEM;
 	}
 	fb_obstacles_init(c, &ob);
+	c->clamped = false;
 	for (b = (int)n - 1; b >= 0; b--)
 		if (fb_dev(c, b)->is_bridge)
 			fb_route_bridge(c, &ob, b, pt, hull, hv);
@@ -2507,6 +2514,25 @@ static bool fb_reroute_to_pref(struct fb_ctx *c, const struct fb_cont *k)
 	return true;
 }
 
+/*
+ * An item moved to the prefetchable window that finds no room there either
+ * goes back to the memory window, for good, and the next largest movable
+ * prefetchable item of the memory window moves instead: the largest is not
+ * always the one the prefetchable window can take.
+ */
+static bool fb_reroute_back(struct fb_ctx *c, const struct fb_item *it)
+{
+	int mem = c->dev_cont[c->conts[c->fail_cont].dev][FIXEDBAR_WIN_MEM];
+
+	if (it->slot >= 0)
+		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
+	else
+		c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
+	if (mem >= 0)
+		fb_reroute_to_pref(c, &c->conts[mem]);
+	return true;
+}
+
 static bool fb_reroute(struct fb_ctx *c)
 {
 	const struct fb_item *it;
@@ -2522,14 +2548,15 @@ static bool fb_reroute(struct fb_ctx *c)
 		return false;
 	if (it->slot >= 0) {
 		if (c->route[it->dev][it->slot] == FIXEDBAR_WIN_PREF)
-			return false; /* moved here on purpose: no ping-pong */
+			return fb_reroute_back(c, it);
 		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
 		return true;
 	}
 	if (c->conts[it->cont].semifixed ||
-	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF ||
-	    c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
+	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
 		return false;
+	if (c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
+		return fb_reroute_back(c, it);
 	c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
 	return true;
 }
@@ -2980,7 +3007,7 @@ static int fb_plan_routed(struct fb_ctx *c)
 /* Next bridge whose routing split may change: the failing one, then up. */
 static int fb_next_rank(struct fb_ctx *c)
 {
-	int i, b = -1;
+	int i, d, b = -1;
 
 	/* the colliding windows' own bridges first, then where they collided */
 	for (i = 0; i < 2 && b < 0; i++)
@@ -2996,21 +3023,28 @@ static int fb_next_rank(struct fb_ctx *c)
 		return -1;
 	c->rank[b]++;
 	/* the bridges below start again from their best split */
-	memset(c->rank + b + 1, 0, c->sub_end[b] - b - 1);
+	for (d = b + 1; d < (int)c->t->nr_devs; d++)
+		if (fb_in_subtree(c, d, b))
+			c->rank[d] = 0;
 	return b;
 }
 
 /*
  * The next combination of splits, as an odometer over the bridges that have
  * a choice: the last bridge in pre-order turns fastest, and every bridge
- * after the one that turned starts again from its best split.
+ * after the one that turned starts again from its best split.  How many
+ * splits a bridge has depends on the splits below it, so each turns as far
+ * as the most it has had in any routing, not only in the last one (with
+ * the bridges below at their last split, it may have fewer); a combination
+ * that names a split a bridge does not have is skipped.
  */
 static int fb_next_combo(struct fb_ctx *c)
 {
 	int b;
 
 	for (b = (int)c->t->nr_devs - 1; b >= 0; b--) {
-		if (!fb_dev(c, b)->is_bridge || c->rank[b] + 1 >= c->nsplits[b])
+		if (!fb_dev(c, b)->is_bridge ||
+		    c->rank[b] + 1 >= c->nsplits_max[b])
 			continue;
 		c->rank[b]++;
 		memset(c->rank + b + 1, 0, c->t->nr_devs - b - 1);
@@ -3041,6 +3075,10 @@ static int fb_plan_retry(struct fb_ctx *c)
 		err = fb_choose_routes(c);
 		if (err)
 			break;
+		if (combos && c->clamped) {
+			err = -ENOSPC; /* a combination tried already */
+			goto next_combo;
+		}
 		fb_build(c);
 		err = fb_check_routes(c);
 		if (err)
@@ -3054,6 +3092,7 @@ static int fb_plan_retry(struct fb_ctx *c)
 		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
 		    fb_next_rank(c) >= 0)
 			continue;
+next_combo:
 		/* then every combination, from the best splits onwards */
 		if (!combos++)
 			memset(c->rank, 0, c->t->nr_devs);
