@@ -2053,8 +2053,12 @@ static int fb_cmp_movable(const void *a, const void *b)
 	return fb_cmp_u64pair(a, b);
 }
 
-/* Movable items of the frame's container, in placement order. */
-static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
+/*
+ * Movable items of the frame's container, in placement order: largest
+ * alignment first, or with @by_size largest size first.
+ */
+static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+		       bool by_size)
 {
 	const struct fb_cont *k = &c->conts[f->k];
 	int i, n = 0;
@@ -2068,7 +2072,7 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2])
 			continue;
 		/* required before optional, then largest alignment and size */
 		v[n][0] = ((u64) !!(it->flags & FB_OPTIONAL) << 63) |
-			  (~it->align >> 1);
+			  (~(by_size ? it->size : it->align) >> 1);
 		v[n][1] = ((u64)(~it->size >> 40) << 32) | (u32)idx;
 		n++;
 	}
@@ -2109,10 +2113,10 @@ static bool fb_place_growing(struct fb_ctx *c, struct fb_frame *f,
  * an unaligned edge that wastes no padding next to the fixed BARs.
  */
 static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
-			     bool grow_small_first)
+			     bool grow_small_first, bool by_size)
 {
 	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
-	int i, n = fb_movables(c, f, v), left = 0;
+	int i, n = fb_movables(c, f, v, by_size), left = 0;
 
 	for (i = 0; i < n; i++) {
 		struct fb_item *it = &c->items[(u32)v[i][1]];
@@ -2154,7 +2158,7 @@ static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 			continue;
 		fb_holes_between(c, f, ap->start, ap->end, a);
 	}
-	return fb_place_movables(c, f, FB_UP, false);
+	return fb_place_movables(c, f, FB_UP, false, false);
 }
 
 static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
@@ -2194,7 +2198,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 }
 
 static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
-				 int strat, bool grow_small_first)
+				 int strat, bool grow_small_first, bool by_size)
 {
 	struct fb_cont *k = &c->conts[f->k];
 	int i, err;
@@ -2213,7 +2217,7 @@ static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
 			f->cur_hi = e;
 	}
 	fb_holes_between(c, f, f->cur_lo, f->cur_hi, -1);
-	err = fb_place_movables(c, f, strat, grow_small_first);
+	err = fb_place_movables(c, f, strat, grow_small_first, by_size);
 	if (!err)
 		err = fb_place_reserve(c, f, strat);
 	if (err)
@@ -2224,13 +2228,32 @@ static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
 	return 0;
 }
 
+/* Does a movable item of the frame's container span more than its alignment? */
+static bool fb_odd_sizes(const struct fb_ctx *c, const struct fb_frame *f)
+{
+	const struct fb_cont *k = &c->conts[f->k];
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (it->active && !(it->flags & FB_EXACT) &&
+		    !(it->cont >= 0 && c->conts[it->cont].semifixed) &&
+		    it->size > it->align)
+			return true;
+	}
+	return false;
+}
+
 static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
 				 int strat)
 {
-	int err = fb_place_bridge_order(c, f, strat, false);
+	int err = fb_place_bridge_order(c, f, strat, false, false);
 
 	if (err == -ENOSPC && !c->exhausted)
-		err = fb_place_bridge_order(c, f, strat, true);
+		err = fb_place_bridge_order(c, f, strat, true, false);
+	if (err == -ENOSPC && !c->exhausted && fb_odd_sizes(c, f))
+		err = fb_place_bridge_order(c, f, strat, false, true);
 	return err;
 }
 
