@@ -106,6 +106,33 @@ struct fb_fixed {
 	int entry;		/* entry naming this device, or -1 */
 };
 
+/* routing by cuts (fb_cuts_build) */
+struct fb_cpt {
+	u64 lo, hi;
+	int dev, slot;
+};
+
+struct fb_cut {
+	u64 lo[2], last[2], hi[2]; /* per side: first start, last start, end */
+	bool has[2];
+	int cost; /* < 0: no complete routing has this cut */
+	u32 s; /* the first s points of the bridge ... */
+	u8 left; /* ... go to this side (0: memory, 1: prefetchable) */
+};
+
+struct fb_cuts {
+	struct fb_cpt *pt; /* exact memory BARs, by address */
+	int npt;
+	int *first, *num; /* per device: its points below, in idx[] */
+	int *idx;
+	int *cfirst; /* per device: its cuts, 2 * num[] of them */
+	struct fb_cut *cut;
+	int *chosen; /* per device: the cut taken, -1 none */
+	u64 *sufhi; /* scratch */
+	u64 *content; /* per device: required memory BARs below it, in all */
+	u64 low_space; /* memory apertures below 4 GiB, in all */
+};
+
 struct fb_ctx {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
@@ -132,6 +159,9 @@ struct fb_ctx {
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
 	u8 *nsplits_max;	/* ... the most in any routing so far */
 	bool clamped;		/* a bridge's rank names no split: a duplicate */
+	u16 *reroute_done;	/* per device: items back from a reroute, for good */
+	struct fb_cuts cuts;	/* every bridge's workable routings */
+	int cuts_state;		/* 0: not built, 1: in use, -1: not usable */
 	int fail_bridge;	/* bridge of the container that failed */
 	int fail_kid[2];	/* bridges whose windows collided there */
 	int fail_pair[2];	/* the items that collided */
@@ -505,6 +535,7 @@ static int fb_alloc(struct fb_ctx *c)
 	c->unkeep_win = fixedbar_zalloc(n + 1);
 	c->nsplits = fixedbar_zalloc(n + 1);
 	c->nsplits_max = fixedbar_zalloc(n + 1);
+	c->reroute_done = fixedbar_zalloc(n * sizeof(*c->reroute_done) + 1);
 	c->max_holes = 4 * (int)(max_items + max_conts) +
 		       4 * FIXEDBAR_MAX_APERTURES + 64;
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
@@ -514,13 +545,17 @@ static int fb_alloc(struct fb_ctx *c)
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
-	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win)
+	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win ||
+	    !c->reroute_done)
 		return -ENOMEM;
 	return 0;
 }
 
+static void fb_cuts_free(struct fb_cuts *x);
+
 static void fb_release(struct fb_ctx *c)
 {
+	fb_cuts_free(&c->cuts);
 	fixedbar_free(c->items);
 	fixedbar_free(c->conts);
 	fixedbar_free(c->kidv);
@@ -539,6 +574,7 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->unkeep_win);
 	fixedbar_free(c->nsplits);
 	fixedbar_free(c->nsplits_max);
+	fixedbar_free(c->reroute_done);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
 }
@@ -1017,13 +1053,421 @@ static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
 }
 
 /*
+ * Routing as a search over cuts.  A bridge's memory and prefetchable
+ * windows are disjoint, so in address order one of them takes the exact
+ * BARs (fixed or pinned) below a cut and the other those above it: a
+ * bridge's routing is a cut and the window that takes the low side.  Whether
+ * a cut can work is known locally, but for one thing: every window's span
+ * keeps clear of each exact BAR that it does not hold (sibling windows and
+ * the BARs on every bus above are disjoint, and windows are 1 MiB granular),
+ * the memory window stays below 4 GiB, a 32-bit prefetchable window too,
+ * each fits an aperture of its kind, and each child bridge has a cut of its
+ * own that agrees: its memory window's BARs on this bridge's memory side,
+ * its prefetchable window's all on one side.  Computed bottom-up once, this
+ * leaves for every bridge exactly the cuts that some complete routing
+ * extends, each with the fewest BARs and windows off the kernel's own
+ * routing below it.  Top-down, each bridge then takes its rank-th cut among
+ * those that agree with its parent's, so the retries below walk only
+ * routings that can hold every fixed BAR.
+ */
+#define FB_CUT_MAX_POINTS 512
+
+static int fb_side_win(int side)
+{
+	return side ? FIXEDBAR_WIN_PREF : FIXEDBAR_WIN_MEM;
+}
+
+static bool fb_strictly_below(const struct fb_ctx *c, int d, int b)
+{
+	return d != b && fb_in_subtree(c, d, b);
+}
+
+/* Can window @side of bridge @b span the exact BARs in [lo, hi]? */
+static bool fb_cut_span_ok(const struct fb_ctx *c, const struct fb_cuts *x,
+			   int b, int side, u64 lo, u64 hi)
+{
+	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
+	u64 glo = fb_align_down(lo, 0x100000), ghi = hi | 0xfffff;
+	int i;
+
+	if ((side == 0 || !br->pref64) && ghi >= FIXEDBAR_4G)
+		return false;
+	if (!fb_in_aperture(c, FIXEDBAR_RES_MEM, side == 0, glo, ghi))
+		return false;
+	for (i = 0; i < x->npt && x->pt[i].lo <= ghi; i++)
+		if (x->pt[i].hi >= glo &&
+		    !fb_strictly_below(c, x->pt[i].dev, b))
+			return false;
+	return true;
+}
+
+/* Side of cut @k of bridge @b that holds all of [first, last], or -1. */
+static int fb_cut_side_of(const struct fb_cuts *x, int b,
+			  const struct fb_cut *k, u64 first, u64 last)
+{
+	int n = x->num[b];
+	u64 a = k->s < (u32)n ? x->pt[x->idx[x->first[b] + k->s]].lo : 0;
+
+	if (k->s == (u32)n || last < a)
+		return k->left;
+	if (first >= a)
+		return !k->left;
+	return -1;
+}
+
+/*
+ * Does cut @o of child bridge @d agree with cut @k of its parent @b?  Returns
+ * the cost that taking it adds, or -1.
+ */
+static int fb_cut_agrees(const struct fb_ctx *c, const struct fb_cuts *x, int b,
+			 const struct fb_cut *k, int d, const struct fb_cut *o)
+{
+	int side, cost = o->cost;
+
+	if (o->cost < 0)
+		return -1;
+	if (o->has[0] && fb_cut_side_of(x, b, k, o->lo[0], o->last[0]) != 0)
+		return -1;
+	if (!o->has[1])
+		return cost;
+	side = fb_cut_side_of(x, b, k, o->lo[1], o->last[1]);
+	if (side < 0 || (side == 1 && !fb_dev(c, b)->br.pref))
+		return -1;
+	if (fb_dev(c, b)->br.pref &&
+	    fb_side_win(side) != fb_default_win_side(c, d))
+		cost++;
+	return cost;
+}
+
+/* Cost of cut @k of bridge @b given its children's cuts, or -1. */
+static int fb_cut_eval(const struct fb_ctx *c, const struct fb_cuts *x, int b,
+		       const struct fb_cut *k)
+{
+	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
+	int i, cost = 0, d;
+
+	if (!br->pref && (k->left != 0 || k->s != (u32)x->num[b]))
+		return -1;
+	/*
+	 * A prefetchable window that holds exact BARs below 4 GiB stays below
+	 * 4 GiB, and so does everything below the bridge: it must fit there.
+	 */
+	if (k->has[1] && k->hi[1] < FIXEDBAR_4G && x->content[b] > x->low_space)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (k->has[i] &&
+		    !fb_cut_span_ok(c, x, b, i, k->lo[i], k->hi[i]))
+			return -1;
+	/* the bridge's own exact BARs' windows */
+	for (i = 0; i < x->num[b]; i++) {
+		const struct fb_cpt *p = &x->pt[x->idx[x->first[b] + i]];
+		const struct fixedbar_bar *bar;
+		int side = (u32)i < k->s ? k->left : !k->left;
+
+		if (fb_dev(c, p->dev)->parent != b)
+			continue;
+		bar = &fb_dev(c, p->dev)->bars[p->slot];
+		if (side == 1 && (!bar->pref || !br->pref))
+			return -1;
+		if (side == 0 && p->hi >= FIXEDBAR_4G)
+			return -1;
+		if (br->pref &&
+		    fb_side_win(side) != fb_default_side(c, p->dev, p->slot))
+			cost++;
+	}
+	/* every child bridge with exact BARs needs a cut that agrees */
+	for (d = fb_dev(c, b)->first_child; d >= 0;
+	     d = fb_dev(c, d)->next_sibling) {
+		int j, best = -1;
+
+		if (!fb_dev(c, d)->is_bridge || !x->num[d])
+			continue;
+		for (j = 0; j < 2 * x->num[d]; j++) {
+			int v = fb_cut_agrees(c, x, b, k, d,
+					      &x->cut[x->cfirst[d] + j]);
+
+			if (v >= 0 && (best < 0 || v < best))
+				best = v;
+		}
+		if (best < 0)
+			return -1;
+		cost += best;
+	}
+	return cost;
+}
+
+/* All cuts of bridge @b, its children's done. */
+static void fb_cuts_bridge(const struct fb_ctx *c, struct fb_cuts *x, int b)
+{
+	int n = x->num[b], i, j = 0;
+	const struct fb_cpt *p0 = &x->pt[x->idx[x->first[b]]];
+	u64 prehi = 0;
+
+	x->sufhi[n] = 0;
+	for (i = n - 1; i >= 0; i--) {
+		u64 h = x->pt[x->idx[x->first[b] + i]].hi;
+
+		x->sufhi[i] = h > x->sufhi[i + 1] ? h : x->sufhi[i + 1];
+	}
+	for (i = 0; i <= n; i++) {
+		const struct fb_cpt *ps = NULL, *pl = NULL;
+		int left;
+
+		if (i < n)
+			ps = &x->pt[x->idx[x->first[b] + i]];
+		if (i) {
+			pl = &x->pt[x->idx[x->first[b] + i - 1]];
+			if (pl->hi > prehi)
+				prehi = pl->hi;
+		}
+		for (left = 0; left < 2; left++) {
+			struct fb_cut *k = &x->cut[x->cfirst[b] + j];
+			const struct fb_cpt *pe =
+				&x->pt[x->idx[x->first[b] + n - 1]];
+
+			/* all on one side: counted once, as the memory side's */
+			if (left && (i == 0 || i == n))
+				continue;
+			memset(k, 0, sizeof(*k));
+			k->s = i;
+			k->left = left;
+			j++;
+			if (i && i < n && (prehi >> 20) >= (ps->lo >> 20)) {
+				k->cost = -1; /* one granule, two windows */
+				continue;
+			}
+			if (i) {
+				k->has[left] = true;
+				k->lo[left] = p0->lo;
+				k->last[left] = pl->lo;
+				k->hi[left] = prehi;
+			}
+			if (i < n) {
+				k->has[!left] = true;
+				k->lo[!left] = ps->lo;
+				k->last[!left] = pe->lo;
+				k->hi[!left] = x->sufhi[i];
+			}
+			k->cost = fb_cut_eval(c, x, b, k);
+		}
+	}
+}
+
+static void fb_cuts_free(struct fb_cuts *x)
+{
+	fixedbar_free(x->pt);
+	fixedbar_free(x->first);
+	fixedbar_free(x->num);
+	fixedbar_free(x->idx);
+	fixedbar_free(x->cfirst);
+	fixedbar_free(x->cut);
+	fixedbar_free(x->chosen);
+	fixedbar_free(x->sufhi);
+	fixedbar_free(x->content);
+	memset(x, 0, sizeof(*x));
+}
+
+static int fb_cmp_cpt(const void *a, const void *b)
+{
+	const struct fb_cpt *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+/*
+ * Computes every bridge's cuts.  Returns 0, -ENOMEM, or -ERANGE when the
+ * cuts cannot help: too many exact BARs, or a root-bus bridge without one
+ * that works (no routing can hold the fixed BARs; the routing by cost then
+ * leads to the error that says why).
+ */
+static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
+{
+	u32 n = c->t->nr_devs;
+	int d, s, i, total = 0, ncut = 0, maxn = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->pt = fixedbar_zalloc((n * FIXEDBAR_NR_SLOTS + 1) * sizeof(*x->pt));
+	x->first = fixedbar_zalloc((n + 1) * sizeof(int));
+	x->num = fixedbar_zalloc((n + 1) * sizeof(int));
+	x->cfirst = fixedbar_zalloc((n + 1) * sizeof(int));
+	x->chosen = fixedbar_zalloc((n + 1) * sizeof(int));
+	x->content = fixedbar_zalloc((n + 1) * sizeof(u64));
+	if (!x->pt || !x->first || !x->num || !x->cfirst || !x->chosen ||
+	    !x->content)
+		return -ENOMEM;
+	for (i = 0; i < (int)c->t->nr_apertures; i++) {
+		const struct fixedbar_aperture *a = &c->t->apertures[i];
+
+		if (a->type == FIXEDBAR_RES_MEM && a->start < FIXEDBAR_4G)
+			x->low_space += (a->end < FIXEDBAR_4G ?
+						 a->end :
+						 FIXEDBAR_4G - 1) -
+					a->start + 1;
+	}
+	/* what each bridge's windows must hold: required memory BARs (no ROMs) */
+	for (d = 0; d < (int)n; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
+			u64 span = fixedbar_bar_span(b);
+			int a;
+
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    s == FIXEDBAR_ROM_SLOT)
+				continue;
+			for (a = fb_dev(c, d)->parent; a >= 0;
+			     a = fb_dev(c, a)->parent)
+				x->content[a] = x->content[a] + span < span ?
+							~0ULL :
+							x->content[a] + span;
+		}
+	}
+	/* root-bus BARs take part only as obstacles */
+	for (d = 0; d < (int)n; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
+			u64 lo;
+
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    !fb_exact_addr(c, d, s, &lo))
+				continue;
+			x->pt[x->npt++] = (struct fb_cpt){
+				lo, lo + fixedbar_bar_span(b) - 1, d, s
+			};
+		}
+	}
+	fixedbar_sort(x->pt, x->npt, sizeof(*x->pt), fb_cmp_cpt);
+	/* each point counts for every bridge above it */
+	for (i = 0; i < x->npt; i++)
+		for (d = fb_dev(c, x->pt[i].dev)->parent; d >= 0;
+		     d = fb_dev(c, d)->parent)
+			x->num[d]++;
+	for (d = 0; d < (int)n; d++) {
+		if (x->num[d] > FB_CUT_MAX_POINTS)
+			return -ERANGE;
+		x->first[d] = total;
+		total += x->num[d];
+		x->cfirst[d] = ncut;
+		ncut += 2 * x->num[d];
+		if (x->num[d] > maxn)
+			maxn = x->num[d];
+		x->num[d] = 0;
+	}
+	x->idx = fixedbar_zalloc((total + 1) * sizeof(int));
+	x->cut = fixedbar_zalloc((ncut + 1) * sizeof(*x->cut));
+	x->sufhi = fixedbar_zalloc((maxn + 2) * sizeof(u64));
+	if (!x->idx || !x->cut || !x->sufhi)
+		return -ENOMEM;
+	for (i = 0; i < x->npt; i++)
+		for (d = fb_dev(c, x->pt[i].dev)->parent; d >= 0;
+		     d = fb_dev(c, d)->parent)
+			x->idx[x->first[d] + x->num[d]++] = i;
+	/* children come after their parents: bottom-up is backwards */
+	for (d = (int)n - 1; d >= 0; d--) {
+		bool any = false;
+
+		x->chosen[d] = -1;
+		if (!fb_dev(c, d)->is_bridge || !x->num[d])
+			continue;
+		fb_cuts_bridge(c, x, d);
+		for (i = 0; i < 2 * x->num[d]; i++)
+			any |= x->cut[x->cfirst[d] + i].cost >= 0;
+		if (!any && fb_dev(c, d)->parent < 0)
+			return -ERANGE;
+	}
+	return 0;
+}
+
+/* The rank-th cut of bridge @b (by cost, then order) that agrees with its parent. */
+static void fb_cuts_choose(struct fb_ctx *c, struct fb_cuts *x, int b)
+{
+	int p = fb_dev(c, b)->parent, m = 2 * x->num[b], r, j, count = 0;
+	int prev = -1, prevj = -1, pick = -1;
+	const struct fb_cut *pk = NULL;
+
+	if (p >= 0 && x->chosen[p] >= 0)
+		pk = &x->cut[x->cfirst[p] + x->chosen[p]];
+	for (j = 0; j < m; j++) {
+		const struct fb_cut *k = &x->cut[x->cfirst[b] + j];
+
+		if ((pk ? fb_cut_agrees(c, x, p, pk, b, k) : k->cost) >= 0 &&
+		    count < 255)
+			count++;
+	}
+	for (r = 0; r <= c->rank[b] && r < count; r++) {
+		int best = -1, bestj = -1;
+
+		for (j = 0; j < m; j++) {
+			const struct fb_cut *k = &x->cut[x->cfirst[b] + j];
+			int v = pk ? fb_cut_agrees(c, x, p, pk, b, k) : k->cost;
+
+			if (v < 0 || v < prev || (v == prev && j <= prevj))
+				continue;
+			if (best < 0 || v < best) {
+				best = v;
+				bestj = j;
+			}
+		}
+		prev = best;
+		prevj = pick = bestj;
+	}
+	c->nsplits[b] = count;
+	if (count > c->nsplits_max[b])
+		c->nsplits_max[b] = count;
+	if (c->rank[b] && c->rank[b] >= count)
+		c->clamped = true;
+	x->chosen[b] = pick;
+}
+
+/* Routes every exact BAR and window along the chosen cuts; parents first. */
+static void fb_cuts_route(struct fb_ctx *c, struct fb_cuts *x)
+{
+	int b, i;
+
+	c->clamped = false;
+	for (b = 0; b < (int)c->t->nr_devs; b++) {
+		const struct fb_cut *k;
+		int p = fb_dev(c, b)->parent;
+
+		if (!fb_dev(c, b)->is_bridge || !x->num[b]) {
+			if (fb_dev(c, b)->is_bridge) {
+				c->nsplits[b] = 1;
+				if (!c->nsplits_max[b])
+					c->nsplits_max[b] = 1;
+			}
+			continue;
+		}
+		fb_cuts_choose(c, x, b);
+		if (x->chosen[b] < 0)
+			continue; /* cannot happen: the parent's cut agrees with one */
+		k = &x->cut[x->cfirst[b] + x->chosen[b]];
+		for (i = 0; i < x->num[b]; i++) {
+			const struct fb_cpt *pt =
+				&x->pt[x->idx[x->first[b] + i]];
+
+			if (fb_dev(c, pt->dev)->parent == b)
+				c->route[pt->dev][pt->slot] = fb_side_win(
+					(u32)i < k->s ? k->left : !k->left);
+		}
+		if (p >= 0 && k->has[1] && x->chosen[p] >= 0 &&
+		    fb_dev(c, p)->br.pref)
+			c->wroute[b] = fb_side_win(
+				fb_cut_side_of(x, p,
+					       &x->cut[x->cfirst[p] +
+						       x->chosen[p]],
+					       k->lo[1], k->last[1]));
+	}
+}
+
+/*
  * A prefetchable BAR below 4 GiB may sit in its bridge's memory window or in
  * its prefetchable window.  For fixed ones the choice matters: the two
  * windows of a bridge must not overlap, so pick, bridge by bridge from the
  * bottom up, the split of fixed addresses that keeps them apart and stays
  * closest to the kernel's own routing.
  */
-static int fb_choose_routes(struct fb_ctx *c)
+static int fb_choose_routes_by_cost(struct fb_ctx *c)
 {
 	u32 n = c->t->nr_devs;
 	u64(*hull)[2][2] = fixedbar_zalloc(n * sizeof(*hull) + 1);
@@ -1049,6 +1493,29 @@ static int fb_choose_routes(struct fb_ctx *c)
 	fixedbar_free(hull);
 	fixedbar_free(hv);
 	fixedbar_free(pt);
+	return 0;
+}
+
+/*
+ * Routes along the workable cuts when there are any; otherwise no routing
+ * holds every fixed BAR (or there are too many exact BARs to search), and
+ * the routing by cost leads to the error that says why.
+ */
+static int fb_choose_routes(struct fb_ctx *c)
+{
+	int err;
+
+	if (!c->cuts_state) {
+		err = fb_cuts_build(c, &c->cuts);
+		if (err == -ENOMEM)
+			return err;
+		c->cuts_state = err ? -1 : 1;
+		if (err)
+			fb_cuts_free(&c->cuts);
+	}
+	if (c->cuts_state < 0)
+		return fb_choose_routes_by_cost(c);
+	fb_cuts_route(c, &c->cuts);
 	return 0;
 }
 
@@ -2057,6 +2524,16 @@ static int fb_cmp_movable(const void *a, const void *b)
  * Movable items of the frame's container, in placement order: largest
  * alignment first, or with @by_size largest size first.
  */
+/* 63 bits: smaller for a larger alignment, then for a larger size */
+static u64 fb_align_key(const struct fb_item *it)
+{
+	const u64 m = (1ULL << 56) - 1;
+	int lg = __builtin_ctzll(it->align);
+	u64 units = it->size >> lg;
+
+	return (u64)(63 - lg) << 56 | (m - (units < m ? units : m));
+}
+
 static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		       bool by_size)
 {
@@ -2070,9 +2547,14 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		if (!it->active || (it->flags & FB_EXACT) ||
 		    (it->cont >= 0 && c->conts[it->cont].semifixed))
 			continue;
-		/* required before optional, then largest alignment and size */
+		/*
+		 * Required before optional, then largest alignment, and within
+		 * one alignment largest size (VF BARs and packed windows span
+		 * several alignment units): the classic decreasing order, in
+		 * which largest-first hole filling wastes nothing.
+		 */
 		v[n][0] = ((u64) !!(it->flags & FB_OPTIONAL) << 63) |
-			  (~(by_size ? it->size : it->align) >> 1);
+			  (by_size ? ~it->size >> 1 : fb_align_key(it));
 		v[n][1] = ((u64)(~it->size >> 40) << 32) | (u32)idx;
 		n++;
 	}
@@ -2504,83 +2986,134 @@ static void fb_give_up_all(struct fb_ctx *c, int root)
 }
 
 /*
- * A movable prefetchable BAR or window that found no room in its bridge's
- * prefetchable window may live in the memory window instead (below 4 GiB).
+ * Rerouting movable prefetchable BARs and windows between a bridge's memory
+ * and prefetchable windows, when one of them is full.  An item that moved
+ * and found no room in the other window either goes back for good (its bit
+ * in c->reroute_done), and the next candidate moves instead: the largest is
+ * not always the one the other window can take.
  */
-static bool fb_reroute_to_pref(struct fb_ctx *c, const struct fb_cont *k)
+static u16 fb_item_bit(const struct fb_item *it)
 {
-	const struct fb_item *it, *best = NULL;
-	int i;
+	return it->slot >= 0 ? 1u << it->slot : 1u << 15;
+}
 
-	if (!fb_dev(c, k->dev)->br.pref)
-		return false;
-	/* the largest movable prefetchable thing still in the memory window */
-	for (i = 0; i < k->nr_kids; i++) {
-		it = &c->items[c->kidv[k->first_kid + i]];
-		if (!it->active || (it->flags & FB_EXACT) ||
-		    !(it->flags & FB_PREFOK))
-			continue;
-		if (it->slot >= 0 ?
-			    c->route[it->dev][it->slot] == FIXEDBAR_WIN_MEM :
-			    (c->conts[it->cont].semifixed ||
-			     c->wroute[it->dev] == FIXEDBAR_WIN_MEM))
-			continue; /* moved here on purpose: no ping-pong */
-		if (!best || it->size > best->size)
-			best = it;
-	}
-	if (!best)
-		return false;
-	if (best->slot >= 0)
-		c->route[best->dev][best->slot] = FIXEDBAR_WIN_PREF;
+static int fb_item_route(const struct fb_ctx *c, const struct fb_item *it)
+{
+	return it->slot >= 0 ? c->route[it->dev][it->slot] : c->wroute[it->dev];
+}
+
+static void fb_set_route(struct fb_ctx *c, const struct fb_item *it, int win)
+{
+	if (it->slot >= 0)
+		c->route[it->dev][it->slot] = win;
 	else
-		c->wroute[best->dev] = FIXEDBAR_WIN_PREF;
+		c->wroute[it->dev] = win;
+}
+
+/* May @it move between its bridge's memory and prefetchable windows? */
+static bool fb_reroutable(const struct fb_ctx *c, const struct fb_item *it)
+{
+	if (!it->active || (it->flags & FB_EXACT) || !(it->flags & FB_PREFOK) ||
+	    (c->reroute_done[it->dev] & fb_item_bit(it)))
+		return false;
+	if (it->slot < 0 && (c->conts[it->cont].semifixed ||
+			     c->conts[it->cont].win != FIXEDBAR_WIN_PREF))
+		return false;
 	return true;
 }
 
 /*
- * An item moved to the prefetchable window that finds no room there either
- * goes back to the memory window, for good, and the next largest movable
- * prefetchable item of the memory window moves instead: the largest is not
- * always the one the prefetchable window can take.
+ * The largest item of window @ki that may move to the bridge's other window,
+ * but @skip and those that moved here on purpose (no ping-pong); with @deep,
+ * also in the memory windows nested inside a memory window, which shrinks it
+ * just as well.
  */
-static bool fb_reroute_back(struct fb_ctx *c, const struct fb_item *it)
+static void fb_reroute_candidate(const struct fb_ctx *c, int ki, bool deep,
+				 const struct fb_item *skip,
+				 const struct fb_item **best)
 {
-	int mem = c->dev_cont[c->conts[c->fail_cont].dev][FIXEDBAR_WIN_MEM];
+	const struct fb_cont *k = &c->conts[ki];
+	bool pref = fb_dev(c, k->dev)->br.pref;
+	int i;
 
-	if (it->slot >= 0)
-		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
-	else
-		c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
-	if (mem >= 0)
-		fb_reroute_to_pref(c, &c->conts[mem]);
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (!it->active || it == skip)
+			continue;
+		if (deep && it->cont >= 0 &&
+		    c->conts[it->cont].win == FIXEDBAR_WIN_MEM) {
+			fb_reroute_candidate(c, it->cont, true, skip, best);
+			continue;
+		}
+		if (!pref || !fb_reroutable(c, it) ||
+		    fb_item_route(c, it) == k->win ||
+		    (k->win == FIXEDBAR_WIN_PREF && it->size >= FIXEDBAR_4G))
+			continue;
+		if (!*best || it->size > (*best)->size)
+			*best = it;
+	}
+}
+
+/* Moves the largest candidate out of window @k, but @skip; false if none. */
+static bool fb_reroute_from(struct fb_ctx *c, const struct fb_cont *k,
+			    const struct fb_item *skip)
+{
+	const struct fb_item *best = NULL;
+	int ki = k - c->conts;
+
+	if (ki < 0)
+		return false;
+	fb_reroute_candidate(c, ki, false, skip, &best);
+	if (!best && k->win == FIXEDBAR_WIN_MEM)
+		fb_reroute_candidate(c, ki, true, skip, &best);
+	if (!best)
+		return false;
+	fb_set_route(c, best,
+		     k->win == FIXEDBAR_WIN_MEM ? FIXEDBAR_WIN_PREF :
+						  FIXEDBAR_WIN_MEM);
+	return true;
+}
+
+/* @it moved to the full window @k and did not fit: back for good, another comes. */
+static bool fb_reroute_back(struct fb_ctx *c, const struct fb_cont *k,
+			    const struct fb_item *it)
+{
+	int back = k->win == FIXEDBAR_WIN_MEM ? FIXEDBAR_WIN_PREF :
+						FIXEDBAR_WIN_MEM;
+	int other = c->dev_cont[k->dev][back];
+
+	fb_set_route(c, it, back);
+	c->reroute_done[it->dev] |= fb_item_bit(it);
+	if (other >= 0)
+		fb_reroute_from(c, &c->conts[other], it);
 	return true;
 }
 
 static bool fb_reroute(struct fb_ctx *c)
 {
 	const struct fb_item *it;
+	const struct fb_cont *k;
 
 	if (c->fail_item < 0 || c->fail_cont <= FB_ROOT_MEM)
 		return false;
-	if (c->conts[c->fail_cont].win == FIXEDBAR_WIN_MEM)
-		return fb_reroute_to_pref(c, &c->conts[c->fail_cont]);
-	if (c->conts[c->fail_cont].win != FIXEDBAR_WIN_PREF)
-		return false;
+	k = &c->conts[c->fail_cont];
 	it = &c->items[c->fail_item];
-	if ((it->flags & FB_EXACT) || it->size >= FIXEDBAR_4G)
-		return false;
-	if (it->slot >= 0) {
-		if (c->route[it->dev][it->slot] == FIXEDBAR_WIN_PREF)
-			return fb_reroute_back(c, it);
-		c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
-		return true;
+	if (k->win == FIXEDBAR_WIN_MEM) {
+		if (it->owner == c->fail_cont && fb_reroutable(c, it) &&
+		    fb_item_route(c, it) == FIXEDBAR_WIN_MEM)
+			return fb_reroute_back(c, k, it);
+		return fb_reroute_from(c, k, NULL);
 	}
-	if (c->conts[it->cont].semifixed ||
-	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
+	if (k->win != FIXEDBAR_WIN_PREF || (it->flags & FB_EXACT) ||
+	    it->size >= FIXEDBAR_4G)
 		return false;
-	if (c->wroute[it->dev] == FIXEDBAR_WIN_PREF)
-		return fb_reroute_back(c, it);
-	c->wroute[it->dev] = FIXEDBAR_WIN_MEM;
+	if (!fb_reroutable(c, it))
+		return (c->reroute_done[it->dev] & fb_item_bit(it)) &&
+		       fb_reroute_from(c, k, it);
+	if (fb_item_route(c, it) == FIXEDBAR_WIN_PREF)
+		return fb_reroute_back(c, k, it);
+	fb_set_route(c, it, FIXEDBAR_WIN_MEM);
 	return true;
 }
 
@@ -2724,6 +3257,7 @@ static int fb_plan_phase(struct fb_ctx *c)
 	c->lost_warnings = 0;
 	c->err = 0;
 	c->msg[0] = 0;
+	memset(c->reroute_done, 0, c->t->nr_devs * sizeof(*c->reroute_done));
 	/* rebuild only when the routing the containers follow changed */
 	if (!c->built ||
 	    memcmp(c->route, c->route_base,

@@ -1190,10 +1190,11 @@ static int fix_some(struct gen *g, const struct fixedbar_plan *lay, u32 nr)
 	return 0;
 }
 
+/* A random current address, in the space the resource can decode. */
 static void garbage_range(struct gen *g, struct fixedbar_range *r, bool io,
-			  u64 span, u64 align)
+			  bool below4g, u64 span, u64 align)
 {
-	u64 top = io ? 0x10000 : 1ULL << 40;
+	u64 top = io ? 0x10000 : below4g ? FIXEDBAR_4G : 1ULL << 40;
 
 	if (span >= top) {
 		r->assigned = false;
@@ -1227,7 +1228,8 @@ static void set_cur(struct gen *g, const struct fixedbar_plan *lay, int mode)
 			else
 				garbage_range(g, &b->cur,
 					      b->type == FIXEDBAR_RES_IO,
-					      fixedbar_bar_span(b), b->size);
+					      !b->mem64, fixedbar_bar_span(b),
+					      b->size);
 		}
 		if (!dev->is_bridge)
 			continue;
@@ -1242,7 +1244,7 @@ static void set_cur(struct gen *g, const struct fixedbar_plan *lay, int mode)
 			if (!m)
 				*r = lay->devs[d].win[w];
 			else if (m == 2)
-				garbage_range(g, r, w == FIXEDBAR_WIN_IO,
+				garbage_range(g, r, w == FIXEDBAR_WIN_IO, false,
 					      gran * (1 + rnd(g, 16)), gran);
 		}
 	}
