@@ -131,6 +131,8 @@ struct fb_cuts {
 	u64 *sufhi; /* scratch */
 	u64 *content; /* per device: required memory BARs below it, in all */
 	u64 low_space; /* memory apertures below 4 GiB, in all */
+	u32 *mov64; /* per device: movable 64-bit prefetchable BARs below it */
+	bool high; /* a memory aperture above 4 GiB exists */
 };
 
 struct fb_ctx {
@@ -1158,6 +1160,13 @@ static int fb_cut_eval(const struct fb_ctx *c, const struct fb_cuts *x, int b,
 		if (k->has[i] &&
 		    !fb_cut_span_ok(c, x, b, i, k->lo[i], k->hi[i]))
 			return -1;
+	/*
+	 * The kernel puts a 64-bit prefetchable window above 4 GiB when it can;
+	 * holding exact BARs below 4 GiB keeps it there, and each movable
+	 * 64-bit prefetchable BAR below the bridge departs from its place.
+	 */
+	if (k->has[1] && k->hi[1] < FIXEDBAR_4G && br->pref64 && x->high)
+		cost += x->mov64[b];
 	/* the bridge's own exact BARs' windows */
 	for (i = 0; i < x->num[b]; i++) {
 		const struct fb_cpt *p = &x->pt[x->idx[x->first[b] + i]];
@@ -1264,6 +1273,7 @@ static void fb_cuts_free(struct fb_cuts *x)
 	fixedbar_free(x->chosen);
 	fixedbar_free(x->sufhi);
 	fixedbar_free(x->content);
+	fixedbar_free(x->mov64);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -1294,12 +1304,15 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 	x->cfirst = fixedbar_zalloc((n + 1) * sizeof(int));
 	x->chosen = fixedbar_zalloc((n + 1) * sizeof(int));
 	x->content = fixedbar_zalloc((n + 1) * sizeof(u64));
+	x->mov64 = fixedbar_zalloc((n + 1) * sizeof(u32));
 	if (!x->pt || !x->first || !x->num || !x->cfirst || !x->chosen ||
-	    !x->content)
+	    !x->content || !x->mov64)
 		return -ENOMEM;
 	for (i = 0; i < (int)c->t->nr_apertures; i++) {
 		const struct fixedbar_aperture *a = &c->t->apertures[i];
 
+		if (a->type == FIXEDBAR_RES_MEM && a->end >= FIXEDBAR_4G)
+			x->high = true;
 		if (a->type == FIXEDBAR_RES_MEM && a->start < FIXEDBAR_4G)
 			x->low_space += (a->end < FIXEDBAR_4G ?
 						 a->end :
@@ -1310,17 +1323,22 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 	for (d = 0; d < (int)n; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
-			u64 span = fixedbar_bar_span(b);
+			u64 span = fixedbar_bar_span(b), lo;
+			bool m64;
 			int a;
 
 			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
 			    s == FIXEDBAR_ROM_SLOT)
 				continue;
+			m64 = b->mem64 && b->pref &&
+			      !fb_exact_addr(c, d, s, &lo);
 			for (a = fb_dev(c, d)->parent; a >= 0;
-			     a = fb_dev(c, a)->parent)
+			     a = fb_dev(c, a)->parent) {
 				x->content[a] = x->content[a] + span < span ?
 							~0ULL :
 							x->content[a] + span;
+				x->mov64[a] += m64;
+			}
 		}
 	}
 	/* root-bus BARs take part only as obstacles */
@@ -2760,9 +2778,9 @@ static int fb_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	const struct fb_cont *k = &c->conts[ki];
 
 	if (++c->work > FB_WORK_LIMIT) {
-		if (!c->exhausted)
-			snprintf(c->msg, sizeof(c->msg),
-				 "search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
+		/* every attempt after the limit fails here: each says why */
+		snprintf(c->msg, sizeof(c->msg),
+			 "search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
 		c->exhausted = true;
 		c->fail_kind = FB_FAIL_NONE;
 		return -ENOSPC;
@@ -3075,6 +3093,38 @@ static bool fb_reroute_from(struct fb_ctx *c, const struct fb_cont *k,
 	return true;
 }
 
+/*
+ * Moves every movable BAR in prefetchable window @ki, and in the movable
+ * prefetchable windows nested in it, to its bridge's memory window: a
+ * prefetchable window that fits nowhere beside the memory windows (a bridge
+ * without a prefetchable window above it, a 1 MiB gap) then disappears.
+ * False if nothing moved.
+ */
+static bool fb_dissolve_pref(struct fb_ctx *c, int ki)
+{
+	const struct fb_cont *k = &c->conts[ki];
+	bool moved = false;
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (!it->active || (it->flags & FB_EXACT))
+			continue;
+		if (it->slot < 0) {
+			if (!c->conts[it->cont].semifixed &&
+			    c->conts[it->cont].win == FIXEDBAR_WIN_PREF)
+				moved |= fb_dissolve_pref(c, it->cont);
+			continue;
+		}
+		if (c->route[it->dev][it->slot] != FIXEDBAR_WIN_MEM) {
+			c->route[it->dev][it->slot] = FIXEDBAR_WIN_MEM;
+			moved = true;
+		}
+	}
+	return moved;
+}
+
 /* @it moved to the full window @k and did not fit: back for good, another comes. */
 static bool fb_reroute_back(struct fb_ctx *c, const struct fb_cont *k,
 			    const struct fb_item *it)
@@ -3103,7 +3153,12 @@ static bool fb_reroute(struct fb_ctx *c)
 		if (it->owner == c->fail_cont && fb_reroutable(c, it) &&
 		    fb_item_route(c, it) == FIXEDBAR_WIN_MEM)
 			return fb_reroute_back(c, k, it);
-		return fb_reroute_from(c, k, NULL);
+		if (fb_reroute_from(c, k, NULL))
+			return true;
+		/* a prefetchable window that must live here: empty it instead */
+		return it->owner == c->fail_cont && it->cont >= 0 &&
+		       c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
+		       fb_dissolve_pref(c, it->cont);
 	}
 	if (k->win != FIXEDBAR_WIN_PREF || (it->flags & FB_EXACT) ||
 	    it->size >= FIXEDBAR_4G)
