@@ -4,6 +4,8 @@
 # Makefile.
 #
 #   $(BUILD)/san/tests/test_random   TAP, run by check-unit (sanitizers)
+#   $(BUILD)/san/tests/test_exhaustive  TAP: the planner against an
+#                                    exhaustive solver on tiny topologies
 #   make bench                       planner timings and window efficiency
 
 GEN_CFLAGS := -std=gnu11 $(WARNFLAGS) -Iplanner -Itests/unit -Itests/gen
@@ -15,6 +17,13 @@ $(BUILD)/san/tests/test_random: tests/gen/test_random.c tests/gen/gen.c \
 	$(CC) $(SAN_FLAGS) $(GEN_CFLAGS) -o $@ tests/gen/test_random.c \
 		tests/gen/gen.c $(BUILD)/san/libfixedbar.a
 
+$(BUILD)/san/tests/test_exhaustive: tests/gen/test_exhaustive.c \
+		tests/gen/brute.c tests/gen/brute.h $(GEN_HDRS) \
+		$(BUILD)/san/libfixedbar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $(GEN_CFLAGS) -o $@ tests/gen/test_exhaustive.c \
+		tests/gen/brute.c $(BUILD)/san/libfixedbar.a
+
 $(BUILD)/rel/bench: tests/gen/bench.c tests/gen/gen.c $(GEN_HDRS) \
 		$(BUILD)/rel/libfixedbar.a
 	@mkdir -p $(dir $@)
@@ -22,6 +31,7 @@ $(BUILD)/rel/bench: tests/gen/bench.c tests/gen/gen.c $(GEN_HDRS) \
 		$(BUILD)/rel/libfixedbar.a
 
 UNIT_TAP_BINS += $(BUILD)/san/tests/test_random
+UNIT_TAP_BINS += $(BUILD)/san/tests/test_exhaustive
 
 bench: $(BUILD)/rel/bench
 	$(BUILD)/rel/bench
