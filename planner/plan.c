@@ -3125,6 +3125,41 @@ static bool fb_dissolve_pref(struct fb_ctx *c, int ki)
 	return moved;
 }
 
+/*
+ * A full container whose own candidates are spent: empty the smallest
+ * movable prefetchable window in it that still holds something movable
+ * (its BARs join their bridge's memory window, which may save the 1 MiB
+ * granule the window took).  False if none is left.
+ */
+static bool fb_dissolve_smallest(struct fb_ctx *c, int ki)
+{
+	const struct fb_cont *k = &c->conts[ki];
+	const struct fb_item *best;
+	u64 floor = 0;
+	int i;
+
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < k->nr_kids; i++) {
+			const struct fb_item *it =
+				&c->items[c->kidv[k->first_kid + i]];
+
+			if (!it->active || it->cont < 0 ||
+			    c->conts[it->cont].semifixed ||
+			    c->conts[it->cont].win != FIXEDBAR_WIN_PREF ||
+			    it->size < floor ||
+			    (best && it->size >= best->size))
+				continue;
+			best = it;
+		}
+		if (!best)
+			return false;
+		if (fb_dissolve_pref(c, best->cont))
+			return true;
+		floor = best->size + 1;
+	}
+}
+
 /* @it moved to the full window @k and did not fit: back for good, another comes. */
 static bool fb_reroute_back(struct fb_ctx *c, const struct fb_cont *k,
 			    const struct fb_item *it)
@@ -3156,9 +3191,11 @@ static bool fb_reroute(struct fb_ctx *c)
 		if (fb_reroute_from(c, k, NULL))
 			return true;
 		/* a prefetchable window that must live here: empty it instead */
-		return it->owner == c->fail_cont && it->cont >= 0 &&
-		       c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
-		       fb_dissolve_pref(c, it->cont);
+		if (it->owner == c->fail_cont && it->cont >= 0 &&
+		    c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
+		    fb_dissolve_pref(c, it->cont))
+			return true;
+		return false;
 	}
 	if (k->win != FIXEDBAR_WIN_PREF || (it->flags & FB_EXACT) ||
 	    it->size >= FIXEDBAR_4G)
@@ -3246,6 +3283,13 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 			continue;
 		}
 		if (drops > FB_MAX_DROPS || !fb_make_room(c, root)) {
+			/* last, at the root: a prefetchable window less */
+			if (root == FB_ROOT_MEM && c->fail_item >= 0 &&
+			    c->fail_cont == FB_ROOT_MEM &&
+			    fb_dissolve_smallest(c, FB_ROOT_MEM)) {
+				fb_build(c);
+				continue;
+			}
 			fb_format_fail(c);
 			return err;
 		}
