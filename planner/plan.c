@@ -84,6 +84,7 @@ struct fb_cont {
 	bool below4g;
 	bool keep;		/* phase A: keep the current window */
 	bool noreserve;		/* reserve given up to make room */
+	bool hasfixed;		/* holds a BAR fixed by an entry */
 	u64 klo, khi;
 	/* per attempt */
 	bool active;
@@ -514,10 +515,21 @@ static void fb_fill_kids(struct fb_ctx *c)
 
 static int fb_alloc(struct fb_ctx *c)
 {
-	u32 n = c->t->nr_devs;
-	size_t max_items =
-		(size_t)n * (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS);
-	size_t max_conts = (size_t)n * FIXEDBAR_NR_WINDOWS + 2;
+	u32 d, n = c->t->nr_devs;
+	size_t max_items = 0, max_conts = 2;
+	int s;
+
+	/* what fb_build can create: one item per BAR, one per window */
+	for (d = 0; d < n; d++) {
+		const struct fixedbar_dev *dv = fb_dev(c, d);
+
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++)
+			max_items += dv->bars[s].present;
+		if (dv->is_bridge) {
+			max_items += FIXEDBAR_NR_WINDOWS;
+			max_conts += FIXEDBAR_NR_WINDOWS;
+		}
+	}
 
 	c->items = fixedbar_zalloc(max_items * sizeof(*c->items) + 1);
 	c->conts = fixedbar_zalloc(max_conts * sizeof(*c->conts));
@@ -581,6 +593,25 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->sortv);
 }
 
+/* Marks the containers that hold a BAR fixed by an entry, at any depth. */
+static void fb_mark_fixed(struct fb_ctx *c)
+{
+	int i, k;
+
+	for (i = 0; i < c->nr_conts; i++)
+		c->conts[i].hasfixed = false;
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *it = &c->items[i];
+
+		if (it->slot < 0 || it->slot >= 6 ||
+		    !(c->fixed[it->dev].mask & (1u << it->slot)))
+			continue;
+		for (k = it->owner; k > FB_ROOT_MEM && !c->conts[k].hasfixed;
+		     k = c->items[c->conts[k].item].owner)
+			c->conts[k].hasfixed = true;
+	}
+}
+
 static void fb_build(struct fb_ctx *c)
 {
 	u32 d;
@@ -600,6 +631,7 @@ static void fb_build(struct fb_ctx *c)
 	for (d = 0; d < c->t->nr_devs; d++)
 		fb_build_dev(c, d);
 	fb_fill_kids(c);
+	fb_mark_fixed(c);
 }
 
 /* ---- descriptor entries: resolve and check each fixed BAR ---- */
@@ -1563,13 +1595,59 @@ static bool fb_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 		!c->affected[fb_root_of(c, it->dev)]);
 }
 
-static int fb_cmp_u64pair(const void *a, const void *b)
+/* Is pair @a before pair @b (first element, then second)? */
+static bool fb_pair_lt(const u64 *a, const u64 *b)
 {
-	const u64 *x = a, *y = b;
+	return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
+}
 
-	if (x[0] != y[0])
-		return x[0] < y[0] ? -1 : 1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
+static void fb_pair_swap(u64 *a, u64 *b)
+{
+	u64 x0 = a[0], x1 = a[1];
+
+	a[0] = b[0];
+	a[1] = b[1];
+	b[0] = x0;
+	b[1] = x1;
+}
+
+static void fb_pair_sift(u64 (*v)[2], int root, int n)
+{
+	for (;;) {
+		int kid = 2 * root + 1;
+
+		if (kid >= n)
+			return;
+		if (kid + 1 < n && fb_pair_lt(v[kid], v[kid + 1]))
+			kid++;
+		if (!fb_pair_lt(v[root], v[kid]))
+			return;
+		fb_pair_swap(v[root], v[kid]);
+		root = kid;
+	}
+}
+
+/*
+ * Sorts pairs of u64 in place, ascending: insertion sort for the short
+ * lists most containers have, heapsort beyond (O(n log n), no allocation,
+ * the same result whatever the input order since equal pairs are equal).
+ */
+static void fb_sort_pairs(u64 (*v)[2], int n)
+{
+	int i, j;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
+			for (j = i; j > 0 && fb_pair_lt(v[j], v[j - 1]); j--)
+				fb_pair_swap(v[j], v[j - 1]);
+		return;
+	}
+	for (i = n / 2 - 1; i >= 0; i--)
+		fb_pair_sift(v, i, n);
+	for (i = n - 1; i > 0; i--) {
+		fb_pair_swap(v[0], v[i]);
+		fb_pair_sift(v, 0, i);
+	}
 }
 
 /*
@@ -1597,7 +1675,7 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 		v[n][1] = i;
 		n++;
 	}
-	fixedbar_sort(v, n, sizeof(*v), fb_cmp_u64pair);
+	fb_sort_pairs(v, n);
 	for (i = 1; i < n && !err; i++) {
 		struct fb_item *a = &c->items[v[i - 1][1]];
 		struct fb_item *b = &c->items[v[i][1]];
@@ -1782,11 +1860,6 @@ static void fb_span_add(struct fb_cont *k, bool *any, u64 lo, u64 hi)
 	*any = true;
 }
 
-static int fb_cmp_pair(const void *a, const void *b)
-{
-	return fb_cmp_u64pair(a, b);
-}
-
 /*
  * Packs a movable container: largest alignment first, from offset 0 (the
  * block starts aligned to its largest member), and also from the end down
@@ -1814,7 +1887,7 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 			  (u32)c->kidv[k->first_kid + i];
 		n++;
 	}
-	fixedbar_sort(v, n, sizeof(*v), fb_cmp_pair);
+	fb_sort_pairs(v, n);
 	for (i = 0; i < n; i++) {
 		struct fb_item *it = &c->items[(u32)v[i][1]];
 
@@ -2056,8 +2129,8 @@ static void fb_fmt_fp(const struct fb_ctx *c, const struct fb_item *it, u64 lo,
 			    win == FIXEDBAR_WIN_PREF);
 }
 
-/* Gathers and sorts the fixed points of a container; checks they are disjoint. */
-static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
+/* Gathers the fixed points of a container, sorted by start. */
+static void fb_gather_points(struct fb_ctx *c, struct fb_frame *f)
 {
 	const struct fb_cont *k = &c->conts[f->k];
 	int i;
@@ -2077,7 +2150,24 @@ static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 			continue;
 		f->fp[f->nfp++][1] = idx;
 	}
-	fixedbar_sort(f->fp, f->nfp, sizeof(*f->fp), fb_cmp_pair);
+	fb_sort_pairs(f->fp, f->nfp);
+}
+
+/* The last address a fixed point covers. */
+static u64 fb_point_end(const struct fb_ctx *c, int idx)
+{
+	const struct fb_item *it = &c->items[idx];
+
+	return (it->flags & FB_EXACT) ? it->xstart + it->size - 1 :
+					c->conts[it->cont].mhi;
+}
+
+/* Gathers and sorts the fixed points of a container; checks they are disjoint. */
+static int fb_fixed_points(struct fb_ctx *c, struct fb_frame *f)
+{
+	int i;
+
+	fb_gather_points(c, f);
 	for (i = 1; i < f->nfp; i++) {
 		const struct fb_item *a = &c->items[f->fp[i - 1][1]];
 		const struct fb_item *b = &c->items[f->fp[i][1]];
@@ -2533,11 +2623,6 @@ static void fb_format_fail(struct fb_ctx *c)
 	fb_set_fail(c, c->err, c->conts[c->fail_cont].dev);
 }
 
-static int fb_cmp_movable(const void *a, const void *b)
-{
-	return fb_cmp_u64pair(a, b);
-}
-
 /*
  * Movable items of the frame's container, in placement order: largest
  * alignment first, or with @by_size largest size first.
@@ -2576,7 +2661,7 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		v[n][1] = ((u64)(~it->size >> 40) << 32) | (u32)idx;
 		n++;
 	}
-	fixedbar_sort(v, n, sizeof(*v), fb_cmp_movable);
+	fb_sort_pairs(v, n);
 	return n;
 }
 
@@ -3236,6 +3321,115 @@ static int fb_check_spans(struct fb_ctx *c, int root)
 	return 0;
 }
 
+/* May phase A already move item @ii? */
+static bool fb_unkept(const struct fb_ctx *c, int ii)
+{
+	const struct fb_item *it = &c->items[ii];
+
+	if (it->slot >= 0)
+		return c->unkeep[it->dev] & (1u << it->slot);
+	return c->unkeep_win[it->dev] & (1u << c->conts[it->cont].win);
+}
+
+/* Lets phase A move item @ii (not what is inside it); false if it already may. */
+static bool fb_unkeep_one(struct fb_ctx *c, int ii)
+{
+	const struct fb_item *it = &c->items[ii];
+	bool changed;
+
+	if (it->slot >= 0) {
+		changed = !(c->unkeep[it->dev] & (1u << it->slot));
+		c->unkeep[it->dev] |= 1u << it->slot;
+	} else {
+		int w = c->conts[it->cont].win;
+
+		changed = !(c->unkeep_win[it->dev] & (1u << w));
+		c->unkeep_win[it->dev] |= 1u << w;
+	}
+	return changed;
+}
+
+/* Lets phase A move item @ii and everything inside it; false if it already may. */
+static bool fb_unkeep_item(struct fb_ctx *c, int ii)
+{
+	const struct fb_cont *k;
+	bool changed = fb_unkeep_one(c, ii);
+	int i;
+
+	/* a window already let move has everything inside it let move too */
+	if (c->items[ii].cont < 0 || !changed)
+		return changed;
+	k = &c->conts[c->items[ii].cont];
+	for (i = 0; i < k->nr_kids; i++)
+		changed |= fb_unkeep_item(c, c->kidv[k->first_kid + i]);
+	return changed;
+}
+
+/* Does item @ii hold a BAR fixed by an entry (is one, or has one inside)? */
+static bool fb_holds_fixed(const struct fb_ctx *c, int ii)
+{
+	const struct fb_item *it = &c->items[ii];
+
+	if (it->slot >= 0)
+		return it->slot < 6 &&
+		       (c->fixed[it->dev].mask & (1u << it->slot));
+	return c->conts[it->cont].hasfixed;
+}
+
+/*
+ * Of two kept items that collide, lets phase A move the one that must move
+ * for a fixed BAR, or both when neither or both hold one.
+ */
+static bool fb_unkeep_pair(struct fb_ctx *c, int a, int b)
+{
+	bool fa, fb, changed = false;
+
+	if (fb_unkept(c, a) && fb_unkept(c, b))
+		return false;
+	fa = fb_holds_fixed(c, a);
+	fb = fb_holds_fixed(c, b);
+	if (fa || !fb)
+		changed |= fb_unkeep_item(c, a);
+	if (fb || !fa)
+		changed |= fb_unkeep_item(c, b);
+	return changed;
+}
+
+/*
+ * Phase A, before any placement: lets every pair of kept items that collide
+ * in some container move, all at once, instead of one failed attempt per
+ * pair.  False when there was nothing new to let move.
+ */
+static bool fb_unkeep_collisions(struct fb_ctx *c, int root)
+{
+	struct fb_frame f;
+	bool changed = false;
+	int i, j;
+
+	for (i = 0; i < c->nr_conts; i++) {
+		const struct fb_cont *k = &c->conts[i];
+		int last;
+
+		if (!fb_in_space(c, i, root) || !k->active ||
+		    (i > FB_ROOT_MEM && !k->semifixed))
+			continue;
+		memset(&f, 0, sizeof(f));
+		f.k = i;
+		f.fp = c->sortv;
+		fb_gather_points(c, &f);
+		/* @last: the point reaching furthest so far */
+		for (j = 1, last = 0; j < f.nfp; j++) {
+			int a = (int)f.fp[last][1], b = (int)f.fp[j][1];
+
+			if (fb_point_end(c, a) >= f.fp[j][0])
+				changed |= fb_unkeep_pair(c, a, b);
+			if (fb_point_end(c, b) > fb_point_end(c, a))
+				last = j;
+		}
+	}
+	return changed;
+}
+
 static int fb_plan_space(struct fb_ctx *c, int root)
 {
 	int i, drops = 0, err;
@@ -3254,6 +3448,11 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 			c->nores_mask[c->conts[i].dev] &=
 				~(1u << c->conts[i].win);
 		}
+	}
+	for (i = 0; c->softpin == FB_KEEP_ALL && i < FB_MAX_UNKEEP; i++) {
+		fb_activate(c, root, c->sortv);
+		if (!fb_unkeep_collisions(c, root))
+			break;
 	}
 	for (;;) {
 		c->budget = FB_SEARCH_BUDGET;
@@ -3404,68 +3603,13 @@ static int fb_validate_phase(struct fb_ctx *c)
 	return err;
 }
 
-/* Lets phase A move item @ii and everything inside it; false if it already may. */
-static bool fb_unkeep_item(struct fb_ctx *c, int ii)
-{
-	const struct fb_item *it = &c->items[ii];
-	bool changed = false;
-	int i;
-
-	if (it->slot >= 0) {
-		changed = !(c->unkeep[it->dev] & (1u << it->slot));
-		c->unkeep[it->dev] |= 1u << it->slot;
-		return changed;
-	}
-	for (i = 0; i < c->nr_items; i++) {
-		const struct fb_item *x = &c->items[i];
-
-		if (i != ii && !fb_below(c, x->owner, it->cont))
-			continue;
-		if (x->slot >= 0) {
-			changed |= !(c->unkeep[x->dev] & (1u << x->slot));
-			c->unkeep[x->dev] |= 1u << x->slot;
-		} else {
-			int w = c->conts[x->cont].win;
-
-			changed |= !(c->unkeep_win[x->dev] & (1u << w));
-			c->unkeep_win[x->dev] |= 1u << w;
-		}
-	}
-	return changed;
-}
-
-/* Does item @ii hold a BAR fixed by an entry (is one, or has one inside)? */
-static bool fb_holds_fixed(const struct fb_ctx *c, int ii)
-{
-	const struct fb_item *it = &c->items[ii];
-	int i;
-
-	if (it->slot >= 0)
-		return it->slot < 6 &&
-		       (c->fixed[it->dev].mask & (1u << it->slot));
-	for (i = 0; i < c->nr_items; i++) {
-		const struct fb_item *x = &c->items[i];
-
-		if (x->slot >= 0 && x->slot < 6 &&
-		    (c->fixed[x->dev].mask & (1u << x->slot)) &&
-		    fb_below(c, x->owner, it->cont))
-			return true;
-	}
-	return false;
-}
-
 /* Lets phase A move what the last failure involved; false if nothing is left. */
 static bool fb_unkeep_culprit(struct fb_ctx *c)
 {
-	bool changed = false, f0, f1;
+	bool changed = false;
 
-	/* of two that collided, the one that must move for a fixed BAR */
-	f0 = c->fail_pair[0] >= 0 && fb_holds_fixed(c, c->fail_pair[0]);
-	f1 = c->fail_pair[1] >= 0 && fb_holds_fixed(c, c->fail_pair[1]);
-	if (c->fail_pair[0] >= 0 && (f0 || !f1))
-		changed |= fb_unkeep_item(c, c->fail_pair[0]);
-	if (c->fail_pair[1] >= 0 && (f1 || !f0))
-		changed |= fb_unkeep_item(c, c->fail_pair[1]);
+	if (c->fail_pair[0] >= 0 && c->fail_pair[1] >= 0)
+		changed = fb_unkeep_pair(c, c->fail_pair[0], c->fail_pair[1]);
 	if (!changed && c->fail_item >= 0)
 		changed = fb_unkeep_item(c, c->fail_item);
 	if (!changed && c->fail_cont > FB_ROOT_MEM)
@@ -3784,6 +3928,7 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	memset(c->wroute, 0xff, t->nr_devs * sizeof(*c->wroute));
 	fb_build(c);
 	err = fb_check_entries(c);
+	fb_mark_fixed(c);
 	if (!err)
 		err = fb_plan_retry(c);
 	if (err && !c->msg[0])
