@@ -52,6 +52,10 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_MAX_UNKEEP 32
 /* placements one plan may try in all, so a hopeless input fails in bounded time */
 #define FB_WORK_LIMIT 1000000
+#define FB_ROUTE_SEARCH_FLIPS 8
+#define FB_ROUTE_SEARCH_TRIES 512
+#define FB_ROUTE_SEARCH_ROUTINGS 8
+#define FB_ROUTE_SEARCH_WORK 100000
 
 struct fb_item {
 	int dev;
@@ -3622,14 +3626,14 @@ static bool fb_unkeep_culprit(struct fb_ctx *c)
  * then, after each failure, everything but the subtrees involved in it.
  * Phase B keeps the root-bus subtrees without fixed BARs, phase C nothing.
  */
-static int fb_plan_phases(struct fb_ctx *c)
+static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
 {
-	int err, iter;
+	int err = -ENOSPC, iter;
 
 	memset(c->unkeep, 0, c->t->nr_devs * sizeof(*c->unkeep));
 	memset(c->unkeep_win, 0, c->t->nr_devs);
 	c->softpin = FB_KEEP_ALL;
-	for (iter = 0; iter < FB_MAX_UNKEEP; iter++) {
+	for (iter = 0; keep_all && iter < FB_MAX_UNKEEP; iter++) {
 		c->fail_bridge = -1;
 		c->fail_kid[0] = c->fail_kid[1] = -1;
 		c->fail_pair[0] = c->fail_pair[1] = -1;
@@ -3791,7 +3795,7 @@ static int fb_plan_routed(struct fb_ctx *c)
 		       c->t->nr_devs * sizeof(*c->route));
 		memcpy(c->wroute_base, c->wroute,
 		       c->t->nr_devs * sizeof(*c->wroute));
-		err = fb_plan_phases(c);
+		err = fb_plan_phases(c, true);
 		if (err != -ENOSPC || c->exhausted)
 			break;
 		/* report the failure of the kernel's own routing */
@@ -3802,6 +3806,241 @@ static int fb_plan_routed(struct fb_ctx *c)
 		return err;
 	}
 	return fb_first_report(c, &first, err);
+}
+
+/*
+ * ---- last resort: search the routing of movable prefetchable items ----
+ *
+ * The routing above follows the kernel's, and moves a movable
+ * prefetchable BAR or window to the other window of its bridge only when
+ * a placement fails there (rerouting, spilling).  Tight layouts can need a
+ * combination of such moves no single failure points at.  This tries them
+ * from the best routing: every single move, then every pair, and so on,
+ * bounded by FB_ROUTE_SEARCH_TRIES attempts and FB_ROUTE_SEARCH_WORK
+ * container placements, each attempt keeping the root-bus subtrees
+ * without fixed BARs where they are if it can (phases B and C).
+ */
+
+/* Does container @ki hold a fixed or pinned BAR, at any depth? */
+static bool fb_holds_exact(const struct fb_ctx *c, int ki)
+{
+	const struct fb_cont *k = &c->conts[ki];
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (it->slot >= 0 ? (it->slot < 6 && (c->fixed[it->dev].mask &
+						      (1u << it->slot))) ||
+					    fb_pinned(c, it->dev, it->slot) :
+				    fb_holds_exact(c, it->cont))
+			return true;
+	}
+	return false;
+}
+
+/* The movable prefetchable items whose window may change: (dev, slot or -1). */
+static int fb_route_candidates(struct fb_ctx *c, int (*cand)[2])
+{
+	int pass, i, n = 0;
+
+	/* those below root ports with fixed BARs first, then the others */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < c->nr_items; i++) {
+			const struct fb_item *it = &c->items[i];
+			const struct fixedbar_dev *d = fb_dev(c, it->dev);
+			const struct fixedbar_bar *b;
+
+			if (c->affected[fb_root_of(c, it->dev)] != !pass ||
+			    d->parent < 0 || !fb_dev(c, d->parent)->br.pref ||
+			    it->owner <= FB_ROOT_MEM)
+				continue;
+			if (it->slot < 0) {
+				if (c->conts[it->cont].win !=
+					    FIXEDBAR_WIN_PREF ||
+				    fb_holds_exact(c, it->cont))
+					continue;
+			} else {
+				b = &d->bars[it->slot];
+				if (b->type != FIXEDBAR_RES_MEM || !b->pref ||
+				    fixedbar_bar_span(b) >= FIXEDBAR_4G ||
+				    (it->slot < 6 && (c->fixed[it->dev].mask &
+						      (1u << it->slot))) ||
+				    fb_pinned(c, it->dev, it->slot))
+					continue;
+			}
+			cand[n][0] = it->dev;
+			cand[n][1] = it->slot;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Routes candidate @x to the other window of its bridge. */
+static void fb_route_flip(struct fb_ctx *c, const int *x)
+{
+	const struct fb_item *it;
+	int side;
+
+	if (x[1] >= 0) {
+		it = &c->items[c->dev_item[x[0]][x[1]]];
+		side = c->conts[it->owner].win;
+		c->route[x[0]][x[1]] = side == FIXEDBAR_WIN_MEM ?
+					       FIXEDBAR_WIN_PREF :
+					       FIXEDBAR_WIN_MEM;
+	} else {
+		it = &c->items[c->conts[c->dev_cont[x[0]][FIXEDBAR_WIN_PREF]]
+				       .item];
+		side = c->conts[it->owner].win;
+		c->wroute[x[0]] = side == FIXEDBAR_WIN_MEM ? FIXEDBAR_WIN_PREF :
+							     FIXEDBAR_WIN_MEM;
+	}
+}
+
+static int fb_next_combo(struct fb_ctx *c);
+
+/* Next combination of @m of @nc in @pick, lexicographic; false after the last. */
+static bool fb_next_pick(int *pick, int m, int nc)
+{
+	int i;
+
+	for (i = m - 1; i >= 0 && pick[i] == nc - m + i; i--)
+		;
+	if (i < 0)
+		return false;
+	pick[i]++;
+	for (i++; i < m; i++)
+		pick[i] = pick[i - 1] + 1;
+	return true;
+}
+
+/* Routing number @r of the split combinations (0: the best); false if none. */
+static bool fb_search_routing(struct fb_ctx *c, int r)
+{
+	u32 n = c->t->nr_devs;
+
+	memset(c->rank, 0, n);
+	while (r-- > 0)
+		if (fb_next_combo(c) < 0)
+			return false;
+	memset(c->route, 0xff, n * sizeof(*c->route));
+	memset(c->wroute, 0xff, n * sizeof(*c->wroute));
+	c->clamped = false;
+	if (fb_choose_routes(c) || c->clamped)
+		return false;
+	fb_build(c);
+	return !fb_check_routes(c);
+}
+
+/*
+ * True when no routing can help: the memory BARs that must stay below
+ * 4 GiB whatever their windows (32-bit BARs, and BARs behind a bridge
+ * with no 64-bit prefetchable window on their way up) need more than the
+ * apertures hold below 4 GiB, or all memory BARs more than all apertures.
+ * A lower bound: windows only add to what their contents need.
+ */
+static bool fb_route_hopeless(const struct fb_ctx *c)
+{
+	const struct fixedbar_topo *t = c->t;
+	u64 low_need = 0, need = 0, low_cap = 0, cap = 0, span;
+	const struct fixedbar_aperture *ap;
+	const struct fixedbar_bar *b;
+	u32 i, s;
+	bool low;
+	int p;
+
+	for (i = 0; i < t->nr_apertures; i++) {
+		ap = &t->apertures[i];
+		if (ap->type != FIXEDBAR_RES_MEM || ap->end < ap->start)
+			continue;
+		cap += ap->end - ap->start + 1;
+		if (ap->start < FIXEDBAR_4G)
+			low_cap += (ap->end < FIXEDBAR_4G ? ap->end :
+							    FIXEDBAR_4G - 1) -
+				   ap->start + 1;
+	}
+	for (i = 0; i < t->nr_devs; i++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			b = &t->devs[i].bars[s];
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    s == FIXEDBAR_ROM_SLOT ||
+			    ((t->devs[i].pinned || b->pinned) &&
+			     !b->cur.assigned))
+				continue;
+			span = fixedbar_bar_span(b);
+			low = !b->mem64;
+			for (p = t->devs[i].parent; !low && p >= 0;
+			     p = t->devs[p].parent)
+				low = !b->pref || !t->devs[p].br.pref ||
+				      !t->devs[p].br.pref64;
+			need += span;
+			if (low)
+				low_need += span;
+			if (need > cap || low_need > low_cap)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int fb_route_search(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs, work0 = c->work;
+	s8(*route0)[FIXEDBAR_NR_SLOTS];
+	s8 *wroute0;
+	int(*cand)[2];
+	int pick[FB_ROUTE_SEARCH_FLIPS];
+	int nc, m, r, i, tries = 0, err = -ENOMEM;
+
+	if (fb_route_hopeless(c))
+		return -ENOSPC;
+	route0 = fixedbar_zalloc(n * sizeof(*route0) + 1);
+	wroute0 = fixedbar_zalloc(n * sizeof(*wroute0) + 1);
+	cand = fixedbar_zalloc(c->nr_items * sizeof(*cand) + 1);
+	if (!route0 || !wroute0 || !cand)
+		goto out;
+	err = -ENOSPC;
+	/* fewest moves first, across the first few split combinations */
+	for (m = 1; m <= FB_ROUTE_SEARCH_FLIPS; m++) {
+		for (r = 0; r < FB_ROUTE_SEARCH_ROUTINGS; r++) {
+			if (!fb_search_routing(c, r))
+				continue;
+			memcpy(route0, c->route, n * sizeof(*route0));
+			memcpy(wroute0, c->wroute, n * sizeof(*wroute0));
+			nc = fb_route_candidates(c, cand);
+			if (m > nc)
+				continue;
+			for (i = 0; i < m; i++)
+				pick[i] = i;
+			do {
+				/* each item flips from where this routing put it */
+				memcpy(c->route, route0, n * sizeof(*route0));
+				memcpy(c->wroute, wroute0,
+				       n * sizeof(*wroute0));
+				fb_build(c);
+				for (i = 0; i < m; i++)
+					fb_route_flip(c, cand[pick[i]]);
+				memcpy(c->route_base, c->route,
+				       n * sizeof(*route0));
+				memcpy(c->wroute_base, c->wroute,
+				       n * sizeof(*wroute0));
+				c->built = false;
+				err = fb_plan_phases(c, false);
+				if (!err || c->exhausted ||
+				    (err != -ENOSPC && err != -EBUSY))
+					goto out;
+				if (++tries >= FB_ROUTE_SEARCH_TRIES ||
+				    c->work - work0 >= FB_ROUTE_SEARCH_WORK)
+					goto out;
+			} while (fb_next_pick(pick, m, nc));
+		}
+	}
+out:
+	fixedbar_free(route0);
+	fixedbar_free(wroute0);
+	fixedbar_free(cand);
+	return err;
 }
 
 /* Next bridge whose routing split may change: the failing one, then up. */
@@ -3902,6 +4141,8 @@ next_combo:
 		c->spill_fine = true;
 		memset(c->rank, 0, c->t->nr_devs);
 	}
+	if (err == -ENOSPC && !c->exhausted)
+		err = fb_route_search(c);
 	return fb_first_report(c, &first, err);
 }
 
