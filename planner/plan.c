@@ -56,6 +56,8 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_ROUTE_SEARCH_TRIES 512
 #define FB_ROUTE_SEARCH_ROUTINGS 8
 #define FB_ROUTE_SEARCH_WORK 100000
+/* granules of a hole a split packing may start in (fb_slot_split) */
+#define FB_SPLIT_STEPS 16
 
 struct fb_item {
 	int dev;
@@ -69,7 +71,7 @@ struct fb_item {
 	u64 off;		/* offset inside a compacted container ... */
 	u64 off1;		/* ... packed toward its end instead */
 	u64 size1;		/* windows: size when packed toward the end */
-	int variant;		/* 1: placed packed toward the end */
+	int variant;		/* 1: packed toward the end, 2: split */
 	bool active;
 	bool dropped;		/* optional, left unassigned to make room */
 	bool placed;
@@ -206,6 +208,12 @@ static inline bool fb_align_up(u64 x, u64 a, u64 *out)
 		return false;
 	*out = (x + a - 1) & ~(a - 1);
 	return true;
+}
+
+/* The first x' >= @x with x' == @o modulo @a (wrapping arithmetic). */
+static inline u64 fb_align_up_to(u64 x, u64 a, u64 o)
+{
+	return ((x - o + a - 1) & ~(a - 1)) + o;
 }
 
 static inline bool fb_is_pow2(u64 x)
@@ -2036,6 +2044,162 @@ static void fb_place_compact(struct fb_ctx *c, int ki, u64 start, int variant)
 	}
 }
 
+static u64 fb_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
+		    u64 start);
+
+/*
+ * The anchor's member of a split packing with offset @o: its layout (@v:
+ * 0 from its start, 1 toward its end, 2 split itself) and where the anchor
+ * falls in it (@r <= @o), the one that leaves the least above the anchor.
+ * Returns its size.
+ */
+static u64 fb_split_anchor(struct fb_ctx *c, const struct fb_item *it, u64 o,
+			   int *v, u64 *r)
+{
+	u64 size = it->size, r1, sz;
+
+	*v = 0;
+	*r = 0;
+	if (it->cont < 0 || !it->size1)
+		return size;
+	/* packed toward its end, its end is aligned: size1 mod align in */
+	r1 = it->size1 & (it->align - 1);
+	if (r1 <= o && it->size1 - r1 < size) {
+		*v = 1;
+		*r = r1;
+		size = it->size1;
+	}
+	sz = o < it->align ? fb_split(c, &c->conts[it->cont], o, false, 0) : 0;
+	if (sz && sz - o < size - *r) {
+		*v = 2;
+		*r = o;
+		size = sz;
+	}
+	return size;
+}
+
+/*
+ * A third packing of a movable container, split around an anchor: the
+ * block starts @o bytes (0 < @o < calign) before an address aligned to its
+ * largest alignment, the anchor.  The first member of that alignment
+ * straddles the anchor as it can: packed from its start (the anchor is its
+ * start), toward its end (a window whose end is aligned), or split itself
+ * (a window starting at the block's start), whichever leaves the least
+ * above the anchor.  The other members fill the room below it, largest
+ * alignment first, each as close to it as it can go; the rest follow it in
+ * the same order.  Returns the block's size, 0 on overflow; with @place,
+ * places the members for a block at @start.
+ */
+static u64 fb_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
+		    u64 start)
+{
+	u64 lim = 0, above = 0, aligns = 0, size, pos, r;
+	struct fb_item *first = NULL;
+	int i, lg, v;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (it->active)
+			aligns |= 1ULL << __builtin_ctzll(it->align);
+	}
+	while (aligns) {
+		lg = 63 - __builtin_clzll(aligns);
+		aligns &= ~(1ULL << lg);
+		for (i = 0; i < k->nr_kids; i++) {
+			struct fb_item *it =
+				&c->items[c->kidv[k->first_kid + i]];
+
+			if (!it->active || it->align != 1ULL << lg)
+				continue;
+			v = 0;
+			if (!first) {
+				first = it;
+				size = fb_split_anchor(c, it, o, &v, &r);
+				pos = o - r;
+				lim = pos;
+				above = pos + size;
+			} else {
+				/* below the anchor's member (offsets mod o) */
+				pos = it->size <= lim ?
+					      fb_align_down(lim - it->size - o,
+							    it->align) +
+						      o :
+					      ~0ULL;
+				if (pos <= lim) {
+					lim = pos;
+				} else {
+					if (above > ~0ULL - it->align)
+						return 0;
+					pos = fb_align_up_to(above, it->align,
+							     o);
+					if (pos > ~0ULL - it->size)
+						return 0;
+					above = pos + it->size;
+				}
+			}
+			if (!place)
+				continue;
+			it->placed = true;
+			it->variant = v;
+			it->start = start + pos;
+			if (v == 2)
+				fb_split(c, &c->conts[it->cont], o, true,
+					 it->start);
+			else if (it->cont >= 0)
+				fb_place_compact(c, it->cont, it->start, v);
+		}
+	}
+	size = above;
+	if (!k->noreserve && size > ~0ULL - k->reserve)
+		return 0;
+	if (!k->noreserve)
+		size += k->reserve;
+	if (!fb_align_up(size, k->gran, &size))
+		return 0;
+	if (place) {
+		k->lo = start;
+		k->hi = start + size - 1;
+	}
+	return size;
+}
+
+/*
+ * The first start in hole @h for the split packing of window item @it
+ * (fb_split()), trying the first few granules of the hole; false if none.
+ */
+static bool fb_slot_split(struct fb_ctx *c, const struct fb_hole *h,
+			  const struct fb_item *it, u64 *start)
+{
+	struct fb_cont *k;
+	u64 s, a, o, size;
+	int step;
+
+	if (it->cont < 0 || !it->size1)
+		return false;
+	k = &c->conts[it->cont];
+	if (k->calign <= k->gran || !fb_align_up(h->lo, k->gran, &s))
+		return false;
+	for (step = 0; step < FB_SPLIT_STEPS && s <= h->hi; step++) {
+		if (!fb_align_up(s, k->calign, &a))
+			return false;
+		o = a - s;
+		if (o) {
+			size = fb_split(c, k, o, false, 0);
+			if (size && size - 1 <= h->hi - s &&
+			    (!(it->flags & FB_BELOW4G) ||
+			     s + size - 1 < FIXEDBAR_4G)) {
+				*start = s;
+				return true;
+			}
+		}
+		if (s > ~0ULL - k->gran)
+			break;
+		s += k->gran;
+	}
+	return false;
+}
+
 static u64 fb_item_size(const struct fb_item *it, int variant)
 {
 	return variant ? it->size1 : it->size;
@@ -2044,10 +2208,16 @@ static u64 fb_item_size(const struct fb_item *it, int variant)
 static void fb_place_item(struct fb_ctx *c, struct fb_item *it, u64 start,
 			  int variant)
 {
+	struct fb_cont *k = it->cont >= 0 ? &c->conts[it->cont] : NULL;
+
 	it->placed = true;
 	it->start = start;
 	it->variant = variant;
-	if (it->cont >= 0 && !(c->conts[it->cont].semifixed))
+	if (!k || k->semifixed)
+		return;
+	if (variant == 2)
+		fb_split(c, k, (0 - start) & (k->calign - 1), true, start);
+	else
 		fb_place_compact(c, it->cont, start, variant);
 }
 
@@ -2437,7 +2607,8 @@ static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
  * 32-bit non-prefetchable space to those that need it.
  */
 static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
-		       const struct fb_item *it, u64 *start, int *variant)
+		       const struct fb_item *it, bool split, u64 *start,
+		       int *variant)
 {
 	int pass, i;
 
@@ -2458,7 +2629,8 @@ static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
 				if (want_pref && !fb_ap(c, h->ap)->pref)
 					continue;
 			}
-			if (fb_slot_in(h, it, start, variant))
+			if (split ? fb_slot_split(c, h, it, start) :
+				    fb_slot_in(h, it, start, variant))
 				return i;
 		}
 	}
@@ -2546,22 +2718,82 @@ static void fb_holes_take_range(struct fb_ctx *c, struct fb_frame *f, u64 lo,
 	}
 }
 
+/*
+ * Where a movable window packed split around an anchor (fb_split()) would
+ * go growing the extent, and its size: the offset of the anchor that grows
+ * the extent least among the first few granules; false if none fits.
+ */
+static bool fb_grow_split(struct fb_ctx *c, const struct fb_frame *f,
+			  const struct fb_item *it, int dir, u64 *start,
+			  u64 *size)
+{
+	u64 base = fb_grow_base(c, f, dir), lim = f->bhi, o, sz, s;
+	bool found = false;
+	struct fb_cont *k;
+	int step;
+
+	if (it->cont < 0 || !it->size1)
+		return false;
+	k = &c->conts[it->cont];
+	if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
+		lim = FIXEDBAR_4G - 1;
+	for (step = 1; step <= FB_SPLIT_STEPS; step++) {
+		o = step * k->gran;
+		if (o >= k->calign)
+			break;
+		sz = fb_split(c, k, o, false, 0);
+		if (!sz)
+			continue;
+		if (dir == FB_UP) {
+			/* the first start after base with start + o aligned */
+			if (base > ~0ULL - o - k->calign)
+				break;
+			s = fb_align_up_to(base, k->calign, 0 - o);
+			if (s > ~0ULL - sz || s + sz - 1 <= f->cur_hi)
+				continue;
+		} else {
+			/* the last start whose block ends below base */
+			if (base < sz)
+				continue;
+			s = fb_align_down(base - sz + o, k->calign) - o;
+			if (s > base - sz || s >= f->cur_lo)
+				continue;
+		}
+		if (s < f->blo || s + sz - 1 > lim || s + sz - 1 < s)
+			continue;
+		if (found &&
+		    (dir == FB_UP ? s + sz >= *start + *size : s <= *start))
+			continue;
+		found = true;
+		*start = s;
+		*size = sz;
+	}
+	return found;
+}
+
 static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
 		    const struct fb_item *it, int dir, u64 *start, int *variant)
 {
-	u64 p0 = 0, p1 = 0, end;
+	u64 p0 = 0, p1 = 0, end, size2 = 0;
 	bool ok0 = fb_grow_at(c, f, it, dir, 0, &p0);
 	bool ok1 = fb_grow_at(c, f, it, dir, 1, &p1);
 
-	if (!ok0 && !ok1)
-		return false;
-	/* the variant that grows the extent least */
-	if (dir == FB_UP)
-		*variant = !ok0 || (ok1 && p1 + it->size1 < p0 + it->size);
-	else
-		*variant = !ok0 || (ok1 && p1 > p0);
-	*start = *variant ? p1 : p0;
-	end = *start + fb_item_size(it, *variant) - 1;
+	if (!ok0 && !ok1) {
+		/* neither packing fits: a window split around an anchor */
+		if (!fb_grow_split(c, f, it, dir, start, &size2))
+			return false;
+		*variant = 2;
+		end = *start + size2 - 1;
+	} else {
+		/* the variant that grows the extent least */
+		if (dir == FB_UP)
+			*variant = !ok0 ||
+				   (ok1 && p1 + it->size1 < p0 + it->size);
+		else
+			*variant = !ok0 || (ok1 && p1 > p0);
+		*start = *variant ? p1 : p0;
+		end = *start + fb_item_size(it, *variant) - 1;
+	}
 	fb_holes_take_range(c, f, *start, end);
 	if (dir == FB_UP) {
 		if (*start > f->cur_hi + 1)
@@ -2672,13 +2904,26 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 static bool fb_place_in_hole(struct fb_ctx *c, struct fb_frame *f,
 			     struct fb_item *it)
 {
-	u64 start;
-	int variant = 0, h = fb_fit_hole(c, f, it, &start, &variant);
+	u64 start, size;
+	int variant = 0, h = fb_fit_hole(c, f, it, false, &start, &variant);
+	struct fb_cont *k;
 
+	if (h >= 0) {
+		fb_hole_take(c, f, h, start,
+			     start + fb_item_size(it, variant) - 1);
+		fb_place_item(c, it, start, variant);
+		return true;
+	}
+	/* a movable window neither packing fits: split around an anchor */
+	if (it->cont < 0 || !it->size1)
+		return false;
+	h = fb_fit_hole(c, f, it, true, &start, &variant);
 	if (h < 0)
 		return false;
-	fb_hole_take(c, f, h, start, start + fb_item_size(it, variant) - 1);
-	fb_place_item(c, it, start, variant);
+	k = &c->conts[it->cont];
+	size = fb_split(c, k, (0 - start) & (k->calign - 1), false, 0);
+	fb_hole_take(c, f, h, start, start + size - 1);
+	fb_place_item(c, it, start, 2);
 	return true;
 }
 
