@@ -98,6 +98,7 @@ struct fb_cont {
 	u64 mlo, mhi;		/* mandatory span (semi-fixed) */
 	u64 csize, calign;	/* compact block (movable) */
 	u64 csize1;		/* the same block packed toward its end */
+	u64 cmin;		/* no packing is smaller: its members' sum */
 	bool grew;		/* extent grew beyond the mandatory span */
 	u64 lo, hi;
 };
@@ -1879,7 +1880,7 @@ static void fb_span_add(struct fb_cont *k, bool *any, u64 lo, u64 hi)
  */
 static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 {
-	u64 off = 0, top = 0, align = k->gran;
+	u64 off = 0, top = 0, align = k->gran, sum = 0;
 	int i, n = 0;
 
 	for (i = 0; i < k->nr_kids; i++) {
@@ -1906,6 +1907,7 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		fb_align_up(off, it->align, &off);
 		it->off = off;
 		off += it->size;
+		sum += it->size;
 		/* the same order from the end down: distance from the end */
 		fb_align_up(top + it->size, it->align, &top);
 		it->off1 = top;
@@ -1917,7 +1919,9 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 	if (!k->noreserve) {
 		off += k->reserve;
 		top += k->reserve;
+		sum += k->reserve;
 	}
+	fb_align_up(sum, k->gran, &k->cmin);
 	fb_align_up(off, k->gran, &k->csize);
 	fb_align_up(top, k->gran, &k->csize1);
 	for (i = 0; i < n; i++) {
@@ -2180,7 +2184,9 @@ static bool fb_slot_split(struct fb_ctx *c, const struct fb_hole *h,
 	k = &c->conts[it->cont];
 	if (k->calign <= k->gran || !fb_align_up(h->lo, k->gran, &s))
 		return false;
-	for (step = 0; step < FB_SPLIT_STEPS && s <= h->hi; step++) {
+	for (step = 0;
+	     step < FB_SPLIT_STEPS && s <= h->hi && h->hi - s >= k->cmin - 1;
+	     step++) {
 		if (!fb_align_up(s, k->calign, &a))
 			return false;
 		o = a - s;
@@ -2737,6 +2743,10 @@ static bool fb_grow_split(struct fb_ctx *c, const struct fb_frame *f,
 	k = &c->conts[it->cont];
 	if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
 		lim = FIXEDBAR_4G - 1;
+	/* no packing is smaller than its members: is there room at all? */
+	if (dir == FB_UP ? base > lim || lim - base < k->cmin - 1 :
+			   base < f->blo || base - f->blo < k->cmin)
+		return false;
 	for (step = 1; step <= FB_SPLIT_STEPS; step++) {
 		o = step * k->gran;
 		if (o >= k->calign)

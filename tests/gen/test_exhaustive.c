@@ -34,22 +34,22 @@
 
 /*
  * Feasible cases in the default seed ranges that the planner rejects, by
- * corpus and seed (found against planner/plan.c of commit 11259ef, and
- * still rejected after the routing search of fb_route_search()); the
- * solver's witness of each validates.  Each is reported as a TAP TODO line
- * (and as "now planned" once the planner plans it); any other gap fails
- * the run.  Dump one with --seed S --count 1 --micro 0 --dump.  The causes:
+ * corpus and seed; the solver's witness of each validates.  Each is
+ * reported as a TAP TODO line (and as "now planned" once the planner plans
+ * it); any other gap fails the run.  Dump one with --seed S --count 1
+ * --micro 0 --dump.  The causes of the gaps that remain past the default
+ * range (docs/benchmarks.md):
  *
- * packing: a window with no fixed BAR below it is packed in two ways only,
- *	largest alignment first from an aligned start or its mirror image
- *	(fb_compact()); the layout needs another order or offset.
+ * packing: a movable window is packed in three ways: largest alignment
+ *	first from an aligned start, its mirror image (fb_compact()), or
+ *	split around an aligned anchor (fb_split()); a few layouts need a
+ *	nested packing none of them gives.
  * siblings: movable items go into a container's holes largest alignment
  *	first, each at its first fit, without backtracking; that is exact
  *	for power-of-two spans only, not for window blocks or VF BARs.
  *
- * Routing gaps (a movable prefetchable BAR or window needed in the other
- * window of its bridge: seeds 477, 708, 1114, 1941, 1998, 2355 of this
- * range) closed with fb_route_search().
+ * Closed: routing gaps (seeds 477, 708, 1114, 1941, 1998, 2355 of this
+ * range) by fb_route_search(), packing gap 1058 by fb_split().
  */
 static const struct {
 	bool micro;
