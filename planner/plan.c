@@ -182,6 +182,11 @@ struct fb_ctx {
 	int nr_holes;		/* stack top */
 	u64 (*sortv)[2];	/* scratch pairs, a stack: sort_top */
 	int sort_top;
+	/* each container's movables in placement order, by fb_movables() */
+	int *mov[2];		/* per kidv slot, for by_size false and true */
+	int *mov_n;		/* per container and by_size: how many */
+	u32 *mov_gen;		/* ... valid while it equals gen */
+	u32 gen;		/* bumped by every fb_activate() */
 	/* attempt options */
 	int softpin;		/* FB_KEEP_* */
 	u32 budget;
@@ -568,12 +573,17 @@ static int fb_alloc(struct fb_ctx *c)
 	c->holes = fixedbar_zalloc(c->max_holes * sizeof(*c->holes));
 	c->sortv = fixedbar_zalloc((3 * max_items + 2 * max_conts + 64) *
 				   sizeof(*c->sortv));
+	c->mov[0] = fixedbar_zalloc(max_items * sizeof(int) + 1);
+	c->mov[1] = fixedbar_zalloc(max_items * sizeof(int) + 1);
+	c->mov_n = fixedbar_zalloc(2 * max_conts * sizeof(int));
+	c->mov_gen = fixedbar_zalloc(2 * max_conts * sizeof(u32));
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
 	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win ||
-	    !c->reroute_done)
+	    !c->reroute_done || !c->mov[0] || !c->mov[1] || !c->mov_n ||
+	    !c->mov_gen)
 		return -ENOMEM;
 	return 0;
 }
@@ -604,6 +614,10 @@ static void fb_release(struct fb_ctx *c)
 	fixedbar_free(c->reroute_done);
 	fixedbar_free(c->holes);
 	fixedbar_free(c->sortv);
+	fixedbar_free(c->mov[0]);
+	fixedbar_free(c->mov[1]);
+	fixedbar_free(c->mov_n);
+	fixedbar_free(c->mov_gen);
 }
 
 /* Marks the containers that hold a BAR fixed by an entry, at any depth. */
@@ -1640,27 +1654,84 @@ static void fb_pair_sift(u64 (*v)[2], int root, int n)
 	}
 }
 
-/*
- * Sorts pairs of u64 in place, ascending: insertion sort for the short
- * lists most containers have, heapsort beyond (O(n log n), no allocation,
- * the same result whatever the input order since equal pairs are equal).
- */
-static void fb_sort_pairs(u64 (*v)[2], int n)
+static void fb_heapsort_pairs(u64 (*v)[2], int n)
 {
-	int i, j;
+	int i;
 
-	if (n <= 16) {
-		for (i = 1; i < n; i++)
-			for (j = i; j > 0 && fb_pair_lt(v[j], v[j - 1]); j--)
-				fb_pair_swap(v[j], v[j - 1]);
-		return;
-	}
 	for (i = n / 2 - 1; i >= 0; i--)
 		fb_pair_sift(v, i, n);
 	for (i = n - 1; i > 0; i--) {
 		fb_pair_swap(v[0], v[i]);
 		fb_pair_sift(v, 0, i);
 	}
+}
+
+static void fb_insort_pairs(u64 (*v)[2], int n)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && fb_pair_lt(v[j], v[j - 1]); j--)
+			fb_pair_swap(v[j], v[j - 1]);
+}
+
+/*
+ * Sorts pairs of u64 in place, ascending: introsort (quicksort on the
+ * median of three, insertion sort for short runs, heapsort past a depth
+ * of 2 log2 n), so O(n log n) in the worst case, no allocation, a stack
+ * of O(log n) (it recurses on the smaller side only), and the same result
+ * whatever the input order since equal pairs are equal.
+ */
+static void fb_sort_pairs_depth(u64 (*v)[2], int n, int depth)
+{
+	int i, j, m;
+
+	while (n > 16) {
+		if (depth-- <= 0) {
+			fb_heapsort_pairs(v, n);
+			return;
+		}
+		/* median of three to v[0], then partition around it */
+		m = n / 2;
+		if (fb_pair_lt(v[m], v[0]))
+			fb_pair_swap(v[m], v[0]);
+		if (fb_pair_lt(v[n - 1], v[m]))
+			fb_pair_swap(v[n - 1], v[m]);
+		if (fb_pair_lt(v[m], v[0]))
+			fb_pair_swap(v[m], v[0]);
+		fb_pair_swap(v[0], v[m]);
+		i = 0;
+		j = n;
+		for (;;) {
+			while (fb_pair_lt(v[++i], v[0]) && i < n - 1)
+				;
+			while (fb_pair_lt(v[0], v[--j]))
+				;
+			if (i >= j)
+				break;
+			fb_pair_swap(v[i], v[j]);
+		}
+		fb_pair_swap(v[0], v[j]);
+		/* v[0..j-1] <= v[j] <= v[j+1..n-1]: the smaller side first */
+		if (j < n - 1 - j) {
+			fb_sort_pairs_depth(v, j, depth);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			fb_sort_pairs_depth(v + j + 1, n - j - 1, depth);
+			n = j;
+		}
+	}
+	fb_insort_pairs(v, n);
+}
+
+static void fb_sort_pairs(u64 (*v)[2], int n)
+{
+	int depth = 0, k;
+
+	for (k = n; k > 1; k >>= 1)
+		depth += 2;
+	fb_sort_pairs_depth(v, n, depth);
 }
 
 /*
@@ -1979,6 +2050,12 @@ static void fb_activate_cont(struct fb_ctx *c, int ki, u64 (*scratch)[2])
 static int fb_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
 {
 	int i;
+
+	/* what takes part changes: every cached placement order too */
+	if (++c->gen == 0) {
+		memset(c->mov_gen, 0, 2 * c->nr_conts * sizeof(*c->mov_gen));
+		c->gen = 1;
+	}
 
 	for (i = 0; i < c->nr_items; i++) {
 		struct fb_item *it = &c->items[i];
@@ -2887,8 +2964,16 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		       bool by_size)
 {
 	const struct fb_cont *k = &c->conts[f->k];
-	int i, n = 0;
+	int *order = c->mov[by_size] + k->first_kid;
+	int i, n = 0, ci = 2 * f->k + by_size;
 
+	/* the same attempt places a container many times: sort it once */
+	if (c->mov_gen[ci] == c->gen) {
+		n = c->mov_n[ci];
+		for (i = 0; i < n; i++)
+			v[i][1] = (u32)order[i];
+		return n;
+	}
 	for (i = 0; i < k->nr_kids; i++) {
 		int idx = c->kidv[k->first_kid + i];
 		const struct fb_item *it = &c->items[idx];
@@ -2908,6 +2993,10 @@ static int fb_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		n++;
 	}
 	fb_sort_pairs(v, n);
+	for (i = 0; i < n; i++)
+		order[i] = (int)(u32)v[i][1];
+	c->mov_n[ci] = n;
+	c->mov_gen[ci] = c->gen;
 	return n;
 }
 
