@@ -58,6 +58,9 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_ROUTE_SEARCH_WORK 100000
 /* granules of a hole a split packing may start in (fb_slot_split) */
 #define FB_SPLIT_STEPS 16
+/* holes the root's backtracking search may look at: per search, per plan */
+#define FB_ROOT_SEARCH_STEPS 50000
+#define FB_ROOT_SEARCH_TOTAL 500000
 
 struct fb_item {
 	int dev;
@@ -164,6 +167,7 @@ struct fb_ctx {
 	u32 work;		/* fb_solve calls so far */
 	bool exhausted;		/* FB_WORK_LIMIT reached */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
+	u32 root_search;	/* holes fb_root_search() looked at so far */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -3077,7 +3081,230 @@ static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
 	return 0;
 }
 
-static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
+/* Does hole @h suit @it in pass @pass of fb_fit_hole() (the root's)? */
+static bool fb_root_pass_ok(const struct fb_ctx *c, const struct fb_frame *f,
+			    const struct fb_hole *h, const struct fb_item *it,
+			    int pass)
+{
+	bool want_high = !(pass & 2) && !(it->flags & FB_BELOW4G);
+	bool want_pref = !(pass & 1) && (it->flags & FB_PREFOK);
+
+	return fb_ap_ok(c, f, h->ap, it) &&
+	       !(want_high && h->hi < FIXEDBAR_4G) &&
+	       !(want_pref && !fb_ap(c, h->ap)->pref);
+}
+
+/* The split packing's size for a window item starting at @start. */
+static u64 fb_split_size(struct fb_ctx *c, const struct fb_item *it, u64 start)
+{
+	struct fb_cont *k = &c->conts[it->cont];
+
+	return fb_split(c, k, (0 - start) & (k->calign - 1), false, 0);
+}
+
+/*
+ * The next candidate for placing @it at the root, from cursor @cur on
+ * (pass, hole, kind; the caller steps past it to get the one after): the
+ * holes in the order fb_fit_hole() prefers them, in each the lowest start
+ * of each packing, the highest start of the first, and the split packing.
+ * False past the last.
+ */
+static bool fb_root_cand(struct fb_ctx *c, const struct fb_frame *f,
+			 const struct fb_item *it, int *cur, int *hole,
+			 u64 *start, int *variant, u64 *size)
+{
+	const struct fb_hole *h;
+	int pass, i, v, nh = f->nholes;
+	u64 p = 0, p0 = 0;
+	bool ok0;
+
+	for (pass = *cur / 4 / nh; pass < 4; pass++) {
+		for (i = pass == *cur / 4 / nh ? *cur / 4 % nh : 0; i < nh;
+		     i++) {
+			h = &c->holes[f->hbase + i];
+			c->root_search++;
+			if (!fb_root_pass_ok(c, f, h, it, pass) ||
+			    (pass && fb_root_pass_ok(c, f, h, it, pass - 1)))
+				continue;
+			ok0 = fb_slot_v(h, it, 0, &p0);
+			v = (pass * nh + i) * 4 <= *cur ? *cur % 4 : 0;
+			for (; v < 4; v++) {
+				if (v == 0 && !ok0)
+					continue;
+				if (v == 1 &&
+				    (!it->size1 || !fb_slot_v(h, it, 1, &p) ||
+				     (ok0 && p == p0)))
+					continue;
+				if (v == 2) {
+					/* the highest aligned start */
+					if (!ok0 ||
+					    h->hi - h->lo + 1 < it->size)
+						continue;
+					p = fb_align_down(h->hi - it->size + 1,
+							  it->align);
+					if (p <= p0 ||
+					    ((it->flags & FB_BELOW4G) &&
+					     p + it->size - 1 >= FIXEDBAR_4G))
+						continue;
+				}
+				if (v == 3 && !fb_slot_split(c, h, it, &p))
+					continue;
+				*cur = (pass * nh + i) * 4 + v;
+				*hole = i;
+				*start = v == 0 ? p0 : p;
+				*variant = v == 3 ? 2 : v == 2 ? 0 : v;
+				*size = *variant == 2 ?
+						fb_split_size(c, it, *start) :
+						fb_item_size(it, *variant);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Undoes fb_hole_take() of [@lo, @hi] from hole @h, which was number @i. */
+static void fb_hole_untake(struct fb_ctx *c, struct fb_frame *f, int i,
+			   const struct fb_hole *h, u64 lo, u64 hi)
+{
+	int k = (lo > h->lo) + (hi < h->hi);
+
+	memmove(&c->holes[f->hbase + i + 1], &c->holes[f->hbase + i + k],
+		(f->nholes - i - k) * sizeof(*h));
+	c->holes[f->hbase + i] = *h;
+	f->nholes += 1 - k;
+	c->nr_holes += 1 - k;
+}
+
+/*
+ * Bytes of [@lo, @hi] in aperture @ap by what may use them: [0] any item,
+ * [1] the part below 4 GiB, [2] non-prefetchable items, [3] both.
+ */
+static void fb_room(const struct fb_ctx *c, int ap, u64 lo, u64 hi, u64 *room)
+{
+	u64 all = hi - lo + 1, low = lo >= FIXEDBAR_4G ? 0 :
+				     hi < FIXEDBAR_4G  ? all :
+							 FIXEDBAR_4G - lo;
+	bool np = ap >= 0 && !fb_ap(c, ap)->pref;
+
+	room[0] = all;
+	room[1] = low;
+	room[2] = np ? all : 0;
+	room[3] = np ? low : 0;
+}
+
+static bool fb_room_short(const u64 *need, const u64 *room)
+{
+	return need[0] > room[0] || need[1] > room[1] || need[2] > room[2] ||
+	       need[3] > room[3];
+}
+
+static void fb_room_add(u64 *room, const u64 *x, bool sub)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		room[i] = sub ? room[i] - x[i] : room[i] + x[i];
+}
+
+/*
+ * Backtracking over the root's movables (@n of them, in placement order in
+ * @v) when first fit leaves one without room: each tries every candidate of
+ * fb_root_cand() in turn, as long as what is left could still fit in the
+ * free bytes (fb_room()), until it has looked at FB_ROOT_SEARCH_STEPS holes
+ * (and FB_ROOT_SEARCH_TOTAL in the whole plan).  Siblings at the root are where a first
+ * fit most often takes the only slot a later item could use.
+ */
+static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+			   int n)
+{
+	struct fb_hole *orig = fixedbar_zalloc((n + 1) * sizeof(*orig));
+	int *ci = fixedbar_zalloc((n + 1) * sizeof(*ci));
+	int *hi = fixedbar_zalloc((n + 1) * sizeof(*hi));
+	u64 *at = fixedbar_zalloc((n + 1) * sizeof(*at));
+	u64 *sz = fixedbar_zalloc((n + 1) * sizeof(*sz));
+	u64(*rest)[4] = fixedbar_zalloc((n + 1) * sizeof(*rest));
+	u64 room[4] = { 0 }, x[4], start, size;
+	u32 first = c->root_search;
+	bool found = false;
+	int d, i, variant;
+
+	if (!orig || !ci || !hi || !at || !sz || !rest)
+		goto out;
+	for (i = 0; i < f->nholes; i++) {
+		const struct fb_hole *h = &c->holes[f->hbase + i];
+
+		fb_room(c, h->ap, h->lo, h->hi, x);
+		fb_room_add(room, x, false);
+	}
+	/*
+	 * What items d.. need at least (a window: its members' sum), in all,
+	 * below 4 GiB, in non-prefetchable apertures, both.
+	 */
+	for (i = n - 1; i >= 0; i--) {
+		const struct fb_item *it = &c->items[(u32)v[i][1]];
+		u64 need = it->size1 ? c->conts[it->cont].cmin : it->size;
+		bool low = it->flags & FB_BELOW4G, np = it->flags & FB_NONPREF;
+
+		memcpy(rest[i], rest[i + 1], sizeof(rest[i]));
+		rest[i][0] += need;
+		rest[i][1] += low ? need : 0;
+		rest[i][2] += np ? need : 0;
+		rest[i][3] += low && np ? need : 0;
+	}
+	d = 0;
+	while (d >= 0) {
+		struct fb_item *it;
+
+		if (d == n) {
+			found = true;
+			break;
+		}
+		it = &c->items[(u32)v[d][1]];
+		if (fb_room_short(rest[d], room) ||
+		    c->root_search - first >= FB_ROOT_SEARCH_STEPS ||
+		    c->root_search >= FB_ROOT_SEARCH_TOTAL ||
+		    c->nr_holes + 2 > c->max_holes || !f->nholes ||
+		    !fb_root_cand(c, f, it, &ci[d], &hi[d], &start, &variant,
+				  &size)) {
+			if (c->root_search - first >= FB_ROOT_SEARCH_STEPS ||
+			    c->root_search >= FB_ROOT_SEARCH_TOTAL)
+				break;
+			/* back: undo the level above, try its next candidate */
+			ci[d] = 0;
+			if (--d < 0)
+				break;
+			fb_hole_untake(c, f, hi[d], &orig[d], at[d],
+				       at[d] + sz[d] - 1);
+			fb_room(c, orig[d].ap, at[d], at[d] + sz[d] - 1, x);
+			fb_room_add(room, x, false);
+			ci[d]++;
+			continue;
+		}
+		if (!size) {
+			ci[d]++;
+			continue;
+		}
+		orig[d] = c->holes[f->hbase + hi[d]];
+		at[d] = start;
+		sz[d] = size;
+		fb_hole_take(c, f, hi[d], start, start + size - 1);
+		fb_room(c, orig[d].ap, start, start + size - 1, x);
+		fb_room_add(room, x, true);
+		fb_place_item(c, it, start, variant);
+		ci[++d] = 0;
+	}
+out:
+	fixedbar_free(orig);
+	fixedbar_free(ci);
+	fixedbar_free(hi);
+	fixedbar_free(at);
+	fixedbar_free(sz);
+	fixedbar_free(rest);
+	return found;
+}
+
+static void fb_place_root_once_holes(struct fb_ctx *c, struct fb_frame *f)
 {
 	u32 a;
 
@@ -3091,7 +3318,54 @@ static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 			continue;
 		fb_holes_between(c, f, ap->start, ap->end, a);
 	}
+}
+
+static int fb_place_root_once(struct fb_ctx *c, struct fb_frame *f)
+{
+	fb_place_root_once_holes(c, f);
 	return fb_place_movables(c, f, FB_UP, false, false);
+}
+
+/*
+ * The root's movables, first fit; if one finds no room, a backtracking
+ * search over all of them (fb_root_search()).  A failure reports first
+ * fit's.
+ */
+static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
+{
+	int err = fb_place_root_once(c, f), kind, cont, item, bridge, kid0,
+	    kid1, n;
+	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	u64 blo, bhi;
+	bool root;
+
+	if (err != -ENOSPC || c->exhausted)
+		return err;
+	kind = c->fail_kind;
+	cont = c->fail_cont;
+	item = c->fail_item;
+	bridge = c->fail_bridge;
+	kid0 = c->fail_kid[0];
+	kid1 = c->fail_kid[1];
+	root = c->fail_root;
+	blo = c->fail_blo;
+	bhi = c->fail_bhi;
+	/* the holes as first fit found them, the movables in its order */
+	fb_place_root_once_holes(c, f);
+	n = fb_movables(c, f, v, false);
+	if (fb_root_search(c, f, v, n))
+		return 0;
+	c->err = err;
+	c->fail_kind = kind;
+	c->fail_cont = cont;
+	c->fail_item = item;
+	c->fail_bridge = bridge;
+	c->fail_kid[0] = kid0;
+	c->fail_kid[1] = kid1;
+	c->fail_root = root;
+	c->fail_blo = blo;
+	c->fail_bhi = bhi;
+	return err;
 }
 
 static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
