@@ -45,8 +45,10 @@
  *	split around an aligned anchor (fb_split()); a few layouts need a
  *	nested packing none of them gives.
  * siblings: movable items go into a container's holes largest alignment
- *	first, each at its first fit, without backtracking; that is exact
- *	for power-of-two spans only, not for window blocks or VF BARs.
+ *	first, each at its first fit; that is exact for power-of-two spans
+ *	only, not for window blocks or VF BARs.  At the root a bounded
+ *	search (fb_root_search()) backtracks; inside a bridge window nothing
+ *	does.
  *
  * Closed: routing gaps (seeds 477, 708, 1114, 1941, 1998, 2355 of this
  * range) by fb_route_search(), packing gap 1058 by fb_split().
