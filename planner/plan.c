@@ -2254,10 +2254,10 @@ static u64 fb_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
  * (fb_split()), trying the first few granules of the hole; false if none.
  */
 static bool fb_slot_split(struct fb_ctx *c, const struct fb_hole *h,
-			  const struct fb_item *it, u64 *start)
+			  const struct fb_item *it, bool smallest, u64 *start)
 {
 	struct fb_cont *k;
-	u64 s, a, o, size;
+	u64 s, a, o, size, best = 0;
 	int step;
 
 	if (it->cont < 0 || !it->size1)
@@ -2275,16 +2275,19 @@ static bool fb_slot_split(struct fb_ctx *c, const struct fb_hole *h,
 			size = fb_split(c, k, o, false, 0);
 			if (size && size - 1 <= h->hi - s &&
 			    (!(it->flags & FB_BELOW4G) ||
-			     s + size - 1 < FIXEDBAR_4G)) {
+			     s + size - 1 < FIXEDBAR_4G) &&
+			    (!best || size < best)) {
 				*start = s;
-				return true;
+				if (!smallest)
+					return true;
+				best = size;
 			}
 		}
 		if (s > ~0ULL - k->gran)
 			break;
 		s += k->gran;
 	}
-	return false;
+	return best;
 }
 
 static u64 fb_item_size(const struct fb_item *it, int variant)
@@ -2716,7 +2719,7 @@ static int fb_fit_hole(struct fb_ctx *c, struct fb_frame *f,
 				if (want_pref && !fb_ap(c, h->ap)->pref)
 					continue;
 			}
-			if (split ? fb_slot_split(c, h, it, start) :
+			if (split ? fb_slot_split(c, h, it, false, start) :
 				    fb_slot_in(h, it, start, variant))
 				return i;
 		}
@@ -3106,29 +3109,34 @@ static u64 fb_split_size(struct fb_ctx *c, const struct fb_item *it, u64 start)
  * The next candidate for placing @it at the root, from cursor @cur on
  * (pass, hole, kind; the caller steps past it to get the one after): the
  * holes in the order fb_fit_hole() prefers them, in each the lowest start
- * of each packing, the highest start of the first, and the split packing.
- * False past the last.
+ * of each packing, the highest start of the first, the split packing at
+ * its lowest start and at its smallest size.  False past the last.
  */
+#define FB_ROOT_KINDS 5
 static bool fb_root_cand(struct fb_ctx *c, const struct fb_frame *f,
 			 const struct fb_item *it, int *cur, int *hole,
 			 u64 *start, int *variant, u64 *size)
 {
 	const struct fb_hole *h;
 	int pass, i, v, nh = f->nholes;
-	u64 p = 0, p0 = 0;
+	u64 p = 0, p0 = 0, p0s;
 	bool ok0;
 
-	for (pass = *cur / 4 / nh; pass < 4; pass++) {
-		for (i = pass == *cur / 4 / nh ? *cur / 4 % nh : 0; i < nh;
-		     i++) {
+	for (pass = *cur / FB_ROOT_KINDS / nh; pass < 4; pass++) {
+		for (i = pass == *cur / FB_ROOT_KINDS / nh ?
+				 *cur / FB_ROOT_KINDS % nh :
+				 0;
+		     i < nh; i++) {
 			h = &c->holes[f->hbase + i];
 			c->root_search++;
 			if (!fb_root_pass_ok(c, f, h, it, pass) ||
 			    (pass && fb_root_pass_ok(c, f, h, it, pass - 1)))
 				continue;
 			ok0 = fb_slot_v(h, it, 0, &p0);
-			v = (pass * nh + i) * 4 <= *cur ? *cur % 4 : 0;
-			for (; v < 4; v++) {
+			v = (pass * nh + i) * FB_ROOT_KINDS <= *cur ?
+				    *cur % FB_ROOT_KINDS :
+				    0;
+			for (; v < FB_ROOT_KINDS; v++) {
 				if (v == 0 && !ok0)
 					continue;
 				if (v == 1 &&
@@ -3147,12 +3155,19 @@ static bool fb_root_cand(struct fb_ctx *c, const struct fb_frame *f,
 					     p + it->size - 1 >= FIXEDBAR_4G))
 						continue;
 				}
-				if (v == 3 && !fb_slot_split(c, h, it, &p))
+				if (v == 3 &&
+				    !fb_slot_split(c, h, it, false, &p))
 					continue;
-				*cur = (pass * nh + i) * 4 + v;
+				/* the split packing of the smallest size */
+				if (v == 4 &&
+				    (!fb_slot_split(c, h, it, true, &p) ||
+				     !fb_slot_split(c, h, it, false, &p0s) ||
+				     p == p0s))
+					continue;
+				*cur = (pass * nh + i) * FB_ROOT_KINDS + v;
 				*hole = i;
 				*start = v == 0 ? p0 : p;
-				*variant = v == 3 ? 2 : v == 2 ? 0 : v;
+				*variant = v >= 3 ? 2 : v == 2 ? 0 : v;
 				*size = *variant == 2 ?
 						fb_split_size(c, it, *start) :
 						fb_item_size(it, *variant);
