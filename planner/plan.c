@@ -58,9 +58,11 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_ROUTE_SEARCH_WORK 100000
 /* granules of a hole a split packing may start in (fb_slot_split) */
 #define FB_SPLIT_STEPS 16
-/* holes the root's backtracking search may look at: per search, per plan */
-#define FB_ROOT_SEARCH_STEPS 50000
-#define FB_ROOT_SEARCH_TOTAL 500000
+/* candidates the placement searches may look at: per search, per plan */
+#define FB_PLACE_SEARCH_STEPS 50000
+#define FB_PLACE_SEARCH_TOTAL 500000
+/* a bridge window's search: at most this many movables */
+#define FB_BRIDGE_SEARCH_ITEMS 64
 
 struct fb_item {
 	int dev;
@@ -167,7 +169,7 @@ struct fb_ctx {
 	u32 work;		/* fb_solve calls so far */
 	bool exhausted;		/* FB_WORK_LIMIT reached */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
-	u32 root_search;	/* holes fb_root_search() looked at so far */
+	u32 place_search;	/* candidates fb_*_search() looked at so far */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -2865,6 +2867,35 @@ static bool fb_grow_split(struct fb_ctx *c, const struct fb_frame *f,
 	return found;
 }
 
+/* The extent grows to take [@start, @end], past its edge in direction @dir. */
+static void fb_grow_apply(struct fb_ctx *c, struct fb_frame *f, int dir,
+			  u64 start, u64 end)
+{
+	struct fb_hole *edge;
+
+	fb_holes_take_range(c, f, start, end);
+	/* the room left between: one hole with a free edge it touches */
+	if (dir == FB_UP) {
+		edge = f->nholes ? &c->holes[f->hbase + f->nholes - 1] : NULL;
+		if (start > f->cur_hi + 1) {
+			if (edge && edge->hi == f->cur_hi)
+				edge->hi = start - 1;
+			else
+				fb_hole_add(c, f, f->cur_hi + 1, start - 1, -1);
+		}
+		f->cur_hi = end;
+	} else {
+		edge = f->nholes ? &c->holes[f->hbase] : NULL;
+		if (end + 1 < f->cur_lo) {
+			if (edge && edge->lo == f->cur_lo)
+				edge->lo = end + 1;
+			else
+				fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
+		}
+		f->cur_lo = start;
+	}
+}
+
 static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
 		    const struct fb_item *it, int dir, u64 *start, int *variant)
 {
@@ -2888,16 +2919,7 @@ static bool fb_grow(struct fb_ctx *c, struct fb_frame *f,
 		*start = *variant ? p1 : p0;
 		end = *start + fb_item_size(it, *variant) - 1;
 	}
-	fb_holes_take_range(c, f, *start, end);
-	if (dir == FB_UP) {
-		if (*start > f->cur_hi + 1)
-			fb_hole_add(c, f, f->cur_hi + 1, *start - 1, -1);
-		f->cur_hi = end;
-	} else {
-		if (end + 1 < f->cur_lo)
-			fb_hole_add(c, f, end + 1, f->cur_lo - 1, -1);
-		f->cur_lo = *start;
-	}
+	fb_grow_apply(c, f, dir, *start, end);
 	return true;
 }
 
@@ -3084,14 +3106,52 @@ static int fb_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
 	return 0;
 }
 
-/* Does hole @h suit @it in pass @pass of fb_fit_hole() (the root's)? */
-static bool fb_root_pass_ok(const struct fb_ctx *c, const struct fb_frame *f,
+/* A recorded placement failure, kept while a search tries again. */
+struct fb_failrec {
+	int err, kind, cont, item, bridge, kid[2];
+	bool root;
+	u64 blo, bhi;
+};
+
+static void fb_fail_save(const struct fb_ctx *c, struct fb_failrec *r)
+{
+	r->err = c->err;
+	r->kind = c->fail_kind;
+	r->cont = c->fail_cont;
+	r->item = c->fail_item;
+	r->bridge = c->fail_bridge;
+	r->kid[0] = c->fail_kid[0];
+	r->kid[1] = c->fail_kid[1];
+	r->root = c->fail_root;
+	r->blo = c->fail_blo;
+	r->bhi = c->fail_bhi;
+}
+
+static void fb_fail_restore(struct fb_ctx *c, const struct fb_failrec *r)
+{
+	c->err = r->err;
+	c->fail_kind = r->kind;
+	c->fail_cont = r->cont;
+	c->fail_item = r->item;
+	c->fail_bridge = r->bridge;
+	c->fail_kid[0] = r->kid[0];
+	c->fail_kid[1] = r->kid[1];
+	c->fail_root = r->root;
+	c->fail_blo = r->blo;
+	c->fail_bhi = r->bhi;
+}
+
+/* Does hole @h suit @it in pass @pass of fb_fit_hole()? */
+static bool fb_hole_pass_ok(const struct fb_ctx *c, const struct fb_frame *f,
 			    const struct fb_hole *h, const struct fb_item *it,
 			    int pass)
 {
 	bool want_high = !(pass & 2) && !(it->flags & FB_BELOW4G);
 	bool want_pref = !(pass & 1) && (it->flags & FB_PREFOK);
 
+	/* a bridge window's holes: one pass, all of them */
+	if (!f->root)
+		return !pass;
 	return fb_ap_ok(c, f, h->ap, it) &&
 	       !(want_high && h->hi < FIXEDBAR_4G) &&
 	       !(want_pref && !fb_ap(c, h->ap)->pref);
@@ -3113,7 +3173,7 @@ static u64 fb_split_size(struct fb_ctx *c, const struct fb_item *it, u64 start)
  * its lowest start and at its smallest size.  False past the last.
  */
 #define FB_ROOT_KINDS 5
-static bool fb_root_cand(struct fb_ctx *c, const struct fb_frame *f,
+static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 			 const struct fb_item *it, int *cur, int *hole,
 			 u64 *start, int *variant, u64 *size)
 {
@@ -3128,9 +3188,9 @@ static bool fb_root_cand(struct fb_ctx *c, const struct fb_frame *f,
 				 0;
 		     i < nh; i++) {
 			h = &c->holes[f->hbase + i];
-			c->root_search++;
-			if (!fb_root_pass_ok(c, f, h, it, pass) ||
-			    (pass && fb_root_pass_ok(c, f, h, it, pass - 1)))
+			c->place_search++;
+			if (!fb_hole_pass_ok(c, f, h, it, pass) ||
+			    (pass && fb_hole_pass_ok(c, f, h, it, pass - 1)))
 				continue;
 			ok0 = fb_slot_v(h, it, 0, &p0);
 			v = (pass * nh + i) * FB_ROOT_KINDS <= *cur ?
@@ -3225,9 +3285,9 @@ static void fb_room_add(u64 *room, const u64 *x, bool sub)
 /*
  * Backtracking over the root's movables (@n of them, in placement order in
  * @v) when first fit leaves one without room: each tries every candidate of
- * fb_root_cand() in turn, as long as what is left could still fit in the
- * free bytes (fb_room()), until it has looked at FB_ROOT_SEARCH_STEPS holes
- * (and FB_ROOT_SEARCH_TOTAL in the whole plan).  Siblings at the root are where a first
+ * fb_hole_cand() in turn, as long as what is left could still fit in the
+ * free bytes (fb_room()), until it has looked at FB_PLACE_SEARCH_STEPS holes
+ * (and FB_PLACE_SEARCH_TOTAL in the whole plan).  Siblings at the root are where a first
  * fit most often takes the only slot a later item could use.
  */
 static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
@@ -3240,7 +3300,7 @@ static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 	u64 *sz = fixedbar_zalloc((n + 1) * sizeof(*sz));
 	u64(*rest)[4] = fixedbar_zalloc((n + 1) * sizeof(*rest));
 	u64 room[4] = { 0 }, x[4], start, size;
-	u32 first = c->root_search;
+	u32 first = c->place_search;
 	bool found = false;
 	int d, i, variant;
 
@@ -3277,13 +3337,13 @@ static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		}
 		it = &c->items[(u32)v[d][1]];
 		if (fb_room_short(rest[d], room) ||
-		    c->root_search - first >= FB_ROOT_SEARCH_STEPS ||
-		    c->root_search >= FB_ROOT_SEARCH_TOTAL ||
+		    c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
+		    c->place_search >= FB_PLACE_SEARCH_TOTAL ||
 		    c->nr_holes + 2 > c->max_holes || !f->nholes ||
-		    !fb_root_cand(c, f, it, &ci[d], &hi[d], &start, &variant,
+		    !fb_hole_cand(c, f, it, &ci[d], &hi[d], &start, &variant,
 				  &size)) {
-			if (c->root_search - first >= FB_ROOT_SEARCH_STEPS ||
-			    c->root_search >= FB_ROOT_SEARCH_TOTAL)
+			if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
+			    c->place_search >= FB_PLACE_SEARCH_TOTAL)
 				break;
 			/* back: undo the level above, try its next candidate */
 			ci[d] = 0;
@@ -3348,38 +3408,19 @@ static int fb_place_root_once(struct fb_ctx *c, struct fb_frame *f)
  */
 static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 {
-	int err = fb_place_root_once(c, f), kind, cont, item, bridge, kid0,
-	    kid1, n;
 	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
-	u64 blo, bhi;
-	bool root;
+	int err = fb_place_root_once(c, f), n;
+	struct fb_failrec first;
 
 	if (err != -ENOSPC || c->exhausted)
 		return err;
-	kind = c->fail_kind;
-	cont = c->fail_cont;
-	item = c->fail_item;
-	bridge = c->fail_bridge;
-	kid0 = c->fail_kid[0];
-	kid1 = c->fail_kid[1];
-	root = c->fail_root;
-	blo = c->fail_blo;
-	bhi = c->fail_bhi;
+	fb_fail_save(c, &first);
 	/* the holes as first fit found them, the movables in its order */
 	fb_place_root_once_holes(c, f);
 	n = fb_movables(c, f, v, false);
 	if (fb_root_search(c, f, v, n))
 		return 0;
-	c->err = err;
-	c->fail_kind = kind;
-	c->fail_cont = cont;
-	c->fail_item = item;
-	c->fail_bridge = bridge;
-	c->fail_kid[0] = kid0;
-	c->fail_kid[1] = kid1;
-	c->fail_root = root;
-	c->fail_blo = blo;
-	c->fail_bhi = bhi;
+	fb_fail_restore(c, &first);
 	return err;
 }
 
@@ -3419,11 +3460,11 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	return -ENOSPC;
 }
 
-static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
-				 int strat, bool grow_small_first, bool by_size)
+/* The frame of a semi-fixed window before any movable: its fixed points. */
+static void fb_bridge_frame_reset(struct fb_ctx *c, struct fb_frame *f)
 {
 	struct fb_cont *k = &c->conts[f->k];
-	int i, err;
+	int i;
 
 	c->nr_holes = f->hbase;
 	f->nholes = 0;
@@ -3439,15 +3480,201 @@ static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
 			f->cur_hi = e;
 	}
 	fb_holes_between(c, f, f->cur_lo, f->cur_hi, -1);
-	err = fb_place_movables(c, f, strat, grow_small_first, by_size);
-	if (!err)
-		err = fb_place_reserve(c, f, strat);
+}
+
+static int fb_place_bridge_done(struct fb_ctx *c, struct fb_frame *f, int strat)
+{
+	struct fb_cont *k = &c->conts[f->k];
+	int err = fb_place_reserve(c, f, strat);
+
 	if (err)
 		return err;
 	k->lo = f->cur_lo;
 	k->hi = f->cur_hi;
 	k->grew = k->lo != k->mlo || k->hi != k->mhi;
 	return 0;
+}
+
+static int fb_place_bridge_order(struct fb_ctx *c, struct fb_frame *f,
+				 int strat, bool grow_small_first, bool by_size)
+{
+	int err;
+
+	fb_bridge_frame_reset(c, f);
+	err = fb_place_movables(c, f, strat, grow_small_first, by_size);
+	return err ? err : fb_place_bridge_done(c, f, strat);
+}
+
+/*
+ * Growth candidate @g (< FB_GROW_KINDS) of @it: next to the extent up,
+ * then down, in each packing; then as far from it as the bounds allow,
+ * down and up (the room between becomes a hole).
+ */
+#define FB_GROW_KINDS 8
+static bool fb_grow_cand(struct fb_ctx *c, const struct fb_frame *f,
+			 const struct fb_item *it, int g, int *dir, u64 *start,
+			 int *variant, u64 *size)
+{
+	u64 lim = f->bhi, p;
+
+	if (g >= 6) {
+		*dir = g == 6 ? FB_DOWN : FB_UP;
+		*variant = 0;
+		*size = it->size;
+		if ((it->flags & FB_BELOW4G) && lim > FIXEDBAR_4G - 1)
+			lim = FIXEDBAR_4G - 1;
+		if (!it->size || lim < f->blo || lim - f->blo < it->size - 1)
+			return false;
+		if (g == 6) {
+			if (!fb_align_up(f->blo, it->align, &p) ||
+			    p > lim - (it->size - 1) ||
+			    p + it->size - 1 >= f->cur_lo)
+				return false;
+		} else {
+			p = fb_align_down(lim - (it->size - 1), it->align);
+			if (p < f->blo || p <= f->cur_hi)
+				return false;
+		}
+		*start = p;
+		return true;
+	}
+	*dir = g < 3 ? FB_UP : FB_DOWN;
+	*variant = g % 3;
+	if (*variant == 2)
+		return fb_grow_split(c, f, it, *dir, start, size);
+	*size = fb_item_size(it, *variant);
+	return fb_grow_at(c, f, it, *dir, *variant, start);
+}
+
+/*
+ * Backtracking over a semi-fixed window's movables (@n of them, in
+ * placement order in @v) when the placement orders above all leave one
+ * without room: each tries every candidate of fb_hole_cand() in turn, then
+ * those of fb_grow_cand(), as long as what is left
+ * could still fit in the holes and the room to grow, until it has looked
+ * at FB_PLACE_SEARCH_STEPS candidates (and FB_PLACE_SEARCH_TOTAL in the
+ * whole plan).  Each level keeps a copy of the frame to go back to.
+ */
+static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+			     int n)
+{
+	int nh = f->nholes + 2 * n + 4, d, i, variant, dir = FB_UP, nc;
+	struct fb_hole *snap = fixedbar_zalloc((n + 1) * nh * sizeof(*snap));
+	int *ci = fixedbar_zalloc((n + 1) * sizeof(*ci));
+	int *cnt = fixedbar_zalloc((n + 1) * sizeof(*cnt));
+	u64 *lo = fixedbar_zalloc((n + 1) * sizeof(*lo));
+	u64 *hi = fixedbar_zalloc((n + 1) * sizeof(*hi));
+	u64 *rest = fixedbar_zalloc((n + 1) * sizeof(*rest));
+	u32 first = c->place_search;
+	u64 start, size, room;
+	bool found = false, ok;
+	int h;
+
+	if (!snap || !ci || !cnt || !lo || !hi || !rest ||
+	    c->nr_holes + 2 * n + 4 > c->max_holes)
+		goto out;
+	for (i = n - 1; i >= 0; i--) {
+		const struct fb_item *it = &c->items[(u32)v[i][1]];
+
+		rest[i] = rest[i + 1] +
+			  (it->size1 ? c->conts[it->cont].cmin : it->size);
+	}
+	d = 0;
+	ci[0] = 0;
+	for (;;) {
+		struct fb_item *it;
+
+		if (ci[d] == 0) {
+			/* first visit of this level: keep the frame */
+			memcpy(&snap[d * nh], &c->holes[f->hbase],
+			       f->nholes * sizeof(*snap));
+			cnt[d] = f->nholes;
+			lo[d] = f->cur_lo;
+			hi[d] = f->cur_hi;
+		}
+		if (d == n) {
+			found = true;
+			break;
+		}
+		it = &c->items[(u32)v[d][1]];
+		room = (f->cur_lo - f->blo) + (f->bhi - f->cur_hi);
+		for (i = 0; i < f->nholes; i++)
+			room += c->holes[f->hbase + i].hi -
+				c->holes[f->hbase + i].lo + 1;
+		if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
+		    c->place_search >= FB_PLACE_SEARCH_TOTAL)
+			break;
+		ok = rest[d] <= room;
+		nc = ok && f->nholes ? 4 * f->nholes * FB_ROOT_KINDS : 0;
+		h = -1;
+		if (ok && ci[d] < nc) {
+			/* the candidates in the holes */
+			ok = fb_hole_cand(c, f, it, &ci[d], &h, &start,
+					  &variant, &size);
+			if (!ok)
+				ci[d] = nc;
+		}
+		if (h < 0 && ci[d] >= nc) {
+			/* then growing the extent */
+			ok = false;
+			for (; ci[d] < nc + FB_GROW_KINDS && !ok; ci[d]++) {
+				c->place_search++;
+				ok = fb_grow_cand(c, f, it, ci[d] - nc, &dir,
+						  &start, &variant, &size) &&
+				     size;
+			}
+			ci[d]--;
+		}
+		if (!ok) {
+			/* back: the level above, its next candidate */
+			if (--d < 0)
+				break;
+			memcpy(&c->holes[f->hbase], &snap[d * nh],
+			       cnt[d] * sizeof(*snap));
+			f->nholes = cnt[d];
+			c->nr_holes = f->hbase + cnt[d];
+			f->cur_lo = lo[d];
+			f->cur_hi = hi[d];
+			ci[d]++;
+			continue;
+		}
+		if (!size) {
+			ci[d]++;
+			continue;
+		}
+		if (h >= 0)
+			fb_hole_take(c, f, h, start, start + size - 1);
+		else
+			fb_grow_apply(c, f, dir, start, start + size - 1);
+		fb_place_item(c, it, start, variant);
+		ci[++d] = 0;
+	}
+out:
+	fixedbar_free(snap);
+	fixedbar_free(ci);
+	fixedbar_free(cnt);
+	fixedbar_free(lo);
+	fixedbar_free(hi);
+	fixedbar_free(rest);
+	return found;
+}
+
+/* The search above, from the frame's fixed points; keeps the first failure. */
+static int fb_place_bridge_searched(struct fb_ctx *c, struct fb_frame *f,
+				    int strat, int err)
+{
+	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	struct fb_failrec first;
+	int n;
+
+	fb_fail_save(c, &first);
+	fb_bridge_frame_reset(c, f);
+	n = fb_movables(c, f, v, false);
+	if (n <= FB_BRIDGE_SEARCH_ITEMS && fb_bridge_search(c, f, v, n) &&
+	    !fb_place_bridge_done(c, f, strat))
+		return 0;
+	fb_fail_restore(c, &first);
+	return err;
 }
 
 /* Does a movable item of the frame's container span more than its alignment? */
@@ -3476,6 +3703,8 @@ static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
 		err = fb_place_bridge_order(c, f, strat, true, false);
 	if (err == -ENOSPC && !c->exhausted && fb_odd_sizes(c, f))
 		err = fb_place_bridge_order(c, f, strat, false, true);
+	if (err == -ENOSPC && !c->exhausted)
+		err = fb_place_bridge_searched(c, f, strat, err);
 	return err;
 }
 
