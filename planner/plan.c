@@ -77,6 +77,7 @@ struct fb_item {
 	u64 off1;		/* ... packed toward its end instead */
 	u64 size1;		/* windows: size when packed toward the end */
 	int variant;		/* 1: packed toward the end, 2: split */
+	u32 split_mark;		/* fb_split(): taken in the call of this number */
 	bool active;
 	bool dropped;		/* optional, left unassigned to make room */
 	bool placed;
@@ -170,6 +171,7 @@ struct fb_ctx {
 	bool exhausted;		/* FB_WORK_LIMIT reached */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
 	u32 place_search;	/* candidates fb_*_search() looked at so far */
+	u32 split_gen;		/* fb_split() calls so far */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
 	u8 *unkeep_win;		/* per device: windows phase A may move */
 	u8 *nsplits;		/* per bridge: how many valid splits exist */
@@ -2177,64 +2179,103 @@ static u64 fb_split_anchor(struct fb_ctx *c, const struct fb_item *it, u64 o,
  * the same order.  Returns the block's size, 0 on overflow; with @place,
  * places the members for a block at @start.
  */
+static void fb_split_put(struct fb_ctx *c, struct fb_item *it, int v, u64 o,
+			 u64 at)
+{
+	it->placed = true;
+	it->variant = v;
+	it->start = at;
+	if (v == 2)
+		fb_split(c, &c->conts[it->cont], o, true, at);
+	else if (it->cont >= 0)
+		fb_place_compact(c, it->cont, at, v);
+}
+
+/* Where @it ends closest below offset @lim (aligned modulo @o), or ~0. */
+static u64 fb_split_below(const struct fb_item *it, u64 lim, u64 o)
+{
+	u64 pos;
+
+	if (it->size > lim)
+		return ~0ULL;
+	pos = fb_align_down(lim - it->size - o, it->align) + o;
+	return pos <= lim ? pos : ~0ULL;
+}
+
 static u64 fb_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
 		    u64 start)
 {
-	u64 lim = 0, above = 0, aligns = 0, size, pos, r;
-	struct fb_item *first = NULL;
+	u64 lim = 0, above = 0, aligns = 0, size, pos, r, a, bpos = 0;
+	struct fb_item *first = NULL, *best, *it;
 	int i, lg, v;
+	u32 g;
 
+	if (++c->split_gen == 0) {
+		for (i = 0; i < c->nr_items; i++)
+			c->items[i].split_mark = 0;
+		c->split_gen = 1;
+	}
+	g = c->split_gen;
 	for (i = 0; i < k->nr_kids; i++) {
-		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
-
+		it = &c->items[c->kidv[k->first_kid + i]];
 		if (it->active)
 			aligns |= 1ULL << __builtin_ctzll(it->align);
 	}
 	while (aligns) {
 		lg = 63 - __builtin_clzll(aligns);
 		aligns &= ~(1ULL << lg);
-		for (i = 0; i < k->nr_kids; i++) {
-			struct fb_item *it =
-				&c->items[c->kidv[k->first_kid + i]];
-
-			if (!it->active || it->align != 1ULL << lg)
+		a = 1ULL << lg;
+		/* the anchor's member: the first of the largest alignment */
+		for (i = 0; !first && i < k->nr_kids; i++) {
+			it = &c->items[c->kidv[k->first_kid + i]];
+			if (!it->active || it->align != a)
 				continue;
-			v = 0;
-			if (!first) {
-				first = it;
-				size = fb_split_anchor(c, it, o, &v, &r);
-				pos = o - r;
-				lim = pos;
-				above = pos + size;
-			} else {
-				/* below the anchor's member (offsets mod o) */
-				pos = it->size <= lim ?
-					      fb_align_down(lim - it->size - o,
-							    it->align) +
-						      o :
-					      ~0ULL;
-				if (pos <= lim) {
-					lim = pos;
-				} else {
-					if (above > ~0ULL - it->align)
-						return 0;
-					pos = fb_align_up_to(above, it->align,
-							     o);
-					if (pos > ~0ULL - it->size)
-						return 0;
-					above = pos + it->size;
+			first = it;
+			it->split_mark = g;
+			size = fb_split_anchor(c, it, o, &v, &r);
+			pos = o - r;
+			lim = pos;
+			above = pos + size;
+			if (place)
+				fb_split_put(c, it, v, o, start + pos);
+		}
+		/* the room below it: the largest that fits first */
+		for (;;) {
+			best = NULL;
+			for (i = 0; i < k->nr_kids; i++) {
+				it = &c->items[c->kidv[k->first_kid + i]];
+				if (!it->active || it->align != a ||
+				    it->split_mark == g)
+					continue;
+				pos = fb_split_below(it, lim, o);
+				if (pos != ~0ULL &&
+				    (!best || it->size > best->size)) {
+					best = it;
+					bpos = pos;
 				}
 			}
-			if (!place)
+			if (!best)
+				break;
+			best->split_mark = g;
+			lim = bpos;
+			if (place)
+				fb_split_put(c, best, 0, o, start + bpos);
+		}
+		/* the rest above it, in order */
+		for (i = 0; i < k->nr_kids; i++) {
+			it = &c->items[c->kidv[k->first_kid + i]];
+			if (!it->active || it->align != a ||
+			    it->split_mark == g)
 				continue;
-			it->placed = true;
-			it->variant = v;
-			it->start = start + pos;
-			if (v == 2)
-				fb_split(c, &c->conts[it->cont], o, true,
-					 it->start);
-			else if (it->cont >= 0)
-				fb_place_compact(c, it->cont, it->start, v);
+			it->split_mark = g;
+			if (above > ~0ULL - it->align)
+				return 0;
+			pos = fb_align_up_to(above, it->align, o);
+			if (pos > ~0ULL - it->size)
+				return 0;
+			above = pos + it->size;
+			if (place)
+				fb_split_put(c, it, 0, o, start + pos);
 		}
 	}
 	size = above;
