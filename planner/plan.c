@@ -2695,8 +2695,8 @@ static void fb_holes_between(struct fb_ctx *c, struct fb_frame *f, u64 lo,
 	fb_hole_add(c, f, pos, hi, ap);
 }
 
-static bool fb_slot_v(const struct fb_hole *h, const struct fb_item *it,
-		      int variant, u64 *start)
+static inline bool fb_slot_v(const struct fb_hole *h, const struct fb_item *it,
+			     int variant, u64 *start)
 {
 	u64 p, end, size = fb_item_size(it, variant);
 
@@ -3700,6 +3700,31 @@ out:
 	return found;
 }
 
+/*
+ * Could the movables fit at all, in the holes and the room to grow?  Each
+ * search also counts its frame copies against the plan's search budget,
+ * so a window that fails again and again stops searching.
+ */
+static bool fb_bridge_room(struct fb_ctx *c, const struct fb_frame *f,
+			   u64 (*v)[2], int n)
+{
+	u64 need = 0, room = (f->cur_lo - f->blo) + (f->bhi - f->cur_hi);
+	int i;
+
+	for (i = 0; i < f->nholes; i++)
+		room += c->holes[f->hbase + i].hi - c->holes[f->hbase + i].lo +
+			1;
+	for (i = 0; i < n; i++) {
+		const struct fb_item *it = &c->items[(u32)v[i][1]];
+
+		need += it->size1 ? c->conts[it->cont].cmin : it->size;
+	}
+	if (need > room || c->place_search >= FB_PLACE_SEARCH_TOTAL)
+		return false;
+	c->place_search += (u32)(n + 1) * (u32)(f->nholes + 2 * n + 4);
+	return true;
+}
+
 /* The search above, from the frame's fixed points; keeps the first failure. */
 static int fb_place_bridge_searched(struct fb_ctx *c, struct fb_frame *f,
 				    int strat, int err)
@@ -3711,8 +3736,8 @@ static int fb_place_bridge_searched(struct fb_ctx *c, struct fb_frame *f,
 	fb_fail_save(c, &first);
 	fb_bridge_frame_reset(c, f);
 	n = fb_movables(c, f, v, false);
-	if (n <= FB_BRIDGE_SEARCH_ITEMS && fb_bridge_search(c, f, v, n) &&
-	    !fb_place_bridge_done(c, f, strat))
+	if (n <= FB_BRIDGE_SEARCH_ITEMS && fb_bridge_room(c, f, v, n) &&
+	    fb_bridge_search(c, f, v, n) && !fb_place_bridge_done(c, f, strat))
 		return 0;
 	fb_fail_restore(c, &first);
 	return err;
