@@ -2292,6 +2292,14 @@ static u64 fb_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
 	return size;
 }
 
+/* The split packing's size for a window item starting at @start. */
+static u64 fb_split_size(struct fb_ctx *c, const struct fb_item *it, u64 start)
+{
+	struct fb_cont *k = &c->conts[it->cont];
+
+	return fb_split(c, k, (0 - start) & (k->calign - 1), false, 0);
+}
+
 /*
  * The first start in hole @h for the split packing of window item @it
  * (fb_split()), trying the first few granules of the hole; false if none.
@@ -3075,7 +3083,6 @@ static bool fb_place_in_hole(struct fb_ctx *c, struct fb_frame *f,
 {
 	u64 start, size;
 	int variant = 0, h = fb_fit_hole(c, f, it, false, &start, &variant);
-	struct fb_cont *k;
 
 	if (h >= 0) {
 		fb_hole_take(c, f, h, start,
@@ -3089,8 +3096,7 @@ static bool fb_place_in_hole(struct fb_ctx *c, struct fb_frame *f,
 	h = fb_fit_hole(c, f, it, true, &start, &variant);
 	if (h < 0)
 		return false;
-	k = &c->conts[it->cont];
-	size = fb_split(c, k, (0 - start) & (k->calign - 1), false, 0);
+	size = fb_split_size(c, it, start);
 	fb_hole_take(c, f, h, start, start + size - 1);
 	fb_place_item(c, it, start, 2);
 	return true;
@@ -3198,22 +3204,15 @@ static bool fb_hole_pass_ok(const struct fb_ctx *c, const struct fb_frame *f,
 	       !(want_pref && !fb_ap(c, h->ap)->pref);
 }
 
-/* The split packing's size for a window item starting at @start. */
-static u64 fb_split_size(struct fb_ctx *c, const struct fb_item *it, u64 start)
-{
-	struct fb_cont *k = &c->conts[it->cont];
-
-	return fb_split(c, k, (0 - start) & (k->calign - 1), false, 0);
-}
-
 /*
- * The next candidate for placing @it at the root, from cursor @cur on
+ * The next candidate for placing @it in a hole of frame @f (the root's or a
+ * semi-fixed window's), from cursor @cur on
  * (pass, hole, kind; the caller steps past it to get the one after): the
  * holes in the order fb_fit_hole() prefers them, in each the lowest start
  * of each packing, the highest start of the first, the split packing at
  * its lowest start and at its smallest size.  False past the last.
  */
-#define FB_ROOT_KINDS 5
+#define FB_HOLE_KINDS 5
 static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 			 const struct fb_item *it, int *cur, int *hole,
 			 u64 *start, int *variant, u64 *size)
@@ -3223,9 +3222,9 @@ static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 	u64 p = 0, p0 = 0, p0s;
 	bool ok0;
 
-	for (pass = *cur / FB_ROOT_KINDS / nh; pass < 4; pass++) {
-		for (i = pass == *cur / FB_ROOT_KINDS / nh ?
-				 *cur / FB_ROOT_KINDS % nh :
+	for (pass = *cur / FB_HOLE_KINDS / nh; pass < 4; pass++) {
+		for (i = pass == *cur / FB_HOLE_KINDS / nh ?
+				 *cur / FB_HOLE_KINDS % nh :
 				 0;
 		     i < nh; i++) {
 			h = &c->holes[f->hbase + i];
@@ -3234,10 +3233,10 @@ static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 			    (pass && fb_hole_pass_ok(c, f, h, it, pass - 1)))
 				continue;
 			ok0 = fb_slot_v(h, it, 0, &p0);
-			v = (pass * nh + i) * FB_ROOT_KINDS <= *cur ?
-				    *cur % FB_ROOT_KINDS :
+			v = (pass * nh + i) * FB_HOLE_KINDS <= *cur ?
+				    *cur % FB_HOLE_KINDS :
 				    0;
-			for (; v < FB_ROOT_KINDS; v++) {
+			for (; v < FB_HOLE_KINDS; v++) {
 				if (v == 0 && !ok0)
 					continue;
 				if (v == 1 &&
@@ -3265,7 +3264,7 @@ static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 				     !fb_slot_split(c, h, it, false, &p0s) ||
 				     p == p0s))
 					continue;
-				*cur = (pass * nh + i) * FB_ROOT_KINDS + v;
+				*cur = (pass * nh + i) * FB_HOLE_KINDS + v;
 				*hole = i;
 				*start = v == 0 ? p0 : p;
 				*variant = v >= 3 ? 2 : v == 2 ? 0 : v;
@@ -3646,7 +3645,7 @@ static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		    c->place_search >= FB_PLACE_SEARCH_TOTAL)
 			break;
 		ok = rest[d] <= room;
-		nc = ok && f->nholes ? 4 * f->nholes * FB_ROOT_KINDS : 0;
+		nc = ok && f->nholes ? 4 * f->nholes * FB_HOLE_KINDS : 0;
 		h = -1;
 		if (ok && ci[d] < nc) {
 			/* the candidates in the holes */
