@@ -44,5 +44,7 @@ fi
 
 echo "install-deps: installing ${want[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+# wait for another apt run (a parallel make, unattended-upgrades) instead of failing
+lock=(-o DPkg::Lock::Timeout=600)
+apt-get "${lock[@]}" update -qq
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${want[@]}" >/dev/null
