@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The retry ladder: one space at a time (fixedbar_plan_space()), the
+ * phases that keep less and less of the current layout, the spill levels,
+ * the routing splits and their combinations, and last the search over
+ * routings of movable prefetchable items; the first failure is the one
+ * reported.
+ */
+#include "plan_internal.h"
+
+static int fb_plan_space(struct fb_ctx *c, int root)
+{
+	int i, drops = 0, err;
+
+	for (i = 0; i < c->nr_items; i++) {
+		struct fb_item *it = &c->items[i];
+
+		if (fb_in_space(c, it->owner, root) && it->slot >= 0) {
+			it->dropped = false;
+			c->drop_mask[it->dev] &= ~(1u << it->slot);
+		}
+	}
+	for (i = FB_ROOT_MEM + 1; i < c->nr_conts; i++) {
+		if (fb_in_space(c, i, root)) {
+			c->conts[i].noreserve = false;
+			c->nores_mask[c->conts[i].dev] &=
+				~(1u << c->conts[i].win);
+		}
+	}
+	for (i = 0; c->softpin == FB_KEEP_ALL && i < FB_MAX_UNKEEP; i++) {
+		fixedbar_activate(c, root, c->sortv);
+		if (!fixedbar_unkeep_collisions(c, root))
+			break;
+	}
+	for (;;) {
+		c->budget = FB_SEARCH_BUDGET;
+		c->fail_cont = -1;
+		c->fail_item = -1;
+		c->fail_kind = FB_FAIL_NONE;
+		fixedbar_activate(c, root, c->sortv);
+		c->sort_top = 0;
+		c->nr_holes = 0;
+		err = fixedbar_check_spans(c, root);
+		if (!err)
+			err = fixedbar_solve(c, root, 0, 0, FB_UP);
+		if (!err) {
+			fixedbar_space_warnings(c, root);
+			return 0;
+		}
+		if (err != -ENOSPC || c->exhausted) {
+			fixedbar_format_fail(c);
+			return err;
+		}
+		if (root == FB_ROOT_MEM && fixedbar_reroute(c)) {
+			fixedbar_build(c);
+			continue;
+		}
+		if (++drops == FB_MAX_DROPS) {
+			fixedbar_give_up_all(c, root);
+			continue;
+		}
+		if (drops > FB_MAX_DROPS || !fixedbar_make_room(c, root)) {
+			/* last, at the root: a prefetchable window less */
+			if (root == FB_ROOT_MEM && c->fail_item >= 0 &&
+			    c->fail_cont == FB_ROOT_MEM &&
+			    fixedbar_dissolve_smallest(c, FB_ROOT_MEM)) {
+				fixedbar_build(c);
+				continue;
+			}
+			fixedbar_format_fail(c);
+			return err;
+		}
+	}
+}
+
+static void fb_unroutable_warnings(struct fb_ctx *c)
+{
+	char path[FIXEDBAR_PATH_LEN], text[FIXEDBAR_MSG_LEN];
+	u32 d;
+	int s;
+
+	for (d = 0; d < c->t->nr_devs; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			if (!c->t->devs[d].bars[s].present ||
+			    c->dev_item[d][s] >= 0)
+				continue;
+			fixedbar_path(c, d, path, sizeof(path));
+			snprintf(
+				text, sizeof(text),
+				"%s %s: no bridge window above forwards it, stays unassigned",
+				path, fixedbar_slot_name(s));
+			fixedbar_warn(c, text);
+		}
+	}
+}
+
+static void fb_output(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	int i;
+
+	memset(p->devs, 0, p->nr_devs * sizeof(*p->devs));
+	for (i = 0; i < c->nr_items; i++) {
+		const struct fb_item *it = &c->items[i];
+		struct fixedbar_range *r;
+		u64 start;
+
+		if (!it->active)
+			continue;
+		if (it->slot >= 0) {
+			r = &p->devs[it->dev].bars[it->slot];
+			start = (it->flags & FB_EXACT) ? it->xstart : it->start;
+			r->assigned = true;
+			r->start = start;
+			r->end = start + it->size - 1;
+		} else {
+			const struct fb_cont *k = &c->conts[it->cont];
+
+			r = &p->devs[it->dev].win[k->win];
+			r->assigned = true;
+			r->start = k->lo;
+			r->end = k->hi;
+		}
+	}
+}
+
+static int fb_plan_phase(struct fb_ctx *c)
+{
+	struct fixedbar_plan *p = c->p;
+	int err;
+
+	p->nr_warnings = 0;
+	p->nr_err_entries = 0;
+	c->lost_warnings = 0;
+	c->err = 0;
+	c->msg[0] = 0;
+	memset(c->reroute_done, 0, c->t->nr_devs * sizeof(*c->reroute_done));
+	/* rebuild only when the routing the containers follow changed */
+	if (!c->built ||
+	    memcmp(c->route, c->route_base,
+		   c->t->nr_devs * sizeof(*c->route)) ||
+	    memcmp(c->wroute, c->wroute_base,
+		   c->t->nr_devs * sizeof(*c->wroute))) {
+		memcpy(c->route, c->route_base,
+		       c->t->nr_devs * sizeof(*c->route));
+		memcpy(c->wroute, c->wroute_base,
+		       c->t->nr_devs * sizeof(*c->wroute));
+		fixedbar_build(c);
+	}
+	/* memory first: rerouting there rebuilds the containers */
+	err = fb_plan_space(c, FB_ROOT_MEM);
+	if (!err)
+		err = fb_plan_space(c, FB_ROOT_IO);
+	if (err)
+		return err;
+	fb_unroutable_warnings(c);
+	fb_output(c);
+	return 0;
+}
+
+static bool fb_any_unaffected(const struct fb_ctx *c)
+{
+	int d;
+
+	for (d = c->t->first_root; d >= 0; d = c->t->devs[d].next_sibling)
+		if (!c->affected[d])
+			return true;
+	return false;
+}
+
+static int fb_validate_phase(struct fb_ctx *c)
+{
+	char vmsg[FIXEDBAR_MSG_LEN];
+	int err = fixedbar_validate(c->t, c->p, vmsg, sizeof(vmsg));
+
+	if (err) {
+		snprintf(c->msg, sizeof(c->msg),
+			 "internal error, the plan fails validation: %s", vmsg);
+		c->p->nr_err_entries = 0;
+		err = -EFAULT;
+	}
+	return err;
+}
+
+/* Lets phase A move what the last failure involved; false if nothing is left. */
+static bool fb_unkeep_culprit(struct fb_ctx *c)
+{
+	bool changed = false;
+
+	if (c->fail_pair[0] >= 0 && c->fail_pair[1] >= 0)
+		changed = fixedbar_unkeep_pair(c, c->fail_pair[0],
+					       c->fail_pair[1]);
+	if (!changed && c->fail_item >= 0)
+		changed = fixedbar_unkeep_item(c, c->fail_item);
+	if (!changed && c->fail_cont > FB_ROOT_MEM)
+		changed = fixedbar_unkeep_item(c, c->conts[c->fail_cont].item);
+	return changed;
+}
+
+/*
+ * Phase A keeps the current layout wherever it can: everything at first,
+ * then, after each failure, everything but the subtrees involved in it.
+ * Phase B keeps the root-bus subtrees without fixed BARs, phase C nothing.
+ */
+static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
+{
+	int err = -ENOSPC, iter;
+
+	memset(c->unkeep, 0, c->t->nr_devs * sizeof(*c->unkeep));
+	memset(c->unkeep_win, 0, c->t->nr_devs);
+	c->softpin = FB_KEEP_ALL;
+	for (iter = 0; keep_all && iter < FB_MAX_UNKEEP; iter++) {
+		c->fail_bridge = -1;
+		c->fail_kid[0] = c->fail_kid[1] = -1;
+		c->fail_pair[0] = c->fail_pair[1] = -1;
+		c->fail_item = -1;
+		c->fail_cont = -1;
+		err = fb_plan_phase(c);
+		if (!err) {
+			if (!fb_validate_phase(c))
+				return 0;
+			break;
+		}
+		if (c->exhausted || !fb_unkeep_culprit(c))
+			break;
+	}
+	for (c->softpin = FB_KEEP_UNAFFECTED; c->softpin >= FB_KEEP_NONE;
+	     c->softpin--) {
+		if (c->softpin == FB_KEEP_UNAFFECTED && !fb_any_unaffected(c))
+			continue;
+		err = fb_plan_phase(c);
+		if (!err)
+			err = fb_validate_phase(c);
+		if (!err || c->exhausted)
+			return err;
+	}
+	return err;
+}
+
+/* A movable prefetchable BAR that may spill into its bridge's memory window. */
+static bool fb_spillable(const struct fb_ctx *c, int d, int s)
+{
+	const struct fixedbar_dev *dv = fb_dev(c, d);
+	const struct fixedbar_bar *b = &dv->bars[s];
+
+	return dv->parent >= 0 && fb_dev(c, dv->parent)->br.pref &&
+	       c->affected[fb_root_of(c, d)] && b->present &&
+	       b->type == FIXEDBAR_RES_MEM && b->pref &&
+	       !(s < 6 && (c->fixed[d].mask & (1u << s))) &&
+	       !fb_pinned(c, d, s);
+}
+
+/*
+ * The next spill limit above @prev: the smallest span of a spillable BAR
+ * above it (@fine), or the next of a few coarse steps; 0 when none is left.
+ */
+static u64 fb_next_spill(const struct fb_ctx *c, u64 prev, bool fine)
+{
+	static const u64 coarse[] = { 0x1000000, 0x10000000, 0x80000000 };
+	u64 next = 0;
+	int d, s;
+
+	if (!fine) {
+		for (d = 0; d < (int)(sizeof(coarse) / sizeof(coarse[0])); d++)
+			if (coarse[d] > prev)
+				return coarse[d];
+		return 0;
+	}
+
+	for (d = 0; d < (int)c->t->nr_devs; d++)
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			u64 span;
+
+			if (!fb_spillable(c, d, s))
+				continue;
+			span = fixedbar_bar_span(&fb_dev(c, d)->bars[s]);
+			if (span > prev && (!next || span < next))
+				next = span;
+		}
+	return next;
+}
+
+/*
+ * Fallback when nothing fits: the spec lets a prefetchable BAR live in its
+ * bridge's memory window, so move the movable ones up to @limit bytes there,
+ * in the subtrees that hold fixed BARs.  The caller raises @limit in a few
+ * coarse steps, and as a last resort one BAR size at a time, so the largest
+ * BARs stay in the prefetchable windows as long as possible.  Returns how
+ * many BARs this step reroutes.
+ */
+static int fb_spill_routes(struct fb_ctx *c, u64 limit)
+{
+	int d, s, n = 0;
+
+	for (d = 0; d < (int)c->t->nr_devs; d++)
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			bool spill;
+
+			if (!fb_spillable(c, d, s))
+				continue;
+			spill = fixedbar_bar_span(&fb_dev(c, d)->bars[s]) <=
+				limit;
+			if (spill && c->route[d][s] != FIXEDBAR_WIN_MEM)
+				n++;
+			c->route[d][s] = spill ? FIXEDBAR_WIN_MEM : -1;
+		}
+	return n;
+}
+
+/* The first failure of a sequence of retries: the one worth reporting. */
+struct fb_first_err {
+	int err;
+	u32 nr_entries;
+	u32 entries[FIXEDBAR_MAX_ERR_ENTRIES];
+	char *msg;
+};
+
+static int fb_first_init(struct fb_first_err *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->msg = fixedbar_zalloc(FIXEDBAR_MSG_LEN);
+	return f->msg ? 0 : -ENOMEM;
+}
+
+static void fb_first_keep(struct fb_ctx *c, struct fb_first_err *f, int err)
+{
+	if (f->err)
+		return;
+	f->err = err;
+	memcpy(f->msg, c->msg, FIXEDBAR_MSG_LEN);
+	f->nr_entries = c->p->nr_err_entries;
+	memcpy(f->entries, c->p->err_entries, sizeof(f->entries));
+}
+
+/* Puts the first failure back when the retries failed too; frees @f. */
+static int fb_first_report(struct fb_ctx *c, struct fb_first_err *f, int err)
+{
+	if (err && f->err) {
+		err = f->err;
+		memcpy(c->msg, f->msg, FIXEDBAR_MSG_LEN);
+		c->p->nr_err_entries = f->nr_entries;
+		memcpy(c->p->err_entries, f->entries, sizeof(f->entries));
+	}
+	fixedbar_free(f->msg);
+	return err;
+}
+
+static int fb_plan_routed(struct fb_ctx *c)
+{
+	struct fb_first_err first;
+	u64 limit = 0;
+	int level, err;
+
+	if (fb_first_init(&first))
+		return -ENOMEM;
+	for (level = 0;; level++) {
+		if (level) {
+			limit = fb_next_spill(c, limit, c->spill_fine);
+			if (!limit)
+				break;
+			/* start again from the routing the last level planned with */
+			memcpy(c->route, c->route_base,
+			       c->t->nr_devs * sizeof(*c->route));
+			memcpy(c->wroute, c->wroute_base,
+			       c->t->nr_devs * sizeof(*c->wroute));
+			c->built = false;
+			if (!fb_spill_routes(c, limit))
+				continue;
+		}
+		memcpy(c->route_base, c->route,
+		       c->t->nr_devs * sizeof(*c->route));
+		memcpy(c->wroute_base, c->wroute,
+		       c->t->nr_devs * sizeof(*c->wroute));
+		err = fb_plan_phases(c, true);
+		if (err != -ENOSPC || c->exhausted)
+			break;
+		/* report the failure of the kernel's own routing */
+		fb_first_keep(c, &first, err);
+	}
+	if (err != -ENOSPC) {
+		fb_first_report(c, &first, 0);
+		return err;
+	}
+	return fb_first_report(c, &first, err);
+}
+
+/*
+ * ---- last resort: search the routing of movable prefetchable items ----
+ *
+ * The routing above follows the kernel's, and moves a movable
+ * prefetchable BAR or window to the other window of its bridge only when
+ * a placement fails there (rerouting, spilling).  Tight layouts can need a
+ * combination of such moves no single failure points at.  This tries them
+ * from the best routing: every single move, then every pair, and so on,
+ * bounded by FB_ROUTE_SEARCH_TRIES attempts and FB_ROUTE_SEARCH_WORK
+ * container placements, each attempt keeping the root-bus subtrees
+ * without fixed BARs where they are if it can (phases B and C).
+ */
+
+/* Does container @ki hold a fixed or pinned BAR, at any depth? */
+static bool fb_holds_exact(const struct fb_ctx *c, int ki)
+{
+	const struct fb_cont *k = &c->conts[ki];
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (it->slot >= 0 ? (it->slot < 6 && (c->fixed[it->dev].mask &
+						      (1u << it->slot))) ||
+					    fb_pinned(c, it->dev, it->slot) :
+				    fb_holds_exact(c, it->cont))
+			return true;
+	}
+	return false;
+}
+
+/* The movable prefetchable items whose window may change: (dev, slot or -1). */
+static int fb_route_candidates(struct fb_ctx *c, int (*cand)[2])
+{
+	int pass, i, n = 0;
+
+	/* those below root ports with fixed BARs first, then the others */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < c->nr_items; i++) {
+			const struct fb_item *it = &c->items[i];
+			const struct fixedbar_dev *d = fb_dev(c, it->dev);
+			const struct fixedbar_bar *b;
+
+			if (c->affected[fb_root_of(c, it->dev)] != !pass ||
+			    d->parent < 0 || !fb_dev(c, d->parent)->br.pref ||
+			    it->owner <= FB_ROOT_MEM)
+				continue;
+			if (it->slot < 0) {
+				if (c->conts[it->cont].win !=
+					    FIXEDBAR_WIN_PREF ||
+				    fb_holds_exact(c, it->cont))
+					continue;
+			} else {
+				b = &d->bars[it->slot];
+				if (b->type != FIXEDBAR_RES_MEM || !b->pref ||
+				    fixedbar_bar_span(b) >= FIXEDBAR_4G ||
+				    (it->slot < 6 && (c->fixed[it->dev].mask &
+						      (1u << it->slot))) ||
+				    fb_pinned(c, it->dev, it->slot))
+					continue;
+			}
+			cand[n][0] = it->dev;
+			cand[n][1] = it->slot;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Routes candidate @x to the other window of its bridge. */
+static void fb_route_flip(struct fb_ctx *c, const int *x)
+{
+	const struct fb_item *it;
+	int side;
+
+	if (x[1] >= 0) {
+		it = &c->items[c->dev_item[x[0]][x[1]]];
+		side = c->conts[it->owner].win;
+		c->route[x[0]][x[1]] = side == FIXEDBAR_WIN_MEM ?
+					       FIXEDBAR_WIN_PREF :
+					       FIXEDBAR_WIN_MEM;
+	} else {
+		it = &c->items[c->conts[c->dev_cont[x[0]][FIXEDBAR_WIN_PREF]]
+				       .item];
+		side = c->conts[it->owner].win;
+		c->wroute[x[0]] = side == FIXEDBAR_WIN_MEM ? FIXEDBAR_WIN_PREF :
+							     FIXEDBAR_WIN_MEM;
+	}
+}
+
+static int fb_next_combo(struct fb_ctx *c);
+
+/* Next combination of @m of @nc in @pick, lexicographic; false after the last. */
+static bool fb_next_pick(int *pick, int m, int nc)
+{
+	int i;
+
+	for (i = m - 1; i >= 0 && pick[i] == nc - m + i; i--)
+		;
+	if (i < 0)
+		return false;
+	pick[i]++;
+	for (i++; i < m; i++)
+		pick[i] = pick[i - 1] + 1;
+	return true;
+}
+
+/* Routing number @r of the split combinations (0: the best); false if none. */
+static bool fb_search_routing(struct fb_ctx *c, int r)
+{
+	u32 n = c->t->nr_devs;
+
+	memset(c->rank, 0, n);
+	while (r-- > 0)
+		if (fb_next_combo(c) < 0)
+			return false;
+	memset(c->route, 0xff, n * sizeof(*c->route));
+	memset(c->wroute, 0xff, n * sizeof(*c->wroute));
+	c->clamped = false;
+	if (fixedbar_choose_routes(c) || c->clamped)
+		return false;
+	fixedbar_build(c);
+	return !fixedbar_check_routes(c);
+}
+
+/*
+ * True when no routing can help: the memory BARs that must stay below
+ * 4 GiB whatever their windows (32-bit BARs, and BARs behind a bridge
+ * with no 64-bit prefetchable window on their way up) need more than the
+ * apertures hold below 4 GiB, or all memory BARs more than all apertures.
+ * A lower bound: windows only add to what their contents need.
+ */
+static bool fb_route_hopeless(const struct fb_ctx *c)
+{
+	const struct fixedbar_topo *t = c->t;
+	u64 low_need = 0, need = 0, low_cap = 0, cap = 0, span;
+	const struct fixedbar_aperture *ap;
+	const struct fixedbar_bar *b;
+	u32 i, s;
+	bool low;
+	int p;
+
+	for (i = 0; i < t->nr_apertures; i++) {
+		ap = &t->apertures[i];
+		if (ap->type != FIXEDBAR_RES_MEM || ap->end < ap->start)
+			continue;
+		cap += ap->end - ap->start + 1;
+		if (ap->start < FIXEDBAR_4G)
+			low_cap += (ap->end < FIXEDBAR_4G ? ap->end :
+							    FIXEDBAR_4G - 1) -
+				   ap->start + 1;
+	}
+	for (i = 0; i < t->nr_devs; i++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
+			b = &t->devs[i].bars[s];
+			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
+			    s == FIXEDBAR_ROM_SLOT ||
+			    ((t->devs[i].pinned || b->pinned) &&
+			     !b->cur.assigned))
+				continue;
+			span = fixedbar_bar_span(b);
+			low = !b->mem64;
+			for (p = t->devs[i].parent; !low && p >= 0;
+			     p = t->devs[p].parent)
+				low = !b->pref || !t->devs[p].br.pref ||
+				      !t->devs[p].br.pref64;
+			need += span;
+			if (low)
+				low_need += span;
+			if (need > cap || low_need > low_cap)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int fb_route_search(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs, work0 = c->work;
+	s8(*route0)[FIXEDBAR_NR_SLOTS];
+	s8 *wroute0;
+	int(*cand)[2];
+	int pick[FB_ROUTE_SEARCH_FLIPS];
+	int nc, m, r, i, tries = 0, err = -ENOMEM;
+
+	if (fb_route_hopeless(c))
+		return -ENOSPC;
+	route0 = fixedbar_zalloc(n * sizeof(*route0) + 1);
+	wroute0 = fixedbar_zalloc(n * sizeof(*wroute0) + 1);
+	cand = fixedbar_zalloc(c->nr_items * sizeof(*cand) + 1);
+	if (!route0 || !wroute0 || !cand)
+		goto out;
+	err = -ENOSPC;
+	/* fewest moves first, across the first few split combinations */
+	for (m = 1; m <= FB_ROUTE_SEARCH_FLIPS; m++) {
+		for (r = 0; r < FB_ROUTE_SEARCH_ROUTINGS; r++) {
+			if (!fb_search_routing(c, r))
+				continue;
+			memcpy(route0, c->route, n * sizeof(*route0));
+			memcpy(wroute0, c->wroute, n * sizeof(*wroute0));
+			nc = fb_route_candidates(c, cand);
+			if (m > nc)
+				continue;
+			for (i = 0; i < m; i++)
+				pick[i] = i;
+			do {
+				/* each item flips from where this routing put it */
+				memcpy(c->route, route0, n * sizeof(*route0));
+				memcpy(c->wroute, wroute0,
+				       n * sizeof(*wroute0));
+				fixedbar_build(c);
+				for (i = 0; i < m; i++)
+					fb_route_flip(c, cand[pick[i]]);
+				memcpy(c->route_base, c->route,
+				       n * sizeof(*route0));
+				memcpy(c->wroute_base, c->wroute,
+				       n * sizeof(*wroute0));
+				c->built = false;
+				err = fb_plan_phases(c, false);
+				if (!err || c->exhausted ||
+				    (err != -ENOSPC && err != -EBUSY))
+					goto out;
+				if (++tries >= FB_ROUTE_SEARCH_TRIES ||
+				    c->work - work0 >= FB_ROUTE_SEARCH_WORK)
+					goto out;
+			} while (fb_next_pick(pick, m, nc));
+		}
+	}
+out:
+	fixedbar_free(route0);
+	fixedbar_free(wroute0);
+	fixedbar_free(cand);
+	return err;
+}
+
+/* Next bridge whose routing split may change: the failing one, then up. */
+static int fb_next_rank(struct fb_ctx *c)
+{
+	int i, d, b = -1;
+
+	/* the colliding windows' own bridges first, then where they collided */
+	for (i = 0; i < 2 && b < 0; i++)
+		if (c->fail_kid[i] >= 0 &&
+		    fb_dev(c, c->fail_kid[i])->is_bridge &&
+		    c->rank[c->fail_kid[i]] + 1 < c->nsplits[c->fail_kid[i]])
+			b = c->fail_kid[i];
+	if (b < 0)
+		b = c->fail_bridge;
+	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
+		b = fb_dev(c, b)->parent;
+	if (b < 0)
+		return -1;
+	c->rank[b]++;
+	/* the bridges below start again from their best split */
+	for (d = b + 1; d < (int)c->t->nr_devs; d++)
+		if (fb_in_subtree(c, d, b))
+			c->rank[d] = 0;
+	return b;
+}
+
+/*
+ * The next combination of splits, as an odometer over the bridges that have
+ * a choice: the last bridge in pre-order turns fastest, and every bridge
+ * after the one that turned starts again from its best split.  How many
+ * splits a bridge has depends on the splits below it, so each turns as far
+ * as the most it has had in any routing, not only in the last one (with
+ * the bridges below at their last split, it may have fewer); a combination
+ * that names a split a bridge does not have is skipped.
+ */
+static int fb_next_combo(struct fb_ctx *c)
+{
+	int b;
+
+	for (b = (int)c->t->nr_devs - 1; b >= 0; b--) {
+		if (!fb_dev(c, b)->is_bridge ||
+		    c->rank[b] + 1 >= c->nsplits_max[b])
+			continue;
+		c->rank[b]++;
+		memset(c->rank + b + 1, 0, c->t->nr_devs - b - 1);
+		return b;
+	}
+	return -1;
+}
+
+/*
+ * Routing of fixed prefetchable BARs is a guess; when the layout fails where
+ * such a guess was made, try the bridge's next split, a bounded number of
+ * times; then every combination of splits across the bridges (a choice at
+ * one level changes what fits at the levels above), within the same bounds
+ * on tries and on placement work.  Reports the first failure if none works.
+ */
+int fixedbar_plan_retry(struct fb_ctx *c)
+{
+	struct fb_first_err first;
+	int tries, combos = 0, err;
+
+	if (fb_first_init(&first))
+		return -ENOMEM;
+	for (tries = 0;; tries++) {
+		memset(c->route, 0xff, c->t->nr_devs * sizeof(*c->route));
+		memset(c->wroute, 0xff, c->t->nr_devs * sizeof(*c->wroute));
+		c->fail_bridge = -1;
+		c->fail_kid[0] = c->fail_kid[1] = -1;
+		err = fixedbar_choose_routes(c);
+		if (err)
+			break;
+		if (combos && c->clamped) {
+			err = -ENOSPC; /* a combination tried already */
+			goto next_combo;
+		}
+		fixedbar_build(c);
+		err = fixedbar_check_routes(c);
+		if (err)
+			break;
+		err = fb_plan_routed(c);
+		if (!err || (err != -ENOSPC && err != -EBUSY))
+			break;
+		fb_first_keep(c, &first, err);
+		if (c->exhausted || c->spill_fine)
+			break;
+		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
+		    fb_next_rank(c) >= 0)
+			continue;
+next_combo:
+		/* then every combination, from the best splits onwards */
+		if (!combos++)
+			memset(c->rank, 0, c->t->nr_devs);
+		if (combos <= FB_MAX_ROUTE_COMBOS && fb_next_combo(c) >= 0)
+			continue;
+		/* last, the best routing with the finest spill steps */
+		c->spill_fine = true;
+		memset(c->rank, 0, c->t->nr_devs);
+	}
+	if (err == -ENOSPC && !c->exhausted)
+		err = fb_route_search(c);
+	return fb_first_report(c, &first, err);
+}
