@@ -4,10 +4,11 @@
  */
 #include "plan_internal.h"
 
-int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+/* The plan's arrays and the planner's context for @t, in *@cp. */
+static int fb_plan_start(const struct fixedbar_topo *t, struct fixedbar_plan *p,
+			 struct fb_ctx **cp)
 {
 	struct fb_ctx *c;
-	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->nr_devs = t->nr_devs;
@@ -15,30 +16,24 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	p->warnings =
 		fixedbar_zalloc(FIXEDBAR_MAX_WARNINGS * sizeof(*p->warnings));
 	c = fixedbar_zalloc(sizeof(*c));
-	err = -ENOMEM;
+	*cp = c;
 	if (!p->devs || !p->warnings || !c)
-		goto out;
+		return -ENOMEM;
 	c->t = t;
 	c->p = p;
-	err = fixedbar_alloc(c);
-	if (err)
-		goto out_ctx;
-	memset(c->route, 0xff, t->nr_devs * sizeof(*c->route));
-	memset(c->wroute, 0xff, t->nr_devs * sizeof(*c->wroute));
-	fixedbar_build(c);
-	err = fixedbar_check_entries(c);
-	fixedbar_mark_fixed(c);
-	if (!err)
-		err = fixedbar_plan_retry(c);
-	if (err && !c->msg[0])
+	return fixedbar_alloc(c);
+}
+
+/* Sets the plan's error and message from @err; frees the context. */
+static int fb_plan_finish(struct fb_ctx *c, struct fixedbar_plan *p, int err)
+{
+	if (c && err && err != -ENOMEM && !c->msg[0])
 		snprintf(c->msg, sizeof(c->msg), "planning failed (%s)",
 			 fixedbar_errname(err) ? fixedbar_errname(err) : "?");
-out_ctx:
 	if (c && err)
 		snprintf(p->message, sizeof(p->message), "%s", c->msg);
 	if (c)
 		fixedbar_release(c);
-out:
 	fixedbar_free(c);
 	if (err == -ENOMEM)
 		snprintf(p->message, sizeof(p->message), "out of memory");
@@ -46,6 +41,19 @@ out:
 	if (err)
 		p->nr_warnings = 0;
 	return err;
+}
+
+int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+{
+	struct fb_ctx *c;
+	int err;
+
+	err = fb_plan_start(t, p, &c);
+	if (!err)
+		err = fixedbar_model(c);
+	if (!err)
+		err = fixedbar_ladder(c);
+	return fb_plan_finish(c, p, err);
 }
 
 void fixedbar_plan_free(struct fixedbar_plan *p)

@@ -162,6 +162,21 @@ struct fb_cuts {
 	bool high; /* a memory aperture above 4 GiB exists */
 };
 
+/*
+ * What stopped the last placement: one record that every rung of the
+ * ladder reads (to decide what to let go next) and the placement writes.
+ */
+struct fb_fail {
+	int cont;		/* container where the placement failed */
+	int item;		/* ... and what did not fit */
+	int kind;		/* FB_FAIL_*: formatted only when reported */
+	bool root;
+	u64 blo, bhi;		/* bounds of the failed bridge extent */
+	int bridge;		/* bridge of the container that failed */
+	int kid[2];		/* bridges whose windows collided there */
+	int pair[2];		/* the items that collided */
+};
+
 struct fb_ctx {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
@@ -193,9 +208,6 @@ struct fb_ctx {
 	u16 *reroute_done;	/* per device: items back from a reroute, for good */
 	struct fb_cuts cuts;	/* every bridge's workable routings */
 	int cuts_state;		/* 0: not built, 1: in use, -1: not usable */
-	int fail_bridge;	/* bridge of the container that failed */
-	int fail_kid[2];	/* bridges whose windows collided there */
-	int fail_pair[2];	/* the items that collided */
 	struct fb_fixed *fixed;
 	bool *affected;		/* per root-bus subtree: holds a fixed BAR */
 	struct fb_hole *holes;
@@ -211,11 +223,7 @@ struct fb_ctx {
 	/* attempt options */
 	int softpin;		/* FB_KEEP_* */
 	u32 budget;
-	int fail_cont;		/* where the last placement failed */
-	int fail_item;		/* ... and what did not fit */
-	int fail_kind;		/* FB_FAIL_*: formatted only when reported */
-	bool fail_root;
-	u64 fail_blo, fail_bhi;
+	struct fb_fail fail;	/* what stopped the last attempt */
 	u32 lost_warnings;
 	/* failure */
 	int err;
@@ -272,13 +280,12 @@ void fixedbar_warn(struct fb_ctx *c, const char *text);
 int fixedbar_default_win_side(const struct fb_ctx *c, int dev);
 int fixedbar_alloc(struct fb_ctx *c);
 void fixedbar_release(struct fb_ctx *c);
-void fixedbar_mark_fixed(struct fb_ctx *c);
 void fixedbar_build(struct fb_ctx *c);
 bool fixedbar_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
 			  bool need_nonpref, u64 lo, u64 hi);
 bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start);
 void fixedbar_sort_pairs(u64 (*v)[2], int n);
-int fixedbar_check_entries(struct fb_ctx *c);
+int fixedbar_model(struct fb_ctx *c);
 int fixedbar_check_routes(struct fb_ctx *c);
 
 /* plan_route.c */
@@ -342,7 +349,9 @@ bool fixedbar_unkeep_pair(struct fb_ctx *c, int a, int b);
 bool fixedbar_unkeep_collisions(struct fb_ctx *c, int root);
 
 /* plan_ladder.c */
-int fixedbar_plan_retry(struct fb_ctx *c);
+/* Plans @c: every rung of the retry ladder until one plans. */
+int fixedbar_ladder(struct fb_ctx *c);
+void fixedbar_reset_routing(struct fb_ctx *c);
 
 static inline const char *fb_res_name(int slot, int win)
 {

@@ -8,9 +8,24 @@
  */
 #include "plan_internal.h"
 
-static int fb_plan_space(struct fb_ctx *c, int root)
+/*
+ * What each level of the ladder starts from.  The context is reset here and
+ * nowhere else; each level resets only its own state, so what a failure
+ * recorded survives into the level that reads it (phase A's colliding pair,
+ * the routing's failing bridge).
+ */
+enum fb_scope {
+	FB_RESET_ROUTING, /* one routing of the outer ladder */
+	FB_RESET_PHASES, /* phases A to C from one routing */
+	FB_RESET_UNKEEP, /* one try of phase A */
+	FB_RESET_PHASE, /* one phase: both spaces */
+	FB_RESET_SPACE, /* one space: its drops and reserves back */
+	FB_RESET_TRY, /* one placement of a space */
+};
+
+static void fb_reset_space(struct fb_ctx *c, int root)
 {
-	int i, drops = 0, err;
+	int i;
 
 	for (i = 0; i < c->nr_items; i++) {
 		struct fb_item *it = &c->items[i];
@@ -27,46 +42,133 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 				~(1u << c->conts[i].win);
 		}
 	}
+}
+
+static void fb_reset(struct fb_ctx *c, enum fb_scope scope, int root)
+{
+	u32 n = c->t->nr_devs;
+
+	switch (scope) {
+	case FB_RESET_ROUTING:
+		memset(c->route, 0xff, n * sizeof(*c->route));
+		memset(c->wroute, 0xff, n * sizeof(*c->wroute));
+		c->fail.bridge = -1;
+		c->fail.kid[0] = c->fail.kid[1] = -1;
+		break;
+	case FB_RESET_PHASES:
+		memset(c->unkeep, 0, n * sizeof(*c->unkeep));
+		memset(c->unkeep_win, 0, n);
+		break;
+	case FB_RESET_UNKEEP:
+		c->fail.bridge = -1;
+		c->fail.kid[0] = c->fail.kid[1] = -1;
+		c->fail.pair[0] = c->fail.pair[1] = -1;
+		c->fail.item = -1;
+		c->fail.cont = -1;
+		break;
+	case FB_RESET_PHASE:
+		c->p->nr_warnings = 0;
+		c->p->nr_err_entries = 0;
+		c->lost_warnings = 0;
+		c->err = 0;
+		c->msg[0] = 0;
+		memset(c->reroute_done, 0, n * sizeof(*c->reroute_done));
+		break;
+	case FB_RESET_SPACE:
+		fb_reset_space(c, root);
+		break;
+	case FB_RESET_TRY:
+		c->budget = FB_SEARCH_BUDGET;
+		c->fail.cont = -1;
+		c->fail.item = -1;
+		c->fail.kind = FB_FAIL_NONE;
+		break;
+	}
+}
+
+void fixedbar_reset_routing(struct fb_ctx *c)
+{
+	fb_reset(c, FB_RESET_ROUTING, -1);
+}
+
+/* The routing a level plans with becomes the one the next starts from. */
+static void fb_routes_commit(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs;
+
+	memcpy(c->route_base, c->route, n * sizeof(*c->route));
+	memcpy(c->wroute_base, c->wroute, n * sizeof(*c->wroute));
+}
+
+/* Back to the routing the last level planned with. */
+static void fb_routes_revert(struct fb_ctx *c)
+{
+	u32 n = c->t->nr_devs;
+
+	memcpy(c->route, c->route_base, n * sizeof(*c->route));
+	memcpy(c->wroute, c->wroute_base, n * sizeof(*c->wroute));
+}
+
+/* Changes one thing that may make room after a failed try; false if none. */
+static bool fb_next_room(struct fb_ctx *c, int root, int *drops)
+{
+	if (root == FB_ROOT_MEM && fixedbar_reroute(c)) {
+		fixedbar_build(c);
+		return true;
+	}
+	if (++*drops == FB_MAX_DROPS) {
+		fixedbar_give_up_all(c, root);
+		return true;
+	}
+	if (*drops < FB_MAX_DROPS && fixedbar_make_room(c, root))
+		return true;
+	/* last, at the root: a prefetchable window less */
+	if (root == FB_ROOT_MEM && c->fail.item >= 0 &&
+	    c->fail.cont == FB_ROOT_MEM &&
+	    fixedbar_dissolve_smallest(c, FB_ROOT_MEM)) {
+		fixedbar_build(c);
+		return true;
+	}
+	return false;
+}
+
+/* One placement of space @root from its root down. */
+static int fb_try_space(struct fb_ctx *c, int root)
+{
+	int err;
+
+	fixedbar_activate(c, root, c->sortv);
+	c->sort_top = 0;
+	c->nr_holes = 0;
+	err = fixedbar_check_spans(c, root);
+	if (!err)
+		err = fixedbar_solve(c, root, 0, 0, FB_UP);
+	return err;
+}
+
+/*
+ * Plans one space (I/O or memory), trying again after each change that
+ * makes room, until it fits or nothing is left to change.
+ */
+static int fb_plan_space(struct fb_ctx *c, int root)
+{
+	int i, drops = 0, err;
+
+	fb_reset(c, FB_RESET_SPACE, root);
 	for (i = 0; c->softpin == FB_KEEP_ALL && i < FB_MAX_UNKEEP; i++) {
 		fixedbar_activate(c, root, c->sortv);
 		if (!fixedbar_unkeep_collisions(c, root))
 			break;
 	}
 	for (;;) {
-		c->budget = FB_SEARCH_BUDGET;
-		c->fail_cont = -1;
-		c->fail_item = -1;
-		c->fail_kind = FB_FAIL_NONE;
-		fixedbar_activate(c, root, c->sortv);
-		c->sort_top = 0;
-		c->nr_holes = 0;
-		err = fixedbar_check_spans(c, root);
-		if (!err)
-			err = fixedbar_solve(c, root, 0, 0, FB_UP);
+		fb_reset(c, FB_RESET_TRY, root);
+		err = fb_try_space(c, root);
 		if (!err) {
 			fixedbar_space_warnings(c, root);
 			return 0;
 		}
-		if (err != -ENOSPC || c->exhausted) {
-			fixedbar_format_fail(c);
-			return err;
-		}
-		if (root == FB_ROOT_MEM && fixedbar_reroute(c)) {
-			fixedbar_build(c);
-			continue;
-		}
-		if (++drops == FB_MAX_DROPS) {
-			fixedbar_give_up_all(c, root);
-			continue;
-		}
-		if (drops > FB_MAX_DROPS || !fixedbar_make_room(c, root)) {
-			/* last, at the root: a prefetchable window less */
-			if (root == FB_ROOT_MEM && c->fail_item >= 0 &&
-			    c->fail_cont == FB_ROOT_MEM &&
-			    fixedbar_dissolve_smallest(c, FB_ROOT_MEM)) {
-				fixedbar_build(c);
-				continue;
-			}
+		if (err != -ENOSPC || c->exhausted ||
+		    !fb_next_room(c, root, &drops)) {
 			fixedbar_format_fail(c);
 			return err;
 		}
@@ -126,25 +228,16 @@ static void fb_output(struct fb_ctx *c)
 
 static int fb_plan_phase(struct fb_ctx *c)
 {
-	struct fixedbar_plan *p = c->p;
 	int err;
 
-	p->nr_warnings = 0;
-	p->nr_err_entries = 0;
-	c->lost_warnings = 0;
-	c->err = 0;
-	c->msg[0] = 0;
-	memset(c->reroute_done, 0, c->t->nr_devs * sizeof(*c->reroute_done));
+	fb_reset(c, FB_RESET_PHASE, -1);
 	/* rebuild only when the routing the containers follow changed */
 	if (!c->built ||
 	    memcmp(c->route, c->route_base,
 		   c->t->nr_devs * sizeof(*c->route)) ||
 	    memcmp(c->wroute, c->wroute_base,
 		   c->t->nr_devs * sizeof(*c->wroute))) {
-		memcpy(c->route, c->route_base,
-		       c->t->nr_devs * sizeof(*c->route));
-		memcpy(c->wroute, c->wroute_base,
-		       c->t->nr_devs * sizeof(*c->wroute));
+		fb_routes_revert(c);
 		fixedbar_build(c);
 	}
 	/* memory first: rerouting there rebuilds the containers */
@@ -187,13 +280,13 @@ static bool fb_unkeep_culprit(struct fb_ctx *c)
 {
 	bool changed = false;
 
-	if (c->fail_pair[0] >= 0 && c->fail_pair[1] >= 0)
-		changed = fixedbar_unkeep_pair(c, c->fail_pair[0],
-					       c->fail_pair[1]);
-	if (!changed && c->fail_item >= 0)
-		changed = fixedbar_unkeep_item(c, c->fail_item);
-	if (!changed && c->fail_cont > FB_ROOT_MEM)
-		changed = fixedbar_unkeep_item(c, c->conts[c->fail_cont].item);
+	if (c->fail.pair[0] >= 0 && c->fail.pair[1] >= 0)
+		changed = fixedbar_unkeep_pair(c, c->fail.pair[0],
+					       c->fail.pair[1]);
+	if (!changed && c->fail.item >= 0)
+		changed = fixedbar_unkeep_item(c, c->fail.item);
+	if (!changed && c->fail.cont > FB_ROOT_MEM)
+		changed = fixedbar_unkeep_item(c, c->conts[c->fail.cont].item);
 	return changed;
 }
 
@@ -206,15 +299,10 @@ static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
 {
 	int err = -ENOSPC, iter;
 
-	memset(c->unkeep, 0, c->t->nr_devs * sizeof(*c->unkeep));
-	memset(c->unkeep_win, 0, c->t->nr_devs);
+	fb_reset(c, FB_RESET_PHASES, -1);
 	c->softpin = FB_KEEP_ALL;
 	for (iter = 0; keep_all && iter < FB_MAX_UNKEEP; iter++) {
-		c->fail_bridge = -1;
-		c->fail_kid[0] = c->fail_kid[1] = -1;
-		c->fail_pair[0] = c->fail_pair[1] = -1;
-		c->fail_item = -1;
-		c->fail_cont = -1;
+		fb_reset(c, FB_RESET_UNKEEP, -1);
 		err = fb_plan_phase(c);
 		if (!err) {
 			if (!fb_validate_phase(c))
@@ -359,18 +447,12 @@ static int fb_plan_routed(struct fb_ctx *c)
 			if (!limit)
 				break;
 			/* start again from the routing the last level planned with */
-			memcpy(c->route, c->route_base,
-			       c->t->nr_devs * sizeof(*c->route));
-			memcpy(c->wroute, c->wroute_base,
-			       c->t->nr_devs * sizeof(*c->wroute));
+			fb_routes_revert(c);
 			c->built = false;
 			if (!fb_spill_routes(c, limit))
 				continue;
 		}
-		memcpy(c->route_base, c->route,
-		       c->t->nr_devs * sizeof(*c->route));
-		memcpy(c->wroute_base, c->wroute,
-		       c->t->nr_devs * sizeof(*c->wroute));
+		fb_routes_commit(c);
 		err = fb_plan_phases(c, true);
 		if (err != -ENOSPC || c->exhausted)
 			break;
@@ -500,8 +582,7 @@ static bool fb_search_routing(struct fb_ctx *c, int r)
 	while (r-- > 0)
 		if (fb_next_combo(c) < 0)
 			return false;
-	memset(c->route, 0xff, n * sizeof(*c->route));
-	memset(c->wroute, 0xff, n * sizeof(*c->wroute));
+	fb_reset(c, FB_RESET_ROUTING, -1);
 	c->clamped = false;
 	if (fixedbar_choose_routes(c) || c->clamped)
 		return false;
@@ -597,10 +678,7 @@ static int fb_route_search(struct fb_ctx *c)
 				fixedbar_build(c);
 				for (i = 0; i < m; i++)
 					fb_route_flip(c, cand[pick[i]]);
-				memcpy(c->route_base, c->route,
-				       n * sizeof(*route0));
-				memcpy(c->wroute_base, c->wroute,
-				       n * sizeof(*wroute0));
+				fb_routes_commit(c);
 				c->built = false;
 				err = fb_plan_phases(c, false);
 				if (!err || c->exhausted ||
@@ -626,12 +704,12 @@ static int fb_next_rank(struct fb_ctx *c)
 
 	/* the colliding windows' own bridges first, then where they collided */
 	for (i = 0; i < 2 && b < 0; i++)
-		if (c->fail_kid[i] >= 0 &&
-		    fb_dev(c, c->fail_kid[i])->is_bridge &&
-		    c->rank[c->fail_kid[i]] + 1 < c->nsplits[c->fail_kid[i]])
-			b = c->fail_kid[i];
+		if (c->fail.kid[i] >= 0 &&
+		    fb_dev(c, c->fail.kid[i])->is_bridge &&
+		    c->rank[c->fail.kid[i]] + 1 < c->nsplits[c->fail.kid[i]])
+			b = c->fail.kid[i];
 	if (b < 0)
-		b = c->fail_bridge;
+		b = c->fail.bridge;
 	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
 		b = fb_dev(c, b)->parent;
 	if (b < 0)
@@ -669,53 +747,99 @@ static int fb_next_combo(struct fb_ctx *c)
 }
 
 /*
- * Routing of fixed prefetchable BARs is a guess; when the layout fails where
- * such a guess was made, try the bridge's next split, a bounded number of
- * times; then every combination of splits across the bridges (a choice at
- * one level changes what fits at the levels above), within the same bounds
- * on tries and on placement work.  Reports the first failure if none works.
+ * ---- the ladder ----
+ *
+ * Routing of fixed prefetchable BARs is a guess.  Each rung of the ladder
+ * sets up the routing of its next attempt from the failure record of the
+ * last one, and says when it has none left; one loop walks the rungs in
+ * order, and the first failure is the one reported.  Every attempt plans
+ * all spill levels and phases from its routing (fb_plan_routed()).  The
+ * search over routings of movable prefetchable items comes last.
  */
-int fixedbar_plan_retry(struct fb_ctx *c)
+struct fb_rung {
+	/* sets up attempt @n of this rung; false when it has none left */
+	bool (*next)(struct fb_ctx *c, int n);
+	/* a rank past a bridge's last split repeats a routing: skip it */
+	bool skip_clamped;
+};
+
+/* The kernel's routing, then the failing bridge's next split, and up. */
+static bool fb_rung_ranks(struct fb_ctx *c, int n)
+{
+	return !n || (n <= FB_MAX_ROUTE_TRIES && fb_next_rank(c) >= 0);
+}
+
+/* Every combination of splits across the bridges, from the best onwards. */
+static bool fb_rung_combos(struct fb_ctx *c, int n)
+{
+	if (!n)
+		memset(c->rank, 0, c->t->nr_devs);
+	return n < FB_MAX_ROUTE_COMBOS && fb_next_combo(c) >= 0;
+}
+
+/* Last, the best routing with the finest spill steps. */
+static bool fb_rung_fine(struct fb_ctx *c, int n)
+{
+	if (n)
+		return false;
+	c->spill_fine = true;
+	memset(c->rank, 0, c->t->nr_devs);
+	return true;
+}
+
+static const struct fb_rung fb_ladder[] = {
+	{ fb_rung_ranks, false },
+	{ fb_rung_combos, true },
+	{ fb_rung_fine, true },
+};
+
+/*
+ * One attempt: the routing each bridge's rank names, then every spill level
+ * and phase.  Sets @stop when no later attempt may run; -EAGAIN when this
+ * routing was tried already.
+ */
+static int fb_try_routing(struct fb_ctx *c, const struct fb_rung *g,
+			  struct fb_first_err *first, bool *stop)
+{
+	int err;
+
+	fb_reset(c, FB_RESET_ROUTING, -1);
+	err = fixedbar_choose_routes(c);
+	if (err)
+		goto stop;
+	if (g->skip_clamped && c->clamped)
+		return -EAGAIN;
+	fixedbar_build(c);
+	err = fixedbar_check_routes(c);
+	if (err)
+		goto stop;
+	err = fb_plan_routed(c);
+	if (!err || (err != -ENOSPC && err != -EBUSY))
+		goto stop;
+	fb_first_keep(c, first, err);
+	*stop = c->exhausted;
+	return err;
+stop:
+	*stop = true;
+	return err;
+}
+
+int fixedbar_ladder(struct fb_ctx *c)
 {
 	struct fb_first_err first;
-	int tries, combos = 0, err;
+	bool stop = false;
+	int n, err = -ENOSPC;
+	size_t r;
 
 	if (fb_first_init(&first))
 		return -ENOMEM;
-	for (tries = 0;; tries++) {
-		memset(c->route, 0xff, c->t->nr_devs * sizeof(*c->route));
-		memset(c->wroute, 0xff, c->t->nr_devs * sizeof(*c->wroute));
-		c->fail_bridge = -1;
-		c->fail_kid[0] = c->fail_kid[1] = -1;
-		err = fixedbar_choose_routes(c);
-		if (err)
-			break;
-		if (combos && c->clamped) {
-			err = -ENOSPC; /* a combination tried already */
-			goto next_combo;
+	for (r = 0; r < sizeof(fb_ladder) / sizeof(fb_ladder[0]) && !stop;
+	     r++) {
+		for (n = 0; !stop && fb_ladder[r].next(c, n); n++) {
+			err = fb_try_routing(c, &fb_ladder[r], &first, &stop);
+			if (err == -EAGAIN)
+				err = -ENOSPC;
 		}
-		fixedbar_build(c);
-		err = fixedbar_check_routes(c);
-		if (err)
-			break;
-		err = fb_plan_routed(c);
-		if (!err || (err != -ENOSPC && err != -EBUSY))
-			break;
-		fb_first_keep(c, &first, err);
-		if (c->exhausted || c->spill_fine)
-			break;
-		if (!combos && tries < FB_MAX_ROUTE_TRIES &&
-		    fb_next_rank(c) >= 0)
-			continue;
-next_combo:
-		/* then every combination, from the best splits onwards */
-		if (!combos++)
-			memset(c->rank, 0, c->t->nr_devs);
-		if (combos <= FB_MAX_ROUTE_COMBOS && fb_next_combo(c) >= 0)
-			continue;
-		/* last, the best routing with the finest spill steps */
-		c->spill_fine = true;
-		memset(c->rank, 0, c->t->nr_devs);
 	}
 	if (err == -ENOSPC && !c->exhausted)
 		err = fb_route_search(c);

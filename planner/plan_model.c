@@ -379,7 +379,7 @@ void fixedbar_release(struct fb_ctx *c)
 }
 
 /* Marks the containers that hold a BAR fixed by an entry, at any depth. */
-void fixedbar_mark_fixed(struct fb_ctx *c)
+static void fb_mark_fixed(struct fb_ctx *c)
 {
 	int i, k;
 
@@ -416,7 +416,7 @@ void fixedbar_build(struct fb_ctx *c)
 	for (d = 0; d < c->t->nr_devs; d++)
 		fb_build_dev(c, d);
 	fb_fill_kids(c);
-	fixedbar_mark_fixed(c);
+	fb_mark_fixed(c);
 }
 
 /* ---- descriptor entries: resolve and check each fixed BAR ---- */
@@ -807,7 +807,7 @@ static int fb_check_pinned_root(struct fb_ctx *c)
 	return 0;
 }
 
-int fixedbar_check_entries(struct fb_ctx *c)
+static int fb_check_entries(struct fb_ctx *c)
 {
 	u32 i;
 	int err;
@@ -844,6 +844,21 @@ int fixedbar_check_entries(struct fb_ctx *c)
 	if (err)
 		return err;
 	return fb_check_exact_overlaps(c);
+}
+
+/*
+ * The model of the topology with no routing chosen yet, and the checks of
+ * every descriptor entry against it.
+ */
+int fixedbar_model(struct fb_ctx *c)
+{
+	int err;
+
+	fixedbar_reset_routing(c);
+	fixedbar_build(c);
+	err = fb_check_entries(c);
+	fb_mark_fixed(c);
+	return err;
 }
 
 /* The routing-dependent checks, once fixed BARs have their windows. */

@@ -136,11 +136,11 @@ int fixedbar_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 				"window" :
 				"1MiB");
 		fixedbar_set_fail(c, -EBUSY, a->dev);
-		c->fail_bridge = c->conts[f->k].dev;
-		c->fail_kid[0] = a->dev;
-		c->fail_kid[1] = b->dev;
-		c->fail_pair[0] = a - c->items;
-		c->fail_pair[1] = b - c->items;
+		c->fail.bridge = c->conts[f->k].dev;
+		c->fail.kid[0] = a->dev;
+		c->fail.kid[1] = b->dev;
+		c->fail.pair[0] = a - c->items;
+		c->fail.pair[1] = b - c->items;
 		fixedbar_add_subtree_entries(c, b->dev);
 		return -EBUSY;
 	}
@@ -184,16 +184,16 @@ void fixedbar_record_fail(struct fb_ctx *c, const struct fb_frame *f, int kind,
 			  int item, int err)
 {
 	c->err = err;
-	c->fail_kind = kind;
-	c->fail_cont = f->k;
-	c->fail_item = item;
-	c->fail_bridge = c->conts[f->k].dev;
+	c->fail.kind = kind;
+	c->fail.cont = f->k;
+	c->fail.item = item;
+	c->fail.bridge = c->conts[f->k].dev;
 	/* a window that did not fit: its own routing may be what to change */
-	c->fail_kid[0] = c->items[item].cont >= 0 ? c->items[item].dev : -1;
-	c->fail_kid[1] = -1;
-	c->fail_root = f->root;
-	c->fail_blo = f->blo;
-	c->fail_bhi = f->bhi;
+	c->fail.kid[0] = c->items[item].cont >= 0 ? c->items[item].dev : -1;
+	c->fail.kid[1] = -1;
+	c->fail.root = f->root;
+	c->fail.blo = f->blo;
+	c->fail.bhi = f->bhi;
 }
 
 static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
@@ -259,7 +259,7 @@ next:
 				c->msg, sizeof(c->msg),
 				"search limit reached placing windows with fixed BARs; the layout is too constrained");
 			fixedbar_set_fail(c, -ENOSPC, -1);
-			c->fail_kind = FB_FAIL_NONE;
+			c->fail.kind = FB_FAIL_NONE;
 			return -ENOSPC;
 		}
 	}
@@ -582,14 +582,14 @@ void fixedbar_format_fail(struct fb_ctx *c)
 	const struct fb_item *it;
 	const char *name;
 
-	if (c->fail_kind == FB_FAIL_NONE || c->fail_item < 0)
+	if (c->fail.kind == FB_FAIL_NONE || c->fail.item < 0)
 		return;
-	it = &c->items[c->fail_item];
+	it = &c->items[c->fail.item];
 	name = fb_res_name(it->slot,
 			   it->cont >= 0 ? c->conts[it->cont].win : 0);
-	fb_describe_cont(c, c->fail_cont, where, sizeof(where));
+	fb_describe_cont(c, c->fail.cont, where, sizeof(where));
 	fixedbar_path(c, it->dev, path, sizeof(path));
-	if (c->fail_kind == FB_FAIL_SPAN) {
+	if (c->fail.kind == FB_FAIL_SPAN) {
 		const struct fb_cont *kid = &c->conts[it->cont];
 
 		snprintf(
@@ -600,12 +600,12 @@ void fixedbar_format_fail(struct fb_ctx *c)
 		fixedbar_set_fail(c, c->err, it->dev);
 		return;
 	}
-	if (c->fail_kind == FB_FAIL_RESERVE) {
+	if (c->fail.kind == FB_FAIL_RESERVE) {
 		snprintf(c->msg, sizeof(c->msg),
 			 "%s %s: no room for its hotplug reserve", path, name);
 	} else {
 		fixedbar_fmt_size(c, it, res, sizeof(res));
-		if (c->fail_root)
+		if (c->fail.root)
 			snprintf(
 				c->msg, sizeof(c->msg),
 				"%s %s %s: no space left in %s%s; enlarge the VM's PCI window%s",
@@ -618,10 +618,10 @@ void fixedbar_format_fail(struct fb_ctx *c)
 				c->msg, sizeof(c->msg),
 				"%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
 				path, name, res, where,
-				(unsigned long long)c->fail_blo,
-				(unsigned long long)c->fail_bhi);
+				(unsigned long long)c->fail.blo,
+				(unsigned long long)c->fail.bhi);
 	}
-	fixedbar_set_fail(c, c->err, c->conts[c->fail_cont].dev);
+	fixedbar_set_fail(c, c->err, c->conts[c->fail.cont].dev);
 }
 
 /*

@@ -140,9 +140,9 @@ static bool fb_drop_below(struct fb_ctx *c, int root)
 	bool any = false;
 	int i;
 
-	if (c->fail_item < 0 || c->items[c->fail_item].cont < 0)
+	if (c->fail.item < 0 || c->items[c->fail.item].cont < 0)
 		return false;
-	f = &c->items[c->fail_item];
+	f = &c->items[c->fail.item];
 	for (i = 0; i < c->nr_items; i++) {
 		struct fb_item *it = &c->items[i];
 
@@ -159,10 +159,10 @@ static bool fb_drop_below(struct fb_ctx *c, int root)
 
 bool fixedbar_make_room(struct fb_ctx *c, int root)
 {
-	int scope = c->fail_cont, pass, v;
+	int scope = c->fail.cont, pass, v;
 
-	if (c->fail_item >= 0 && c->items[c->fail_item].cont >= 0) {
-		v = fb_pick_reserve(c, root, c->items[c->fail_item].cont);
+	if (c->fail.item >= 0 && c->items[c->fail.item].cont >= 0) {
+		v = fb_pick_reserve(c, root, c->items[c->fail.item].cont);
 		if (v >= 0) {
 			fb_drop_reserve(c, &c->conts[v]);
 			return true;
@@ -383,18 +383,18 @@ bool fixedbar_reroute(struct fb_ctx *c)
 	const struct fb_item *it;
 	const struct fb_cont *k;
 
-	if (c->fail_item < 0 || c->fail_cont <= FB_ROOT_MEM)
+	if (c->fail.item < 0 || c->fail.cont <= FB_ROOT_MEM)
 		return false;
-	k = &c->conts[c->fail_cont];
-	it = &c->items[c->fail_item];
+	k = &c->conts[c->fail.cont];
+	it = &c->items[c->fail.item];
 	if (k->win == FIXEDBAR_WIN_MEM) {
-		if (it->owner == c->fail_cont && fb_reroutable(c, it) &&
+		if (it->owner == c->fail.cont && fb_reroutable(c, it) &&
 		    fb_item_route(c, it) == FIXEDBAR_WIN_MEM)
 			return fb_reroute_back(c, k, it);
 		if (fb_reroute_from(c, k, NULL))
 			return true;
 		/* a prefetchable window that must live here: empty it instead */
-		if (it->owner == c->fail_cont && it->cont >= 0 &&
+		if (it->owner == c->fail.cont && it->cont >= 0 &&
 		    c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
 		    fb_dissolve_pref(c, it->cont))
 			return true;

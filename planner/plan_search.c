@@ -9,37 +9,25 @@
 #include "plan_internal.h"
 
 struct fb_failrec {
-	int err, kind, cont, item, bridge, kid[2];
-	bool root;
-	u64 blo, bhi;
+	int err;
+	struct fb_fail fail;
 };
 
 static void fb_fail_save(const struct fb_ctx *c, struct fb_failrec *r)
 {
 	r->err = c->err;
-	r->kind = c->fail_kind;
-	r->cont = c->fail_cont;
-	r->item = c->fail_item;
-	r->bridge = c->fail_bridge;
-	r->kid[0] = c->fail_kid[0];
-	r->kid[1] = c->fail_kid[1];
-	r->root = c->fail_root;
-	r->blo = c->fail_blo;
-	r->bhi = c->fail_bhi;
+	r->fail = c->fail;
 }
 
+/* The colliding pair stays the latest one's: phase A lets that go next. */
 static void fb_fail_restore(struct fb_ctx *c, const struct fb_failrec *r)
 {
+	int pair[2] = { c->fail.pair[0], c->fail.pair[1] };
+
 	c->err = r->err;
-	c->fail_kind = r->kind;
-	c->fail_cont = r->cont;
-	c->fail_item = r->item;
-	c->fail_bridge = r->bridge;
-	c->fail_kid[0] = r->kid[0];
-	c->fail_kid[1] = r->kid[1];
-	c->fail_root = r->root;
-	c->fail_blo = r->blo;
-	c->fail_bhi = r->bhi;
+	c->fail = r->fail;
+	c->fail.pair[0] = pair[0];
+	c->fail.pair[1] = pair[1];
 }
 
 /* Does hole @h suit @it in pass @pass of fixedbar_fit_hole()? */
@@ -655,7 +643,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 			c->msg, sizeof(c->msg),
 			"search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
 		c->exhausted = true;
-		c->fail_kind = FB_FAIL_NONE;
+		c->fail.kind = FB_FAIL_NONE;
 		return -ENOSPC;
 	}
 	memset(&f, 0, sizeof(f));
