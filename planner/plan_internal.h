@@ -56,6 +56,14 @@ enum { FB_UP, FB_DOWN, FB_NR_STRATS };
 /* placement failures, recorded cheaply during the search */
 enum { FB_FAIL_NONE, FB_FAIL_ITEM, FB_FAIL_SPAN, FB_FAIL_RESERVE };
 
+/* the budgets that may end a search before it has tried everything */
+enum {
+	FB_GAVE_UP_WORK = 0x01,		/* FB_WORK_LIMIT placements in a plan */
+	FB_GAVE_UP_BACKTRACK = 0x02,	/* FB_SEARCH_BUDGET growth choices */
+	FB_GAVE_UP_PLACE = 0x04,	/* FB_PLACE_SEARCH_STEPS, _TOTAL */
+	FB_GAVE_UP_ROUTES = 0x08,	/* FB_ROUTE_SEARCH_TRIES, _WORK */
+};
+
 /* how much of the current layout phase A keeps */
 enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 
@@ -197,6 +205,7 @@ struct fb_ctx {
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fixedbar_solve calls so far */
 	bool exhausted;		/* FB_WORK_LIMIT reached */
+	u8 gave_up;		/* FB_GAVE_UP_*: budgets a search ran out of */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
 	u32 place_search;	/* candidates fb_*_search() looked at so far */
 	u32 split_gen;		/* fixedbar_split() calls so far */

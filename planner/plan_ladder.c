@@ -685,8 +685,10 @@ static int fb_route_search(struct fb_ctx *c)
 				    (err != -ENOSPC && err != -EBUSY))
 					goto out;
 				if (++tries >= FB_ROUTE_SEARCH_TRIES ||
-				    c->work - work0 >= FB_ROUTE_SEARCH_WORK)
+				    c->work - work0 >= FB_ROUTE_SEARCH_WORK) {
+					c->gave_up |= FB_GAVE_UP_ROUTES;
 					goto out;
+				}
 			} while (fb_next_pick(pick, m, nc));
 		}
 	}
@@ -824,6 +826,41 @@ stop:
 	return err;
 }
 
+/* The budget a search ran out of, in words, for the message. */
+static void fb_budget_name(const struct fb_ctx *c, char *buf, size_t len)
+{
+	if (c->gave_up & FB_GAVE_UP_WORK)
+		snprintf(buf, len, "%u container placements per plan",
+			 FB_WORK_LIMIT);
+	else if (c->gave_up & FB_GAVE_UP_BACKTRACK)
+		snprintf(buf, len, "%u growth choices per space",
+			 FB_SEARCH_BUDGET);
+	else if (c->gave_up & FB_GAVE_UP_PLACE)
+		snprintf(buf, len,
+			 "%u candidates per placement search (%u per plan)",
+			 FB_PLACE_SEARCH_STEPS, FB_PLACE_SEARCH_TOTAL);
+	else
+		snprintf(buf, len, "%u routings or %u placements to search",
+			 FB_ROUTE_SEARCH_TRIES, FB_ROUTE_SEARCH_WORK);
+}
+
+/*
+ * A failure after a search ran out of its budget proves nothing about room:
+ * -ETIMEDOUT, naming the budget, with the first failure for where it was.
+ */
+static int fb_gave_up(struct fb_ctx *c)
+{
+	char budget[96], first[FIXEDBAR_MSG_LEN];
+
+	fb_budget_name(c, budget, sizeof(budget));
+	memcpy(first, c->msg, sizeof(first));
+	snprintf(
+		c->msg, sizeof(c->msg),
+		"the search gave up within its budget of %s before it found a layout, so one may still exist; fix fewer BARs or give them more room (first failure: %s)",
+		budget, first);
+	return -ETIMEDOUT;
+}
+
 int fixedbar_ladder(struct fb_ctx *c)
 {
 	struct fb_first_err first;
@@ -843,5 +880,8 @@ int fixedbar_ladder(struct fb_ctx *c)
 	}
 	if (err == -ENOSPC && !c->exhausted)
 		err = fb_route_search(c);
-	return fb_first_report(c, &first, err);
+	err = fb_first_report(c, &first, err);
+	if ((err == -ENOSPC || err == -EBUSY) && c->gave_up)
+		err = fb_gave_up(c);
+	return err;
 }

@@ -255,6 +255,7 @@ next:
 			return err ? err : -ENOSPC;
 		strat[i]++;
 		if (!c->budget--) {
+			c->gave_up |= FB_GAVE_UP_BACKTRACK;
 			snprintf(
 				c->msg, sizeof(c->msg),
 				"search limit reached placing windows with fixed BARs; the layout is too constrained");

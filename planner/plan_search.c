@@ -227,8 +227,10 @@ static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		    !fb_hole_cand(c, f, it, &ci[d], &hi[d], &start, &variant,
 				  &size)) {
 			if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
-			    c->place_search >= FB_PLACE_SEARCH_TOTAL)
+			    c->place_search >= FB_PLACE_SEARCH_TOTAL) {
+				c->gave_up |= FB_GAVE_UP_PLACE;
 				break;
+			}
 			/* back: undo the level above, try its next candidate */
 			ci[d] = 0;
 			if (--d < 0)
@@ -486,8 +488,10 @@ static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 			room += c->holes[f->hbase + i].hi -
 				c->holes[f->hbase + i].lo + 1;
 		if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
-		    c->place_search >= FB_PLACE_SEARCH_TOTAL)
+		    c->place_search >= FB_PLACE_SEARCH_TOTAL) {
+			c->gave_up |= FB_GAVE_UP_PLACE;
 			break;
+		}
 		ok = rest[d] <= room;
 		nc = ok && f->nholes ? 4 * f->nholes * FB_HOLE_KINDS : 0;
 		h = -1;
@@ -562,8 +566,12 @@ static bool fb_bridge_room(struct fb_ctx *c, const struct fb_frame *f,
 
 		need += it->size1 ? c->conts[it->cont].cmin : it->size;
 	}
-	if (need > room || c->place_search >= FB_PLACE_SEARCH_TOTAL)
+	if (need > room)
 		return false;
+	if (c->place_search >= FB_PLACE_SEARCH_TOTAL) {
+		c->gave_up |= FB_GAVE_UP_PLACE;
+		return false;
+	}
 	c->place_search += (u32)(n + 1) * (u32)(f->nholes + 2 * n + 4);
 	return true;
 }
@@ -643,6 +651,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 			c->msg, sizeof(c->msg),
 			"search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
 		c->exhausted = true;
+		c->gave_up |= FB_GAVE_UP_WORK;
 		c->fail.kind = FB_FAIL_NONE;
 		return -ENOSPC;
 	}
