@@ -540,10 +540,11 @@ static int fb_cmp_cpt(const void *a, const void *b)
  * that works (no routing can hold the fixed BARs; the routing by cost then
  * leads to the error that says why).
  */
-static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
+/* The per-device arrays, and the memory space the apertures offer. */
+static int fb_cuts_alloc(struct fb_ctx *c, struct fb_cuts *x)
 {
 	u32 n = c->t->nr_devs;
-	int d, s, i, total = 0, ncut = 0, maxn = 0;
+	int i;
 
 	memset(x, 0, sizeof(*x));
 	x->pt = fixedbar_zalloc((n * FIXEDBAR_NR_SLOTS + 1) * sizeof(*x->pt));
@@ -567,8 +568,15 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 						 FIXEDBAR_4G - 1) -
 					a->start + 1;
 	}
-	/* what each bridge's windows must hold: required memory BARs (no ROMs) */
-	for (d = 0; d < (int)n; d++) {
+	return 0;
+}
+
+/* What each bridge's windows must hold: required memory BARs (no ROMs). */
+static void fb_cuts_content(struct fb_ctx *c, struct fb_cuts *x)
+{
+	int d, s;
+
+	for (d = 0; d < (int)c->t->nr_devs; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
 			u64 span = fixedbar_bar_span(b), lo;
@@ -589,8 +597,14 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 			}
 		}
 	}
-	/* root-bus BARs take part only as obstacles */
-	for (d = 0; d < (int)n; d++) {
+}
+
+/* The exact memory BARs, by address; root-bus ones only as obstacles. */
+static void fb_cuts_points(struct fb_ctx *c, struct fb_cuts *x)
+{
+	int d, s;
+
+	for (d = 0; d < (int)c->t->nr_devs; d++) {
 		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
 			const struct fixedbar_bar *b = &fb_dev(c, d)->bars[s];
 			u64 lo;
@@ -604,12 +618,18 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 		}
 	}
 	fixedbar_sort(x->pt, x->npt, sizeof(*x->pt), fb_cmp_cpt);
-	/* each point counts for every bridge above it */
+}
+
+/* Each point counts for every bridge above it: index them per bridge. */
+static int fb_cuts_index(struct fb_ctx *c, struct fb_cuts *x)
+{
+	int d, i, total = 0, ncut = 0, maxn = 0;
+
 	for (i = 0; i < x->npt; i++)
 		for (d = fb_dev(c, x->pt[i].dev)->parent; d >= 0;
 		     d = fb_dev(c, d)->parent)
 			x->num[d]++;
-	for (d = 0; d < (int)n; d++) {
+	for (d = 0; d < (int)c->t->nr_devs; d++) {
 		if (x->num[d] > FB_CUT_MAX_POINTS)
 			return -ERANGE;
 		x->first[d] = total;
@@ -629,8 +649,23 @@ static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
 		for (d = fb_dev(c, x->pt[i].dev)->parent; d >= 0;
 		     d = fb_dev(c, d)->parent)
 			x->idx[x->first[d] + x->num[d]++] = i;
+	return 0;
+}
+
+static int fb_cuts_build(struct fb_ctx *c, struct fb_cuts *x)
+{
+	int d, i, err;
+
+	err = fb_cuts_alloc(c, x);
+	if (err)
+		return err;
+	fb_cuts_content(c, x);
+	fb_cuts_points(c, x);
+	err = fb_cuts_index(c, x);
+	if (err)
+		return err;
 	/* children come after their parents: bottom-up is backwards */
-	for (d = (int)n - 1; d >= 0; d--) {
+	for (d = (int)c->t->nr_devs - 1; d >= 0; d--) {
 		bool any = false;
 
 		x->chosen[d] = -1;

@@ -441,93 +441,153 @@ static bool fb_grow_cand(struct fb_ctx *c, const struct fb_frame *f,
  * at FB_PLACE_SEARCH_STEPS candidates (and FB_PLACE_SEARCH_TOTAL in the
  * whole plan).  Each level keeps a copy of the frame to go back to.
  */
-static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
-			     int n)
-{
-	int nh = f->nholes + 2 * n + 4, d, i, variant, dir = FB_UP, nc;
-	struct fb_hole *snap = fixedbar_zalloc((n + 1) * nh * sizeof(*snap));
-	int *ci = fixedbar_zalloc((n + 1) * sizeof(*ci));
-	int *cnt = fixedbar_zalloc((n + 1) * sizeof(*cnt));
-	u64 *lo = fixedbar_zalloc((n + 1) * sizeof(*lo));
-	u64 *hi = fixedbar_zalloc((n + 1) * sizeof(*hi));
-	u64 *rest = fixedbar_zalloc((n + 1) * sizeof(*rest));
-	u32 first = c->place_search;
-	u64 start, size, room;
-	bool found = false, ok;
-	int h;
+/* A bridge search's levels: the frame each goes back to, its candidate. */
+struct fb_bsearch {
+	int nh; /* holes one level's copy holds */
+	struct fb_hole *snap; /* per level: the frame's holes ... */
+	int *cnt; /* ... how many */
+	u64 *lo, *hi; /* ... and its extent */
+	int *ci; /* per level: the candidate it is at */
+	u64 *rest; /* per level: what it and those after need */
+};
 
-	if (!snap || !ci || !cnt || !lo || !hi || !rest ||
+static void fb_bsearch_free(struct fb_bsearch *s)
+{
+	fixedbar_free(s->snap);
+	fixedbar_free(s->ci);
+	fixedbar_free(s->cnt);
+	fixedbar_free(s->lo);
+	fixedbar_free(s->hi);
+	fixedbar_free(s->rest);
+}
+
+static bool fb_bsearch_alloc(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+			     int n, struct fb_bsearch *s)
+{
+	int i;
+
+	s->nh = f->nholes + 2 * n + 4;
+	s->snap = fixedbar_zalloc((n + 1) * s->nh * sizeof(*s->snap));
+	s->ci = fixedbar_zalloc((n + 1) * sizeof(*s->ci));
+	s->cnt = fixedbar_zalloc((n + 1) * sizeof(*s->cnt));
+	s->lo = fixedbar_zalloc((n + 1) * sizeof(*s->lo));
+	s->hi = fixedbar_zalloc((n + 1) * sizeof(*s->hi));
+	s->rest = fixedbar_zalloc((n + 1) * sizeof(*s->rest));
+	if (!s->snap || !s->ci || !s->cnt || !s->lo || !s->hi || !s->rest ||
 	    c->nr_holes + 2 * n + 4 > c->max_holes)
-		goto out;
+		return false;
 	for (i = n - 1; i >= 0; i--) {
 		const struct fb_item *it = &c->items[(u32)v[i][1]];
 
-		rest[i] = rest[i + 1] +
-			  (it->size1 ? c->conts[it->cont].cmin : it->size);
+		s->rest[i] = s->rest[i + 1] +
+			     (it->size1 ? c->conts[it->cont].cmin : it->size);
 	}
-	d = 0;
-	ci[0] = 0;
+	return true;
+}
+
+/* Level @d's copy of the frame, taken on its first visit. */
+static void fb_bsearch_keep(struct fb_ctx *c, const struct fb_frame *f,
+			    struct fb_bsearch *s, int d)
+{
+	memcpy(&s->snap[d * s->nh], &c->holes[f->hbase],
+	       f->nholes * sizeof(*s->snap));
+	s->cnt[d] = f->nholes;
+	s->lo[d] = f->cur_lo;
+	s->hi[d] = f->cur_hi;
+}
+
+/* Back to level @d's frame. */
+static void fb_bsearch_back(struct fb_ctx *c, struct fb_frame *f,
+			    const struct fb_bsearch *s, int d)
+{
+	memcpy(&c->holes[f->hbase], &s->snap[d * s->nh],
+	       s->cnt[d] * sizeof(*s->snap));
+	f->nholes = s->cnt[d];
+	c->nr_holes = f->hbase + s->cnt[d];
+	f->cur_lo = s->lo[d];
+	f->cur_hi = s->hi[d];
+}
+
+/* The room left in the frame: its holes and what the extent may grow. */
+static u64 fb_bridge_free(const struct fb_ctx *c, const struct fb_frame *f)
+{
+	u64 room = (f->cur_lo - f->blo) + (f->bhi - f->cur_hi);
+	int i;
+
+	for (i = 0; i < f->nholes; i++)
+		room += c->holes[f->hbase + i].hi - c->holes[f->hbase + i].lo +
+			1;
+	return room;
+}
+
+/*
+ * The next candidate for @it from *@ci on: in the holes while what is left
+ * (@rest) could fit, then growing the extent.  Sets *@h to the hole, or -1.
+ */
+static bool fb_bridge_cand(struct fb_ctx *c, const struct fb_frame *f,
+			   const struct fb_item *it, u64 rest, int *ci, int *h,
+			   int *dir, u64 *start, int *variant, u64 *size)
+{
+	bool ok = rest <= fb_bridge_free(c, f);
+	int nc = ok && f->nholes ? 4 * f->nholes * FB_HOLE_KINDS : 0;
+
+	*h = -1;
+	if (ok && *ci < nc) {
+		ok = fb_hole_cand(c, f, it, ci, h, start, variant, size);
+		if (!ok)
+			*ci = nc;
+	}
+	if (*h < 0 && *ci >= nc) {
+		ok = false;
+		for (; *ci < nc + FB_GROW_KINDS && !ok; (*ci)++) {
+			c->place_search++;
+			ok = fb_grow_cand(c, f, it, *ci - nc, dir, start,
+					  variant, size) &&
+			     *size;
+		}
+		(*ci)--;
+	}
+	return ok;
+}
+
+static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+			     int n)
+{
+	struct fb_bsearch s = { 0 };
+	int d = 0, variant, dir = FB_UP, h;
+	u32 first = c->place_search;
+	bool found = false;
+	u64 start, size;
+
+	if (!fb_bsearch_alloc(c, f, v, n, &s))
+		goto out;
+	s.ci[0] = 0;
 	for (;;) {
 		struct fb_item *it;
 
-		if (ci[d] == 0) {
-			/* first visit of this level: keep the frame */
-			memcpy(&snap[d * nh], &c->holes[f->hbase],
-			       f->nholes * sizeof(*snap));
-			cnt[d] = f->nholes;
-			lo[d] = f->cur_lo;
-			hi[d] = f->cur_hi;
-		}
+		if (s.ci[d] == 0)
+			fb_bsearch_keep(c, f, &s, d);
 		if (d == n) {
 			found = true;
 			break;
 		}
 		it = &c->items[(u32)v[d][1]];
-		room = (f->cur_lo - f->blo) + (f->bhi - f->cur_hi);
-		for (i = 0; i < f->nholes; i++)
-			room += c->holes[f->hbase + i].hi -
-				c->holes[f->hbase + i].lo + 1;
 		if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
 		    c->place_search >= FB_PLACE_SEARCH_TOTAL) {
 			c->gave_up |= FB_GAVE_UP_PLACE;
 			break;
 		}
-		ok = rest[d] <= room;
-		nc = ok && f->nholes ? 4 * f->nholes * FB_HOLE_KINDS : 0;
-		h = -1;
-		if (ok && ci[d] < nc) {
-			/* the candidates in the holes */
-			ok = fb_hole_cand(c, f, it, &ci[d], &h, &start,
-					  &variant, &size);
-			if (!ok)
-				ci[d] = nc;
-		}
-		if (h < 0 && ci[d] >= nc) {
-			/* then growing the extent */
-			ok = false;
-			for (; ci[d] < nc + FB_GROW_KINDS && !ok; ci[d]++) {
-				c->place_search++;
-				ok = fb_grow_cand(c, f, it, ci[d] - nc, &dir,
-						  &start, &variant, &size) &&
-				     size;
-			}
-			ci[d]--;
-		}
-		if (!ok) {
+		if (!fb_bridge_cand(c, f, it, s.rest[d], &s.ci[d], &h, &dir,
+				    &start, &variant, &size)) {
 			/* back: the level above, its next candidate */
 			if (--d < 0)
 				break;
-			memcpy(&c->holes[f->hbase], &snap[d * nh],
-			       cnt[d] * sizeof(*snap));
-			f->nholes = cnt[d];
-			c->nr_holes = f->hbase + cnt[d];
-			f->cur_lo = lo[d];
-			f->cur_hi = hi[d];
-			ci[d]++;
+			fb_bsearch_back(c, f, &s, d);
+			s.ci[d]++;
 			continue;
 		}
 		if (!size) {
-			ci[d]++;
+			s.ci[d]++;
 			continue;
 		}
 		if (h >= 0)
@@ -535,15 +595,10 @@ static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		else
 			fixedbar_grow_apply(c, f, dir, start, start + size - 1);
 		fixedbar_place_item(c, it, start, variant);
-		ci[++d] = 0;
+		s.ci[++d] = 0;
 	}
 out:
-	fixedbar_free(snap);
-	fixedbar_free(ci);
-	fixedbar_free(cnt);
-	fixedbar_free(lo);
-	fixedbar_free(hi);
-	fixedbar_free(rest);
+	fb_bsearch_free(&s);
 	return found;
 }
 
