@@ -166,35 +166,51 @@ static void fb_room_add(u64 *room, const u64 *x, bool sub)
 		room[i] = sub ? room[i] - x[i] : room[i] + x[i];
 }
 
-/*
- * Backtracking over the root's movables (@n of them, in placement order in
- * @v) when first fit leaves one without room: each tries every candidate of
- * fb_hole_cand() in turn, as long as what is left could still fit in the
- * free bytes (fb_room()), until it has looked at FB_PLACE_SEARCH_STEPS holes
- * (and FB_PLACE_SEARCH_TOTAL in the whole plan).  Siblings at the root are where a first
- * fit most often takes the only slot a later item could use.
- */
-static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
-			   int n)
+/* Has the search that started at @first used up its candidates? */
+static bool fb_search_spent(const struct fb_ctx *c, u32 first)
 {
-	struct fb_hole *orig = fixedbar_zalloc((n + 1) * sizeof(*orig));
-	int *ci = fixedbar_zalloc((n + 1) * sizeof(*ci));
-	int *hi = fixedbar_zalloc((n + 1) * sizeof(*hi));
-	u64 *at = fixedbar_zalloc((n + 1) * sizeof(*at));
-	u64 *sz = fixedbar_zalloc((n + 1) * sizeof(*sz));
-	u64(*rest)[4] = fixedbar_zalloc((n + 1) * sizeof(*rest));
-	u64 room[4] = { 0 }, x[4], start, size;
-	u32 first = c->place_search;
-	bool found = false;
-	int d, i, variant;
+	return c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
+	       c->place_search >= FB_PLACE_SEARCH_TOTAL;
+}
 
-	if (!orig || !ci || !hi || !at || !sz || !rest)
-		goto out;
+/* A root search's levels: where each took its hole, and the room left. */
+struct fb_rsearch {
+	struct fb_hole *orig; /* per level: the hole before it took it */
+	int *ci, *hi; /* ... the candidate, the hole */
+	u64 *at, *sz; /* ... the place taken */
+	u64 (*rest)[4]; /* what it and those after need (fb_room()) */
+	u64 room[4]; /* what the holes still hold */
+};
+
+static void fb_rsearch_free(struct fb_rsearch *s)
+{
+	fixedbar_free(s->orig);
+	fixedbar_free(s->ci);
+	fixedbar_free(s->hi);
+	fixedbar_free(s->at);
+	fixedbar_free(s->sz);
+	fixedbar_free(s->rest);
+}
+
+static bool fb_rsearch_alloc(struct fb_ctx *c, const struct fb_frame *f,
+			     u64 (*v)[2], int n, struct fb_rsearch *s)
+{
+	u64 x[4];
+	int i;
+
+	s->orig = fixedbar_zalloc((n + 1) * sizeof(*s->orig));
+	s->ci = fixedbar_zalloc((n + 1) * sizeof(*s->ci));
+	s->hi = fixedbar_zalloc((n + 1) * sizeof(*s->hi));
+	s->at = fixedbar_zalloc((n + 1) * sizeof(*s->at));
+	s->sz = fixedbar_zalloc((n + 1) * sizeof(*s->sz));
+	s->rest = fixedbar_zalloc((n + 1) * sizeof(*s->rest));
+	if (!s->orig || !s->ci || !s->hi || !s->at || !s->sz || !s->rest)
+		return false;
 	for (i = 0; i < f->nholes; i++) {
 		const struct fb_hole *h = &c->holes[f->hbase + i];
 
 		fb_room(c, h->ap, h->lo, h->hi, x);
-		fb_room_add(room, x, false);
+		fb_room_add(s->room, x, false);
 	}
 	/*
 	 * What items d.. need at least (a window: its members' sum), in all,
@@ -205,13 +221,60 @@ static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 		u64 need = it->size1 ? c->conts[it->cont].cmin : it->size;
 		bool low = it->flags & FB_BELOW4G, np = it->flags & FB_NONPREF;
 
-		memcpy(rest[i], rest[i + 1], sizeof(rest[i]));
-		rest[i][0] += need;
-		rest[i][1] += low ? need : 0;
-		rest[i][2] += np ? need : 0;
-		rest[i][3] += low && np ? need : 0;
+		memcpy(s->rest[i], s->rest[i + 1], sizeof(s->rest[i]));
+		s->rest[i][0] += need;
+		s->rest[i][1] += low ? need : 0;
+		s->rest[i][2] += np ? need : 0;
+		s->rest[i][3] += low && np ? need : 0;
 	}
-	d = 0;
+	return true;
+}
+
+/* Level @d takes [@start, +@size) from its hole. */
+static void fb_rsearch_take(struct fb_ctx *c, struct fb_frame *f,
+			    struct fb_rsearch *s, int d, u64 start, u64 size)
+{
+	u64 x[4];
+
+	s->orig[d] = c->holes[f->hbase + s->hi[d]];
+	s->at[d] = start;
+	s->sz[d] = size;
+	fixedbar_hole_take(c, f, s->hi[d], start, start + size - 1);
+	fb_room(c, s->orig[d].ap, start, start + size - 1, x);
+	fb_room_add(s->room, x, true);
+}
+
+/* Level @d gives its place back to its hole. */
+static void fb_rsearch_untake(struct fb_ctx *c, struct fb_frame *f,
+			      struct fb_rsearch *s, int d)
+{
+	u64 x[4], end = s->at[d] + s->sz[d] - 1;
+
+	fb_hole_untake(c, f, s->hi[d], &s->orig[d], s->at[d], end);
+	fb_room(c, s->orig[d].ap, s->at[d], end, x);
+	fb_room_add(s->room, x, false);
+}
+
+/*
+ * Backtracking over the root's movables (@n of them, in placement order in
+ * @v) when first fit leaves one without room: each tries every candidate of
+ * fb_hole_cand() in turn, as long as what is left could still fit in the
+ * free bytes (fb_room()), until it has looked at FB_PLACE_SEARCH_STEPS
+ * holes (and FB_PLACE_SEARCH_TOTAL in the whole plan).  Siblings at the
+ * root are where a first fit most often takes the only slot a later item
+ * could use.
+ */
+static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+			   int n)
+{
+	struct fb_rsearch s = { 0 };
+	u32 first = c->place_search;
+	bool found = false, ok;
+	int d = 0, variant;
+	u64 start, size;
+
+	if (!fb_rsearch_alloc(c, f, v, n, &s))
+		goto out;
 	while (d >= 0) {
 		struct fb_item *it;
 
@@ -220,48 +283,34 @@ static bool fb_root_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 			break;
 		}
 		it = &c->items[(u32)v[d][1]];
-		if (fb_room_short(rest[d], room) ||
-		    c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
-		    c->place_search >= FB_PLACE_SEARCH_TOTAL ||
-		    c->nr_holes + 2 > c->max_holes || !f->nholes ||
-		    !fb_hole_cand(c, f, it, &ci[d], &hi[d], &start, &variant,
-				  &size)) {
-			if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
-			    c->place_search >= FB_PLACE_SEARCH_TOTAL) {
+		ok = !fb_room_short(s.rest[d], s.room) &&
+		     !fb_search_spent(c, first) &&
+		     c->nr_holes + 2 <= c->max_holes && f->nholes &&
+		     fb_hole_cand(c, f, it, &s.ci[d], &s.hi[d], &start,
+				  &variant, &size);
+		if (!ok) {
+			if (fb_search_spent(c, first)) {
 				c->gave_up |= FB_GAVE_UP_PLACE;
 				break;
 			}
 			/* back: undo the level above, try its next candidate */
-			ci[d] = 0;
+			s.ci[d] = 0;
 			if (--d < 0)
 				break;
-			fb_hole_untake(c, f, hi[d], &orig[d], at[d],
-				       at[d] + sz[d] - 1);
-			fb_room(c, orig[d].ap, at[d], at[d] + sz[d] - 1, x);
-			fb_room_add(room, x, false);
-			ci[d]++;
+			fb_rsearch_untake(c, f, &s, d);
+			s.ci[d]++;
 			continue;
 		}
 		if (!size) {
-			ci[d]++;
+			s.ci[d]++;
 			continue;
 		}
-		orig[d] = c->holes[f->hbase + hi[d]];
-		at[d] = start;
-		sz[d] = size;
-		fixedbar_hole_take(c, f, hi[d], start, start + size - 1);
-		fb_room(c, orig[d].ap, start, start + size - 1, x);
-		fb_room_add(room, x, true);
+		fb_rsearch_take(c, f, &s, d, start, size);
 		fixedbar_place_item(c, it, start, variant);
-		ci[++d] = 0;
+		s.ci[++d] = 0;
 	}
 out:
-	fixedbar_free(orig);
-	fixedbar_free(ci);
-	fixedbar_free(hi);
-	fixedbar_free(at);
-	fixedbar_free(sz);
-	fixedbar_free(rest);
+	fb_rsearch_free(&s);
 	return found;
 }
 
@@ -432,15 +481,6 @@ static bool fb_grow_cand(struct fb_ctx *c, const struct fb_frame *f,
 	return fixedbar_grow_at(c, f, it, *dir, *variant, start);
 }
 
-/*
- * Backtracking over a semi-fixed window's movables (@n of them, in
- * placement order in @v) when the placement orders above all leave one
- * without room: each tries every candidate of fb_hole_cand() in turn, then
- * those of fb_grow_cand(), as long as what is left
- * could still fit in the holes and the room to grow, until it has looked
- * at FB_PLACE_SEARCH_STEPS candidates (and FB_PLACE_SEARCH_TOTAL in the
- * whole plan).  Each level keeps a copy of the frame to go back to.
- */
 /* A bridge search's levels: the frame each goes back to, its candidate. */
 struct fb_bsearch {
 	int nh; /* holes one level's copy holds */
@@ -550,6 +590,15 @@ static bool fb_bridge_cand(struct fb_ctx *c, const struct fb_frame *f,
 	return ok;
 }
 
+/*
+ * Backtracking over a semi-fixed window's movables (@n of them, in
+ * placement order in @v) when the placement orders above all leave one
+ * without room: each tries every candidate of fb_hole_cand() in turn, then
+ * those of fb_grow_cand(), as long as what is left
+ * could still fit in the holes and the room to grow, until it has looked
+ * at FB_PLACE_SEARCH_STEPS candidates (and FB_PLACE_SEARCH_TOTAL in the
+ * whole plan).  Each level keeps a copy of the frame to go back to.
+ */
 static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 			     int n)
 {
@@ -572,8 +621,7 @@ static bool fb_bridge_search(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
 			break;
 		}
 		it = &c->items[(u32)v[d][1]];
-		if (c->place_search - first >= FB_PLACE_SEARCH_STEPS ||
-		    c->place_search >= FB_PLACE_SEARCH_TOTAL) {
+		if (fb_search_spent(c, first)) {
 			c->gave_up |= FB_GAVE_UP_PLACE;
 			break;
 		}
