@@ -250,18 +250,6 @@ static u64 fb_split_anchor(struct fb_ctx *c, const struct fb_item *it, u64 o,
 	return size;
 }
 
-/*
- * A third packing of a movable container, split around an anchor: the
- * block starts @o bytes (0 < @o < calign) before an address aligned to its
- * largest alignment, the anchor.  The first member of that alignment
- * straddles the anchor as it can: packed from its start (the anchor is its
- * start), toward its end (a window whose end is aligned), or split itself
- * (a window starting at the block's start), whichever leaves the least
- * above the anchor.  The other members fill the room below it, largest
- * alignment first, each as close to it as it can go; the rest follow it in
- * the same order.  Returns the block's size, 0 on overflow; with @place,
- * places the members for a block at @start.
- */
 static void fb_split_put(struct fb_ctx *c, struct fb_item *it, int v, u64 o,
 			 u64 at)
 {
@@ -285,83 +273,157 @@ static u64 fb_split_below(const struct fb_item *it, u64 lim, u64 o)
 	return pos <= lim ? pos : ~0ULL;
 }
 
-u64 fixedbar_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
-		   u64 start)
+/* One split packing under way (fixedbar_split()). */
+struct fb_split_pack {
+	struct fb_ctx *c;
+	const struct fb_cont *k;
+	u64 o; /* the anchor's offset into the block */
+	bool place; /* place the members, at ... */
+	u64 start; /* ... this block start */
+	u32 g; /* split_mark of the members taken */
+	struct fb_item *first; /* the anchor's member */
+	u64 lim; /* the room below the anchor ends here */
+	u64 above; /* the block so far ends here */
+};
+
+/* A new mark for the members one call takes. */
+static u32 fb_split_mark(struct fb_ctx *c)
 {
-	u64 lim = 0, above = 0, aligns = 0, size, pos, r, a, bpos = 0;
-	struct fb_item *first = NULL, *best, *it;
-	int i, lg, v;
-	u32 g;
+	int i;
 
 	if (++c->split_gen == 0) {
 		for (i = 0; i < c->nr_items; i++)
 			c->items[i].split_mark = 0;
 		c->split_gen = 1;
 	}
-	g = c->split_gen;
+	return c->split_gen;
+}
+
+static struct fb_item *fb_split_kid(const struct fb_split_pack *s, int i)
+{
+	return &s->c->items[s->c->kidv[s->k->first_kid + i]];
+}
+
+/* Is kid @it of alignment @a not taken yet? */
+static bool fb_split_open(const struct fb_split_pack *s,
+			  const struct fb_item *it, u64 a)
+{
+	return it->active && it->align == a && it->split_mark != s->g;
+}
+
+/* The anchor's member: the first of the largest alignment, @a. */
+static void fb_split_anchor_kid(struct fb_split_pack *s, u64 a)
+{
+	struct fb_item *it;
+	u64 size, pos, r;
+	int i, v;
+
+	for (i = 0; !s->first && i < s->k->nr_kids; i++) {
+		it = fb_split_kid(s, i);
+		if (!it->active || it->align != a)
+			continue;
+		s->first = it;
+		it->split_mark = s->g;
+		size = fb_split_anchor(s->c, it, s->o, &v, &r);
+		pos = s->o - r;
+		s->lim = pos;
+		s->above = pos + size;
+		if (s->place)
+			fb_split_put(s->c, it, v, s->o, s->start + pos);
+	}
+}
+
+/* The room below the anchor, from it down: the largest that fits first. */
+static void fb_split_below_kids(struct fb_split_pack *s, u64 a)
+{
+	struct fb_item *best, *it;
+	u64 pos, bpos = 0;
+	int i;
+
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < s->k->nr_kids; i++) {
+			it = fb_split_kid(s, i);
+			if (!fb_split_open(s, it, a))
+				continue;
+			pos = fb_split_below(it, s->lim, s->o);
+			if (pos != ~0ULL && (!best || it->size > best->size)) {
+				best = it;
+				bpos = pos;
+			}
+		}
+		if (!best)
+			return;
+		best->split_mark = s->g;
+		s->lim = bpos;
+		if (s->place)
+			fb_split_put(s->c, best, 0, s->o, s->start + bpos);
+	}
+}
+
+/* The rest of alignment @a above the anchor, in order; false on overflow. */
+static bool fb_split_above_kids(struct fb_split_pack *s, u64 a)
+{
+	struct fb_item *it;
+	u64 pos;
+	int i;
+
+	for (i = 0; i < s->k->nr_kids; i++) {
+		it = fb_split_kid(s, i);
+		if (!fb_split_open(s, it, a))
+			continue;
+		it->split_mark = s->g;
+		if (s->above > ~0ULL - it->align)
+			return false;
+		pos = fb_align_up_to(s->above, it->align, s->o);
+		if (pos > ~0ULL - it->size)
+			return false;
+		s->above = pos + it->size;
+		if (s->place)
+			fb_split_put(s->c, it, 0, s->o, s->start + pos);
+	}
+	return true;
+}
+
+/*
+ * A third packing of a movable container, split around an anchor: the
+ * block starts @o bytes (0 < @o < calign) before an address aligned to its
+ * largest alignment, the anchor.  The first member of that alignment
+ * straddles the anchor as it can: packed from its start (the anchor is its
+ * start), toward its end (a window whose end is aligned), or split itself
+ * (a window starting at the block's start), whichever leaves the least
+ * above the anchor.  The other members fill the room below it, largest
+ * alignment first, each as close to it as it can go; the rest follow it in
+ * the same order.  Returns the block's size, 0 on overflow; with @place,
+ * places the members for a block at @start.
+ */
+u64 fixedbar_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
+		   u64 start)
+{
+	struct fb_split_pack s = { .c = c,
+				   .k = k,
+				   .o = o,
+				   .place = place,
+				   .start = start,
+				   .g = fb_split_mark(c) };
+	u64 aligns = 0, size, a;
+	int i;
+
 	for (i = 0; i < k->nr_kids; i++) {
-		it = &c->items[c->kidv[k->first_kid + i]];
+		const struct fb_item *it = fb_split_kid(&s, i);
+
 		if (it->active)
 			aligns |= 1ULL << __builtin_ctzll(it->align);
 	}
 	while (aligns) {
-		lg = 63 - __builtin_clzll(aligns);
-		aligns &= ~(1ULL << lg);
-		a = 1ULL << lg;
-		/* the anchor's member: the first of the largest alignment */
-		for (i = 0; !first && i < k->nr_kids; i++) {
-			it = &c->items[c->kidv[k->first_kid + i]];
-			if (!it->active || it->align != a)
-				continue;
-			first = it;
-			it->split_mark = g;
-			size = fb_split_anchor(c, it, o, &v, &r);
-			pos = o - r;
-			lim = pos;
-			above = pos + size;
-			if (place)
-				fb_split_put(c, it, v, o, start + pos);
-		}
-		/* the room below it: the largest that fits first */
-		for (;;) {
-			best = NULL;
-			for (i = 0; i < k->nr_kids; i++) {
-				it = &c->items[c->kidv[k->first_kid + i]];
-				if (!it->active || it->align != a ||
-				    it->split_mark == g)
-					continue;
-				pos = fb_split_below(it, lim, o);
-				if (pos != ~0ULL &&
-				    (!best || it->size > best->size)) {
-					best = it;
-					bpos = pos;
-				}
-			}
-			if (!best)
-				break;
-			best->split_mark = g;
-			lim = bpos;
-			if (place)
-				fb_split_put(c, best, 0, o, start + bpos);
-		}
-		/* the rest above it, in order */
-		for (i = 0; i < k->nr_kids; i++) {
-			it = &c->items[c->kidv[k->first_kid + i]];
-			if (!it->active || it->align != a ||
-			    it->split_mark == g)
-				continue;
-			it->split_mark = g;
-			if (above > ~0ULL - it->align)
-				return 0;
-			pos = fb_align_up_to(above, it->align, o);
-			if (pos > ~0ULL - it->size)
-				return 0;
-			above = pos + it->size;
-			if (place)
-				fb_split_put(c, it, 0, o, start + pos);
-		}
+		a = 1ULL << (63 - __builtin_clzll(aligns));
+		aligns &= ~a;
+		fb_split_anchor_kid(&s, a);
+		fb_split_below_kids(&s, a);
+		if (!fb_split_above_kids(&s, a))
+			return 0;
 	}
-	size = above;
+	size = s.above;
 	if (!k->noreserve && size > ~0ULL - k->reserve)
 		return 0;
 	if (!k->noreserve)
