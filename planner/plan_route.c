@@ -96,7 +96,8 @@ static int fb_aperture_cost(const struct fb_ctx *c, int win, u64 lo, u64 hi)
 
 /* Cost of the split, or -1 when the two windows would overlap. */
 static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
-			 int b, struct fb_point *pt, int n, int s, int left)
+			 int b, const struct fb_point *pt, int n, int s,
+			 int left)
 {
 	u64 llo = ~0ULL, lhi = 0, rlo = ~0ULL, rhi = 0;
 	int i, cost = 0, pref_low = 0, pref_high = 0;
@@ -205,52 +206,44 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 	return n;
 }
 
-/* Picks, for bridge @b, the window of each flexible fixed BAR. */
-static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
-			    int b, struct fb_point *pt, u64 (*hull)[2][2],
-			    bool (*hv)[2])
+/* A split of a bridge's points: the first @s go to window @left. */
+struct fb_split_pick {
+	int cost; /* < 0: no such split */
+	int s, left;
+};
+
+/* The cheapest split after @prev in the order of cost, then position. */
+static struct fb_split_pick fb_next_split(const struct fb_ctx *c,
+					  const struct fb_obstacles *ob, int b,
+					  const struct fb_point *pt, int n,
+					  const struct fb_split_pick *prev)
 {
-	int n = fb_route_points(c, b, pt, hull, hv);
-	int s, left, best = -1, bs = 0, bl = FIXEDBAR_WIN_MEM, i, r;
-	int prev_cost = -1, prev_s = -1, prev_l = -1, count = 0;
+	struct fb_split_pick found = { -1, 0, 0 };
+	int s, left, pkey = prev->left * (n + 1) + prev->s;
 
-	fixedbar_sort(pt, n, sizeof(*pt), fb_cmp_point);
-	/*
-	 * Splits in order of cost (then position): the rank-th one.  A retry
-	 * after a failed placement raises the rank of the bridge that failed.
-	 */
-	for (r = 0; r <= c->rank[b]; r++) {
-		int found = -1, fs = 0, fl = 0;
+	for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++) {
+		for (s = 0; s <= n; s++) {
+			int cost = fb_split_cost(c, ob, b, pt, n, s, left);
+			int key = left * (n + 1) + s;
 
-		for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF;
-		     left++) {
-			for (s = 0; s <= n; s++) {
-				int cost =
-					fb_split_cost(c, ob, b, pt, n, s, left);
-				int key = left * (n + 1) + s;
-				int pkey = prev_l * (n + 1) + prev_s;
-
-				if ((left == FIXEDBAR_WIN_PREF &&
-				     (s == 0 || s == n)) ||
-				    cost < 0 || cost < prev_cost ||
-				    (cost == prev_cost && key <= pkey))
-					continue;
-				if (found < 0 || cost < found) {
-					found = cost;
-					fs = s;
-					fl = left;
-				}
-			}
+			if ((left == FIXEDBAR_WIN_PREF && (s == 0 || s == n)) ||
+			    cost < 0 || cost < prev->cost ||
+			    (cost == prev->cost && key <= pkey))
+				continue;
+			if (found.cost < 0 || cost < found.cost)
+				found = (struct fb_split_pick){ cost, s, left };
 		}
-		if (found < 0)
-			break;
-		best = prev_cost = found;
-		bs = prev_s = fs;
-		bl = prev_l = fl;
-		count++;
 	}
-	for (count = 0, left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF;
-	     left++)
+	return found;
+}
+
+/* How many valid splits bridge @b has (at most 255); notes a clamped rank. */
+static void fb_count_splits(struct fb_ctx *c, const struct fb_obstacles *ob,
+			    int b, const struct fb_point *pt, int n)
+{
+	int s, left, count = 0;
+
+	for (left = FIXEDBAR_WIN_MEM; left <= FIXEDBAR_WIN_PREF; left++)
 		for (s = 0; s <= n; s++)
 			if (!(left == FIXEDBAR_WIN_PREF &&
 			      (s == 0 || s == n)) &&
@@ -263,13 +256,23 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 	/* past the last split, the last one is used: a routing seen before */
 	if (c->rank[b] && c->rank[b] >= count)
 		c->clamped = true;
+}
+
+/* Routes bridge @b's points by split @sp (none: each its default side). */
+static void fb_route_split(struct fb_ctx *c, int b, const struct fb_point *pt,
+			   int n, const struct fb_split_pick *sp,
+			   u64 (*hull)[2][2], bool (*hv)[2])
+{
+	int i;
+
 	for (i = 0; i < n; i++) {
-		int side =
-			pt[i].kind == FB_PT_MEM	 ? FIXEDBAR_WIN_MEM :
-			pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
-			best < 0 ? fb_default_side(c, pt[i].dev, pt[i].slot) :
-			i < bs	 ? bl :
-				   FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - bl;
+		int side = pt[i].kind == FB_PT_MEM  ? FIXEDBAR_WIN_MEM :
+			   pt[i].kind == FB_PT_PREF ? FIXEDBAR_WIN_PREF :
+			   sp->cost < 0 ? fb_default_side(c, pt[i].dev,
+							  pt[i].slot) :
+			   i < sp->s	? sp->left :
+					  FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF -
+					       sp->left;
 
 		if (pt[i].slot >= 0)
 			c->route[pt[i].dev][pt[i].slot] = side;
@@ -279,6 +282,30 @@ static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
 			    &hv[b][side == FIXEDBAR_WIN_PREF], pt[i].lo,
 			    pt[i].hi);
 	}
+}
+
+/*
+ * Picks, for bridge @b, the window of each flexible fixed BAR: the splits
+ * in order of cost (then position), the rank-th one.  A retry after a
+ * failed placement raises the rank of the bridge that failed.
+ */
+static void fb_route_bridge(struct fb_ctx *c, const struct fb_obstacles *ob,
+			    int b, struct fb_point *pt, u64 (*hull)[2][2],
+			    bool (*hv)[2])
+{
+	int n = fb_route_points(c, b, pt, hull, hv);
+	struct fb_split_pick prev = { -1, -1, -1 }, pick;
+	int r;
+
+	fixedbar_sort(pt, n, sizeof(*pt), fb_cmp_point);
+	for (r = 0; r <= c->rank[b]; r++) {
+		pick = fb_next_split(c, ob, b, pt, n, &prev);
+		if (pick.cost < 0)
+			break;
+		prev = pick;
+	}
+	fb_count_splits(c, ob, b, pt, n);
+	fb_route_split(c, b, pt, n, &prev, hull, hv);
 }
 
 static void fb_obstacles_init(struct fb_ctx *c, struct fb_obstacles *ob)
