@@ -55,13 +55,46 @@ static bool fb_hole_pass_ok(const struct fb_ctx *c, const struct fb_frame *f,
  * its lowest start and at its smallest size.  False past the last.
  */
 #define FB_HOLE_KINDS 5
+/*
+ * Candidate kind @v of @it in hole @h (@ok0: the lowest start of the first
+ * packing, @p0, fits): its start in *@p, or false.
+ */
+static bool fb_hole_kind(struct fb_ctx *c, const struct fb_hole *h,
+			 const struct fb_item *it, int v, bool ok0, u64 p0,
+			 u64 *p)
+{
+	u64 p0s;
+
+	switch (v) {
+	case 0:
+		*p = p0;
+		return ok0;
+	case 1:
+		return it->size1 && fb_slot_v(h, it, 1, p) &&
+		       !(ok0 && *p == p0);
+	case 2:
+		/* the highest aligned start */
+		if (!ok0 || h->hi - h->lo + 1 < it->size)
+			return false;
+		*p = fb_align_down(h->hi - it->size + 1, it->align);
+		return *p > p0 && !((it->flags & FB_BELOW4G) &&
+				    *p + it->size - 1 >= FIXEDBAR_4G);
+	case 3:
+		return fixedbar_slot_split(c, h, it, false, p);
+	default:
+		/* the split packing of the smallest size */
+		return fixedbar_slot_split(c, h, it, true, p) &&
+		       fixedbar_slot_split(c, h, it, false, &p0s) && *p != p0s;
+	}
+}
+
 static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 			 const struct fb_item *it, int *cur, int *hole,
 			 u64 *start, int *variant, u64 *size)
 {
 	const struct fb_hole *h;
 	int pass, i, v, nh = f->nholes;
-	u64 p = 0, p0 = 0, p0s;
+	u64 p = 0, p0 = 0;
 	bool ok0;
 
 	for (pass = *cur / FB_HOLE_KINDS / nh; pass < 4; pass++) {
@@ -79,41 +112,14 @@ static bool fb_hole_cand(struct fb_ctx *c, const struct fb_frame *f,
 				    *cur % FB_HOLE_KINDS :
 				    0;
 			for (; v < FB_HOLE_KINDS; v++) {
-				if (v == 0 && !ok0)
-					continue;
-				if (v == 1 &&
-				    (!it->size1 || !fb_slot_v(h, it, 1, &p) ||
-				     (ok0 && p == p0)))
-					continue;
-				if (v == 2) {
-					/* the highest aligned start */
-					if (!ok0 ||
-					    h->hi - h->lo + 1 < it->size)
-						continue;
-					p = fb_align_down(h->hi - it->size + 1,
-							  it->align);
-					if (p <= p0 ||
-					    ((it->flags & FB_BELOW4G) &&
-					     p + it->size - 1 >= FIXEDBAR_4G))
-						continue;
-				}
-				if (v == 3 &&
-				    !fixedbar_slot_split(c, h, it, false, &p))
-					continue;
-				/* the split packing of the smallest size */
-				if (v == 4 &&
-				    (!fixedbar_slot_split(c, h, it, true, &p) ||
-				     !fixedbar_slot_split(c, h, it, false,
-							  &p0s) ||
-				     p == p0s))
+				if (!fb_hole_kind(c, h, it, v, ok0, p0, &p))
 					continue;
 				*cur = (pass * nh + i) * FB_HOLE_KINDS + v;
 				*hole = i;
-				*start = v == 0 ? p0 : p;
+				*start = p;
 				*variant = v >= 3 ? 2 : v == 2 ? 0 : v;
 				*size = *variant == 2 ?
-						fixedbar_split_size(c, it,
-								    *start) :
+						fixedbar_split_size(c, it, p) :
 						fb_item_size(it, *variant);
 				return true;
 			}
