@@ -26,6 +26,7 @@
  *   plan_place.c   placement inside one container: holes, growth
  *   plan_search.c  the bounded searches: root, bridge; fb_solve()
  *   plan_room.c    making room after a failure: drops, reroutes, unkeeping
+ *   plan_bounds.c  lower bounds: what no placement can satisfy
  *   plan_ladder.c  the retry ladder over phases and routings
  *   plan.c         the public API
  *
@@ -356,6 +357,12 @@ int fixedbar_check_spans(struct fb_ctx *c, int root);
 bool fixedbar_unkeep_item(struct fb_ctx *c, int ii);
 bool fixedbar_unkeep_pair(struct fb_ctx *c, int a, int b);
 bool fixedbar_unkeep_collisions(struct fb_ctx *c, int root);
+
+/* plan_bounds.c */
+/* -ENOSPC naming a movable memory BAR no aperture can hold, even alone */
+int fixedbar_check_sizes(struct fb_ctx *c);
+/* true when the memory BARs need more than the apertures hold in all */
+bool fixedbar_route_hopeless(const struct fb_ctx *c);
 
 /* plan_ladder.c */
 /* Plans @c: every rung of the retry ladder until one plans. */

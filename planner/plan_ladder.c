@@ -590,57 +590,6 @@ static bool fb_search_routing(struct fb_ctx *c, int r)
 	return !fixedbar_check_routes(c);
 }
 
-/*
- * True when no routing can help: the memory BARs that must stay below
- * 4 GiB whatever their windows (32-bit BARs, and BARs behind a bridge
- * with no 64-bit prefetchable window on their way up) need more than the
- * apertures hold below 4 GiB, or all memory BARs more than all apertures.
- * A lower bound: windows only add to what their contents need.
- */
-static bool fb_route_hopeless(const struct fb_ctx *c)
-{
-	const struct fixedbar_topo *t = c->t;
-	u64 low_need = 0, need = 0, low_cap = 0, cap = 0, span;
-	const struct fixedbar_aperture *ap;
-	const struct fixedbar_bar *b;
-	u32 i, s;
-	bool low;
-	int p;
-
-	for (i = 0; i < t->nr_apertures; i++) {
-		ap = &t->apertures[i];
-		if (ap->type != FIXEDBAR_RES_MEM || ap->end < ap->start)
-			continue;
-		cap += ap->end - ap->start + 1;
-		if (ap->start < FIXEDBAR_4G)
-			low_cap += (ap->end < FIXEDBAR_4G ? ap->end :
-							    FIXEDBAR_4G - 1) -
-				   ap->start + 1;
-	}
-	for (i = 0; i < t->nr_devs; i++) {
-		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++) {
-			b = &t->devs[i].bars[s];
-			if (!b->present || b->type != FIXEDBAR_RES_MEM ||
-			    s == FIXEDBAR_ROM_SLOT ||
-			    ((t->devs[i].pinned || b->pinned) &&
-			     !b->cur.assigned))
-				continue;
-			span = fixedbar_bar_span(b);
-			low = !b->mem64;
-			for (p = t->devs[i].parent; !low && p >= 0;
-			     p = t->devs[p].parent)
-				low = !b->pref || !t->devs[p].br.pref ||
-				      !t->devs[p].br.pref64;
-			need += span;
-			if (low)
-				low_need += span;
-			if (need > cap || low_need > low_cap)
-				return true;
-		}
-	}
-	return false;
-}
-
 static int fb_route_search(struct fb_ctx *c)
 {
 	u32 n = c->t->nr_devs, work0 = c->work;
@@ -650,7 +599,7 @@ static int fb_route_search(struct fb_ctx *c)
 	int pick[FB_ROUTE_SEARCH_FLIPS];
 	int nc, m, r, i, tries = 0, err = -ENOMEM;
 
-	if (fb_route_hopeless(c))
+	if (fixedbar_route_hopeless(c))
 		return -ENOSPC;
 	route0 = fixedbar_zalloc(n * sizeof(*route0) + 1);
 	wroute0 = fixedbar_zalloc(n * sizeof(*wroute0) + 1);
@@ -881,6 +830,11 @@ int fixedbar_ladder(struct fb_ctx *c)
 	if (err == -ENOSPC && !c->exhausted)
 		err = fb_route_search(c);
 	err = fb_first_report(c, &first, err);
+	/* nothing fit: name a BAR that fits nowhere, if there is one */
+	if (err == -ENOSPC || (err == -EBUSY && c->gave_up)) {
+		if (fixedbar_check_sizes(c))
+			return -ENOSPC;
+	}
 	if ((err == -ENOSPC || err == -EBUSY) && c->gave_up)
 		err = fb_gave_up(c);
 	return err;
