@@ -202,13 +202,52 @@ static void fb_fail_mandatory(struct fb_ctx *c, struct fb_frame *f, int idx)
 			     f->root ? -EINVAL : -ENOSPC);
 }
 
-/* Places the semi-fixed children, searching growth directions. */
+/*
+ * Places fixed point @i of the frame when it is a semi-fixed child, growing
+ * @strat first; *@alt says whether the other direction may still help.
+ */
+static int fb_solve_kid(struct fb_ctx *c, struct fb_frame *f, int i, int strat,
+			u8 *alt)
+{
+	u64 lo, hi;
+	int kc, err;
+
+	*alt = 0;
+	if (c->items[f->fp[i][1]].flags & FB_EXACT)
+		return 0;
+	if (!fb_kid_bounds(c, f, i, &lo, &hi)) {
+		fb_fail_mandatory(c, f, f->fp[i][1]);
+		return c->err;
+	}
+	kc = c->items[f->fp[i][1]].cont;
+	err = fixedbar_solve(c, kc, lo, hi, strat);
+	*alt = err || c->conts[kc].grew;
+	return err;
+}
+
+/* One more growth choice from the budget; false, failing, when it is spent. */
+static bool fb_backtrack_ok(struct fb_ctx *c)
+{
+	if (c->budget--)
+		return true;
+	c->gave_up |= FB_GAVE_UP_BACKTRACK;
+	snprintf(
+		c->msg, sizeof(c->msg),
+		"search limit reached placing windows with fixed BARs; the layout is too constrained");
+	fixedbar_set_fail(c, -ENOSPC, -1);
+	c->fail.kind = FB_FAIL_NONE;
+	return false;
+}
+
+/*
+ * Places the semi-fixed children, searching growth directions (children
+ * first try the way their parent grows, @first), then the rest.
+ */
 int fixedbar_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 			int (*place_rest)(struct fb_ctx *, struct fb_frame *))
 {
 	u8 *strat, *alt;
-	int i = 0, n = f->nfp, err = 0;
-	u64 lo, hi;
+	int i = 0, n = f->nfp, err;
 
 	strat = (u8 *)(f->fp + n); /* scratch after the fixed points */
 	alt = strat + n;
@@ -217,52 +256,26 @@ int fixedbar_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 	for (;;) {
 		if (i == n) {
 			err = place_rest(c, f);
-			if (!err)
-				return 0;
-			if (err != -ENOSPC)
+			if (!err || err != -ENOSPC)
 				return err;
 			i--;
-			goto next;
-		}
-		if (!(c->items[f->fp[i][1]].flags & FB_EXACT)) {
-			if (!fb_kid_bounds(c, f, i, &lo, &hi)) {
-				fb_fail_mandatory(c, f, f->fp[i][1]);
-				err = c->err;
-				alt[i] = 0;
-			} else {
-				int kc = c->items[f->fp[i][1]].cont;
-
-				/* children first try the way their parent grows */
-				err = fixedbar_solve(c, kc, lo, hi,
-						     strat[i] ^ first);
-				alt[i] = err || c->conts[kc].grew;
-			}
+		} else {
+			err = fb_solve_kid(c, f, i, strat[i] ^ first, &alt[i]);
 			if (err && err != -ENOSPC)
 				return err;
-		} else {
-			err = 0;
-			alt[i] = 0;
+			if (!err) {
+				if (++i < n)
+					strat[i] = FB_UP;
+				continue;
+			}
 		}
-		if (!err) {
-			if (++i < n)
-				strat[i] = FB_UP;
-			continue;
-		}
-next:
 		while (i >= 0 && !(alt[i] && strat[i] + 1 < FB_NR_STRATS))
 			i--;
 		if (i < 0)
 			return err ? err : -ENOSPC;
 		strat[i]++;
-		if (!c->budget--) {
-			c->gave_up |= FB_GAVE_UP_BACKTRACK;
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"search limit reached placing windows with fixed BARs; the layout is too constrained");
-			fixedbar_set_fail(c, -ENOSPC, -1);
-			c->fail.kind = FB_FAIL_NONE;
+		if (!fb_backtrack_ok(c))
 			return -ENOSPC;
-		}
 	}
 }
 
