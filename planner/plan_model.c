@@ -706,14 +706,16 @@ void fixedbar_sort_pairs(u64 (*v)[2], int n)
  * Fixed and pinned BARs may not overlap, whatever bus they sit on: sibling
  * windows are disjoint, so two BARs never share addresses in a valid plan.
  */
-static int fb_check_exact_overlaps(struct fb_ctx *c)
+static bool fb_item_io(const struct fb_ctx *c, const struct fb_item *it)
 {
-	u64(*v)[2];
-	int i, n = 0, err = 0;
+	return fb_dev(c, it->dev)->bars[it->slot].type == FIXEDBAR_RES_IO;
+}
 
-	v = fixedbar_zalloc((c->nr_items + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
+/* The fixed and pinned BARs with an address, as (start, item) pairs. */
+static int fb_exact_bars(struct fb_ctx *c, u64 (*v)[2])
+{
+	int i, n = 0;
+
 	for (i = 0; i < c->nr_items; i++) {
 		struct fb_item *it = &c->items[i];
 		u64 s;
@@ -728,41 +730,51 @@ static int fb_check_exact_overlaps(struct fb_ctx *c)
 		n++;
 	}
 	fixedbar_sort_pairs(v, n);
+	return n;
+}
+
+/* -EBUSY: @b at @bs overlaps @a at @as. */
+static int fb_fail_overlap(struct fb_ctx *c, const struct fb_item *a, u64 as,
+			   const struct fb_item *b, u64 bs)
+{
+	char pa[FIXEDBAR_PATH_LEN], pb[FIXEDBAR_PATH_LEN];
+	char ra[FIXEDBAR_RES_LEN], rb[FIXEDBAR_RES_LEN];
+
+	fixedbar_path(c, a->dev, pa, sizeof(pa));
+	fixedbar_path(c, b->dev, pb, sizeof(pb));
+	fb_fmt_item(c, a, as, ra, sizeof(ra));
+	fb_fmt_item(c, b, bs, rb, sizeof(rb));
+	snprintf(
+		c->msg, sizeof(c->msg),
+		"%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
+		pb, fixedbar_slot_name(b->slot), rb,
+		c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" : "pinned",
+		fixedbar_slot_name(a->slot), ra, pa);
+	fb_add_err_entry(c, c->fixed[b->dev].entry);
+	fb_add_err_entry(c, c->fixed[a->dev].entry);
+	return c->err = -EBUSY;
+}
+
+static int fb_check_exact_overlaps(struct fb_ctx *c)
+{
+	u64(*v)[2];
+	int i, j, n, err = 0;
+
+	v = fixedbar_zalloc((c->nr_items + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	n = fb_exact_bars(c, v);
 	for (i = 1; i < n && !err; i++) {
-		struct fb_item *a = &c->items[v[i - 1][1]];
-		struct fb_item *b = &c->items[v[i][1]];
-		bool aio = fb_dev(c, a->dev)->bars[a->slot].type ==
-			   FIXEDBAR_RES_IO;
-		bool bio = fb_dev(c, b->dev)->bars[b->slot].type ==
-			   FIXEDBAR_RES_IO;
-		char pa[FIXEDBAR_PATH_LEN], pb[FIXEDBAR_PATH_LEN];
-		char ra[FIXEDBAR_RES_LEN], rb[FIXEDBAR_RES_LEN];
-		int j;
+		struct fb_item *a = NULL, *b = &c->items[v[i][1]];
 
 		/* compare against the previous item of the same space */
 		for (j = i - 1; j >= 0; j--) {
 			a = &c->items[v[j][1]];
-			aio = fb_dev(c, a->dev)->bars[a->slot].type ==
-			      FIXEDBAR_RES_IO;
-			if (aio == bio)
+			if (fb_item_io(c, a) == fb_item_io(c, b))
 				break;
 		}
-		if (j < 0 || v[j][0] + a->size - 1 < v[i][0])
-			continue;
-		fixedbar_path(c, a->dev, pa, sizeof(pa));
-		fixedbar_path(c, b->dev, pb, sizeof(pb));
-		fb_fmt_item(c, a, v[j][0], ra, sizeof(ra));
-		fb_fmt_item(c, b, v[i][0], rb, sizeof(rb));
-		snprintf(
-			c->msg, sizeof(c->msg),
-			"%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
-			pb, fixedbar_slot_name(b->slot), rb,
-			c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" :
-								  "pinned",
-			fixedbar_slot_name(a->slot), ra, pa);
-		fb_add_err_entry(c, c->fixed[b->dev].entry);
-		fb_add_err_entry(c, c->fixed[a->dev].entry);
-		c->err = err = -EBUSY;
+		if (j >= 0 && v[j][0] + a->size - 1 >= v[i][0])
+			err = fb_fail_overlap(c, a, v[j][0], b, v[i][0]);
 	}
 	fixedbar_free(v);
 	return err;
