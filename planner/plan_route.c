@@ -416,12 +416,64 @@ static int fb_cut_agrees(const struct fb_ctx *c, const struct fb_cuts *x, int b,
 	return cost;
 }
 
+/* What the bridge's own exact BARs cost on cut @k's sides, or -1. */
+static int fb_cut_own_cost(const struct fb_ctx *c, const struct fb_cuts *x,
+			   int b, const struct fb_cut *k)
+{
+	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
+	int i, cost = 0;
+
+	for (i = 0; i < x->num[b]; i++) {
+		const struct fb_cpt *p = &x->pt[x->idx[x->first[b] + i]];
+		const struct fixedbar_bar *bar;
+		int side = (u32)i < k->s ? k->left : !k->left;
+
+		if (fb_dev(c, p->dev)->parent != b)
+			continue;
+		bar = &fb_dev(c, p->dev)->bars[p->slot];
+		if (side == 1 && (!bar->pref || !br->pref))
+			return -1;
+		if (side == 0 && p->hi >= FIXEDBAR_4G)
+			return -1;
+		if (br->pref &&
+		    fb_side_win(side) != fb_default_side(c, p->dev, p->slot))
+			cost++;
+	}
+	return cost;
+}
+
+/* What the child bridges with exact BARs cost at best under @k, or -1. */
+static int fb_cut_kids_cost(const struct fb_ctx *c, const struct fb_cuts *x,
+			    int b, const struct fb_cut *k)
+{
+	int d, j, cost = 0;
+
+	for (d = fb_dev(c, b)->first_child; d >= 0;
+	     d = fb_dev(c, d)->next_sibling) {
+		int best = -1;
+
+		if (!fb_dev(c, d)->is_bridge || !x->num[d])
+			continue;
+		for (j = 0; j < 2 * x->num[d]; j++) {
+			int v = fb_cut_agrees(c, x, b, k, d,
+					      &x->cut[x->cfirst[d] + j]);
+
+			if (v >= 0 && (best < 0 || v < best))
+				best = v;
+		}
+		if (best < 0)
+			return -1;
+		cost += best;
+	}
+	return cost;
+}
+
 /* Cost of cut @k of bridge @b given its children's cuts, or -1. */
 static int fb_cut_eval(const struct fb_ctx *c, const struct fb_cuts *x, int b,
 		       const struct fb_cut *k)
 {
 	const struct fixedbar_bridge *br = &fb_dev(c, b)->br;
-	int i, cost = 0, d;
+	int i, cost = 0, own, kids;
 
 	if (!br->pref && (k->left != 0 || k->s != (u32)x->num[b]))
 		return -1;
@@ -442,42 +494,13 @@ static int fb_cut_eval(const struct fb_ctx *c, const struct fb_cuts *x, int b,
 	 */
 	if (k->has[1] && k->hi[1] < FIXEDBAR_4G && br->pref64 && x->high)
 		cost += x->mov64[b];
-	/* the bridge's own exact BARs' windows */
-	for (i = 0; i < x->num[b]; i++) {
-		const struct fb_cpt *p = &x->pt[x->idx[x->first[b] + i]];
-		const struct fixedbar_bar *bar;
-		int side = (u32)i < k->s ? k->left : !k->left;
-
-		if (fb_dev(c, p->dev)->parent != b)
-			continue;
-		bar = &fb_dev(c, p->dev)->bars[p->slot];
-		if (side == 1 && (!bar->pref || !br->pref))
-			return -1;
-		if (side == 0 && p->hi >= FIXEDBAR_4G)
-			return -1;
-		if (br->pref &&
-		    fb_side_win(side) != fb_default_side(c, p->dev, p->slot))
-			cost++;
-	}
-	/* every child bridge with exact BARs needs a cut that agrees */
-	for (d = fb_dev(c, b)->first_child; d >= 0;
-	     d = fb_dev(c, d)->next_sibling) {
-		int j, best = -1;
-
-		if (!fb_dev(c, d)->is_bridge || !x->num[d])
-			continue;
-		for (j = 0; j < 2 * x->num[d]; j++) {
-			int v = fb_cut_agrees(c, x, b, k, d,
-					      &x->cut[x->cfirst[d] + j]);
-
-			if (v >= 0 && (best < 0 || v < best))
-				best = v;
-		}
-		if (best < 0)
-			return -1;
-		cost += best;
-	}
-	return cost;
+	own = fb_cut_own_cost(c, x, b, k);
+	if (own < 0)
+		return -1;
+	kids = fb_cut_kids_cost(c, x, b, k);
+	if (kids < 0)
+		return -1;
+	return cost + own + kids;
 }
 
 /* All cuts of bridge @b, its children's done. */
