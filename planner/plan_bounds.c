@@ -111,14 +111,13 @@ static int fb_fail_size(struct fb_ctx *c, int d, int s, int largest)
 				    a->start >= FIXEDBAR_4G, a->pref);
 	}
 	fb_fmt_amount(fb_high_need(c), hint, sizeof(hint));
-	snprintf(
-		c->msg, sizeof(c->msg),
-		"%s %s %s: %s does not fit in any host bridge aperture it may use%s (largest: %s); %s%s%s",
-		path, fixedbar_slot_name(s), res, amt, low ? " below 4GiB" : "",
-		ap,
-		low ? "it cannot move above 4GiB, so fix fewer BARs or give the VM a larger 32-bit PCI window" :
-		      "enlarge the 64-bit PCI window (QEMU: pci-hole64-size=",
-		low ? "" : hint, low ? "" : " would hold every 64-bit BAR)");
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s %s: %s does not fit in any host bridge aperture it may use%s (largest: %s); %s%s%s",
+		 path, fixedbar_slot_name(s), res, amt,
+		 low ? " below 4GiB" : "", ap,
+		 low ? "it cannot move above 4GiB, so fix fewer BARs or give the VM a larger 32-bit PCI window" :
+		       "enlarge the 64-bit PCI window (QEMU: pci-hole64-size=",
+		 low ? "" : hint, low ? "" : " would hold every 64-bit BAR)");
 	c->p->nr_err_entries = 0;
 	fixedbar_add_subtree_entries(c, -1);
 	return c->err = -ENOSPC;

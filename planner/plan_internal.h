@@ -294,7 +294,7 @@ void fixedbar_build(struct fb_ctx *c);
 bool fixedbar_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
 			  bool need_nonpref, u64 lo, u64 hi);
 bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start);
-void fixedbar_sort_pairs(u64 (*v)[2], int n);
+void fixedbar_sort_pairs(u64 v[][2], int n);
 int fixedbar_model(struct fb_ctx *c);
 int fixedbar_check_routes(struct fb_ctx *c);
 
@@ -303,7 +303,7 @@ void fixedbar_cuts_free(struct fb_cuts *x);
 int fixedbar_choose_routes(struct fb_ctx *c);
 
 /* plan_pack.c */
-int fixedbar_activate(struct fb_ctx *c, int root, u64 (*scratch)[2]);
+int fixedbar_activate(struct fb_ctx *c, int root, u64 scratch[][2]);
 void fixedbar_set_fail(struct fb_ctx *c, int err, int subtree);
 void fixedbar_place_compact(struct fb_ctx *c, int ki, u64 start, int variant);
 u64 fixedbar_split(struct fb_ctx *c, struct fb_cont *k, u64 o, bool place,
@@ -339,7 +339,7 @@ void fixedbar_grow_apply(struct fb_ctx *c, struct fb_frame *f, int dir,
 bool fixedbar_grow(struct fb_ctx *c, struct fb_frame *f,
 		   const struct fb_item *it, int dir, u64 *start, int *variant);
 void fixedbar_format_fail(struct fb_ctx *c);
-int fixedbar_movables(struct fb_ctx *c, struct fb_frame *f, u64 (*v)[2],
+int fixedbar_movables(struct fb_ctx *c, struct fb_frame *f, u64 v[][2],
 		      bool by_size);
 int fixedbar_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
 			    bool grow_small_first, bool by_size);

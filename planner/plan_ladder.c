@@ -187,10 +187,9 @@ static void fb_unroutable_warnings(struct fb_ctx *c)
 			    c->dev_item[d][s] >= 0)
 				continue;
 			fixedbar_path(c, d, path, sizeof(path));
-			snprintf(
-				text, sizeof(text),
-				"%s %s: no bridge window above forwards it, stays unassigned",
-				path, fixedbar_slot_name(s));
+			snprintf(text, sizeof(text),
+				 "%s %s: no bridge window above forwards it, stays unassigned",
+				 path, fixedbar_slot_name(s));
 			fixedbar_warn(c, text);
 		}
 	}
@@ -803,10 +802,9 @@ static int fb_gave_up(struct fb_ctx *c)
 
 	fb_budget_name(c, budget, sizeof(budget));
 	memcpy(first, c->msg, sizeof(first));
-	snprintf(
-		c->msg, sizeof(c->msg),
-		"the search gave up within its budget of %s before it found a layout, so one may still exist; fix fewer BARs or give them more room (first failure: %s)",
-		budget, first);
+	snprintf(c->msg, sizeof(c->msg),
+		 "the search gave up within its budget of %s before it found a layout, so one may still exist; fix fewer BARs or give them more room (first failure: %s)",
+		 budget, first);
 	return -ETIMEDOUT;
 }
 

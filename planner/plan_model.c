@@ -62,12 +62,14 @@ static void fb_fmt_item(const struct fb_ctx *c, const struct fb_item *it,
 		bool io = it->cont >= 0 &&
 			  c->conts[it->cont].win == FIXEDBAR_WIN_IO;
 
-		fixedbar_format_res(
-			buf, len, io ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
-			start, start + it->size - 1,
-			c->conts[it->cont].win == FIXEDBAR_WIN_PREF &&
-				dev->br.pref64,
-			c->conts[it->cont].win == FIXEDBAR_WIN_PREF);
+		fixedbar_format_res(buf, len,
+				    io ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM,
+				    start, start + it->size - 1,
+				    c->conts[it->cont].win ==
+						    FIXEDBAR_WIN_PREF &&
+					    dev->br.pref64,
+				    c->conts[it->cont].win ==
+					    FIXEDBAR_WIN_PREF);
 	}
 }
 
@@ -461,23 +463,20 @@ static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
 	bool root_nonpref = b->type == FIXEDBAR_RES_MEM && !b->pref;
 
 	if (k == FB_NO_CONT)
-		return fb_fail_bar(
-			c, -EOPNOTSUPP, entry, dev, slot, addr,
-			"no bridge above it forwards I/O; fix an I/O BAR only below bridges with an I/O window");
+		return fb_fail_bar(c, -EOPNOTSUPP, entry, dev, slot, addr,
+				   "no bridge above it forwards I/O; fix an I/O BAR only below bridges with an I/O window");
 	if (b->type == FIXEDBAR_RES_MEM && !b->pref && end >= FIXEDBAR_4G &&
 	    fb_dev(c, dev)->parent >= 0)
-		return fb_fail_bar(
-			c, -EINVAL, entry, dev, slot, addr,
-			"a non-prefetchable BAR behind a bridge must be below 4GiB (bridge memory windows are 32-bit); fix it below 4GiB");
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "a non-prefetchable BAR behind a bridge must be below 4GiB (bridge memory windows are 32-bit); fix it below 4GiB");
 	while (k > FB_ROOT_MEM) {
 		const struct fb_cont *o = &c->conts[k];
 
 		if (o->below4g && end >= FIXEDBAR_4G) {
 			fixedbar_path(c, o->dev, bpath, sizeof(bpath));
-			snprintf(
-				why, sizeof(why),
-				"bridge %s has no 64-bit prefetchable window to forward it above 4GiB; fix it below 4GiB or pass the device through behind a bridge with one",
-				bpath);
+			snprintf(why, sizeof(why),
+				 "bridge %s has no 64-bit prefetchable window to forward it above 4GiB; fix it below 4GiB or pass the device through behind a bridge with one",
+				 bpath);
 			return fb_fail_bar(c, -EOPNOTSUPP, entry, dev, slot,
 					   addr, why);
 		}
@@ -485,12 +484,11 @@ static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
 		k = c->items[o->item].owner;
 	}
 	if (!fixedbar_in_aperture(c, b->type, root_nonpref, addr, end)) {
-		snprintf(
-			why, sizeof(why),
-			"outside every %shost bridge aperture; apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it",
-			root_nonpref && b->type == FIXEDBAR_RES_MEM ?
-				"non-prefetchable " :
-				"");
+		snprintf(why, sizeof(why),
+			 "outside every %shost bridge aperture; apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it",
+			 root_nonpref && b->type == FIXEDBAR_RES_MEM ?
+				 "non-prefetchable " :
+				 "");
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr, why);
 	}
 	return 0;
@@ -504,26 +502,23 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 	u64 span = fixedbar_bar_span(b), end = addr + span - 1;
 
 	if (addr & (b->size - 1))
-		return fb_fail_bar(
-			c, -EINVAL, entry, dev, slot, addr,
-			"address not aligned to the BAR size; a BAR must start at a multiple of its size");
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "address not aligned to the BAR size; a BAR must start at a multiple of its size");
 	if (end < addr)
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
 				   "address overflows 64 bits");
 	if (b->type == FIXEDBAR_RES_MEM && !b->mem64 && end >= FIXEDBAR_4G)
-		return fb_fail_bar(
-			c, -EINVAL, entry, dev, slot, addr,
-			"a 32-bit BAR cannot decode an address above 4GiB; fix it below 4GiB");
+		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
+				   "a 32-bit BAR cannot decode an address above 4GiB; fix it below 4GiB");
 	if (b->type == FIXEDBAR_RES_IO && end > 0xffff)
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
 				   "I/O port addresses end at 0xffff");
 	if ((b->pinned || d->pinned) &&
 	    (!b->cur.assigned || b->cur.start != addr))
-		return fb_fail_bar(
-			c, -EBUSY, entry, dev, slot, addr,
-			d->pinned ?
-				"device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
-				"BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
+		return fb_fail_bar(c, -EBUSY, entry, dev, slot, addr,
+				   d->pinned ?
+					   "device is pinned (driver bound or resource in use) and sits elsewhere; unbind it or fix it where it is" :
+					   "BAR is pinned (in use) and sits elsewhere; release it or fix it where it is");
 	return 0;
 }
 
@@ -548,13 +543,12 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 			const struct fixedbar_bar *lo = slot ? b - 1 : NULL;
 
 			fixedbar_path(c, dev, path, sizeof(path));
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"%s %s: not implemented by the device%s; name a BAR it has",
-				path, fixedbar_slot_name(slot),
-				lo && lo->present && lo->mem64 ?
-					" (it is the upper half of a 64-bit BAR)" :
-					"");
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s: not implemented by the device%s; name a BAR it has",
+				 path, fixedbar_slot_name(slot),
+				 lo && lo->present && lo->mem64 ?
+					 " (it is the upper half of a 64-bit BAR)" :
+					 "");
 			fb_add_err_entry(c, ei);
 			return c->err = -EINVAL;
 		}
@@ -744,12 +738,11 @@ static int fb_fail_overlap(struct fb_ctx *c, const struct fb_item *a, u64 as,
 	fixedbar_path(c, b->dev, pb, sizeof(pb));
 	fb_fmt_item(c, a, as, ra, sizeof(ra));
 	fb_fmt_item(c, b, bs, rb, sizeof(rb));
-	snprintf(
-		c->msg, sizeof(c->msg),
-		"%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
-		pb, fixedbar_slot_name(b->slot), rb,
-		c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" : "pinned",
-		fixedbar_slot_name(a->slot), ra, pa);
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s %s overlaps %s %s %s of %s; fixed BARs must not overlap each other or resources in use",
+		 pb, fixedbar_slot_name(b->slot), rb,
+		 c->fixed[a->dev].mask & (1u << a->slot) ? "fixed" : "pinned",
+		 fixedbar_slot_name(a->slot), ra, pa);
 	fb_add_err_entry(c, c->fixed[b->dev].entry);
 	fb_add_err_entry(c, c->fixed[a->dev].entry);
 	return c->err = -EBUSY;
@@ -808,11 +801,10 @@ static int fb_check_pinned_root(struct fb_ctx *c)
 				continue;
 			fixedbar_path(c, i, path, sizeof(path));
 			fixedbar_format_bar(res, sizeof(res), b, lo);
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"%s %s %s: pinned (in use) outside every %shost bridge aperture, so no valid layout exists; unbind its driver so it can move",
-				path, fixedbar_slot_name(s), res,
-				nonpref ? "non-prefetchable " : "");
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: pinned (in use) outside every %shost bridge aperture, so no valid layout exists; unbind its driver so it can move",
+				 path, fixedbar_slot_name(s), res,
+				 nonpref ? "non-prefetchable " : "");
 			return c->err = -EINVAL;
 		}
 	}
@@ -845,10 +837,9 @@ static int fb_check_entries(struct fb_ctx *c)
 			    s == FIXEDBAR_ROM_SLOT)
 				continue;
 			fixedbar_path(c, i, path, sizeof(path));
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"%s %s: pinned but unassigned, so no valid layout exists; unbind its driver first",
-				path, fixedbar_slot_name(s));
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s: pinned but unassigned, so no valid layout exists; unbind its driver first",
+				 path, fixedbar_slot_name(s));
 			return c->err = -EBUSY;
 		}
 	}

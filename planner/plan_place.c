@@ -121,20 +121,19 @@ int fixedbar_fixed_points(struct fb_ctx *c, struct fb_frame *f)
 			  (b->flags & FB_EXACT) ? b->xstart + b->size - 1 :
 						  c->conts[b->cont].mhi,
 			  rb, sizeof(rb));
-		snprintf(
-			c->msg, sizeof(c->msg),
-			"%s %s %s and %s %s %s must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
-			pa,
-			fb_res_name(a->slot,
-				    a->cont >= 0 ? c->conts[a->cont].win : 0),
-			ra, pb,
-			fb_res_name(b->slot,
-				    b->cont >= 0 ? c->conts[b->cont].win : 0),
-			rb, where,
-			f->k == FB_ROOT_IO ||
-					c->conts[f->k].win == FIXEDBAR_WIN_IO ?
-				"window" :
-				"1MiB");
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s %s and %s %s %s must both hold fixed BARs but would overlap in %s; fixed BARs below sibling bridges must lie in disjoint %s-aligned ranges",
+			 pa,
+			 fb_res_name(a->slot,
+				     a->cont >= 0 ? c->conts[a->cont].win : 0),
+			 ra, pb,
+			 fb_res_name(b->slot,
+				     b->cont >= 0 ? c->conts[b->cont].win : 0),
+			 rb, where,
+			 f->k == FB_ROOT_IO ||
+					 c->conts[f->k].win == FIXEDBAR_WIN_IO ?
+				 "window" :
+				 "1MiB");
 		fixedbar_set_fail(c, -EBUSY, a->dev);
 		c->fail.bridge = c->conts[f->k].dev;
 		c->fail.kid[0] = a->dev;
@@ -231,9 +230,8 @@ static bool fb_backtrack_ok(struct fb_ctx *c)
 	if (c->budget--)
 		return true;
 	c->gave_up |= FB_GAVE_UP_BACKTRACK;
-	snprintf(
-		c->msg, sizeof(c->msg),
-		"search limit reached placing windows with fixed BARs; the layout is too constrained");
+	snprintf(c->msg, sizeof(c->msg),
+		 "search limit reached placing windows with fixed BARs; the layout is too constrained");
 	fixedbar_set_fail(c, -ENOSPC, -1);
 	c->fail.kind = FB_FAIL_NONE;
 	return false;
@@ -606,11 +604,10 @@ void fixedbar_format_fail(struct fb_ctx *c)
 	if (c->fail.kind == FB_FAIL_SPAN) {
 		const struct fb_cont *kid = &c->conts[it->cont];
 
-		snprintf(
-			c->msg, sizeof(c->msg),
-			"%s %s must span [%#llx-%#llx] to hold its fixed BARs, which does not fit in %s; move the fixed BARs so one window can hold them",
-			path, name, (unsigned long long)kid->mlo,
-			(unsigned long long)kid->mhi, where);
+		snprintf(c->msg, sizeof(c->msg),
+			 "%s %s must span [%#llx-%#llx] to hold its fixed BARs, which does not fit in %s; move the fixed BARs so one window can hold them",
+			 path, name, (unsigned long long)kid->mlo,
+			 (unsigned long long)kid->mhi, where);
 		fixedbar_set_fail(c, c->err, it->dev);
 		return;
 	}
@@ -620,20 +617,18 @@ void fixedbar_format_fail(struct fb_ctx *c)
 	} else {
 		fixedbar_fmt_size(c, it, res, sizeof(res));
 		if (c->fail.root)
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"%s %s %s: no space left in %s%s; enlarge the VM's PCI window%s",
-				path, name, res, where,
-				c->t->nr_entries ? " beside the fixed BARs" :
-						   "",
-				c->t->nr_entries ? " or fix fewer BARs" : "");
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: no space left in %s%s; enlarge the VM's PCI window%s",
+				 path, name, res, where,
+				 c->t->nr_entries ? " beside the fixed BARs" :
+						    "",
+				 c->t->nr_entries ? " or fix fewer BARs" : "");
 		else
-			snprintf(
-				c->msg, sizeof(c->msg),
-				"%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
-				path, name, res, where,
-				(unsigned long long)c->fail.blo,
-				(unsigned long long)c->fail.bhi);
+			snprintf(c->msg, sizeof(c->msg),
+				 "%s %s %s: no space in %s, which may grow only within [%#llx-%#llx] around its fixed BARs",
+				 path, name, res, where,
+				 (unsigned long long)c->fail.blo,
+				 (unsigned long long)c->fail.bhi);
 	}
 	fixedbar_set_fail(c, c->err, c->conts[c->fail.cont].dev);
 }

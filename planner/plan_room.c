@@ -57,11 +57,10 @@ void fixedbar_space_warnings(struct fb_ctx *c, int root)
 		    k->hi - k->lo + 1 - fb_cont_used(c, k) >= k->reserve)
 			continue;
 		fixedbar_path(c, k->dev, path, sizeof(path));
-		snprintf(
-			text, sizeof(text),
-			"%s %s: hotplug reserve of %#llx not honoured; no space",
-			path, fixedbar_win_name(k->win),
-			(unsigned long long)k->reserve);
+		snprintf(text, sizeof(text),
+			 "%s %s: hotplug reserve of %#llx not honoured; no space",
+			 path, fixedbar_win_name(k->win),
+			 (unsigned long long)k->reserve);
 		fixedbar_warn(c, text);
 	}
 }

@@ -131,9 +131,10 @@ static int fb_split_cost(const struct fb_ctx *c, const struct fb_obstacles *ob,
 			fb_aperture_cost(c, left, llo, lhi);
 	if (s < n)
 		cost += fb_obstacle_cost(c, ob, b, rlo, rhi) +
-			fb_aperture_cost(
-				c, FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF - left,
-				rlo, rhi);
+			fb_aperture_cost(c,
+					 FIXEDBAR_WIN_MEM + FIXEDBAR_WIN_PREF -
+						 left,
+					 rlo, rhi);
 	/* a prefetchable window across 4 GiB rarely fits one aperture */
 	return cost + (pref_low && pref_high ? 1000 : 0);
 }
@@ -192,10 +193,13 @@ static int fb_route_points(struct fb_ctx *c, int b, struct fb_point *pt,
 				hull[d][1][1],
 				!br->pref ? FB_PT_MEM :
 				hull[d][1][1] >= FIXEDBAR_4G ||
-						!fixedbar_in_aperture(
-							c, FIXEDBAR_RES_MEM,
-							true, hull[d][1][0],
-							hull[d][1][1]) ?
+						!fixedbar_in_aperture(c,
+								      FIXEDBAR_RES_MEM,
+								      true,
+								      hull[d][1]
+									  [0],
+								      hull[d][1]
+									  [1]) ?
 					    FB_PT_PREF :
 					    FB_PT_FLEX,
 				d,
@@ -803,9 +807,11 @@ static void fb_cuts_route(struct fb_ctx *c, struct fb_cuts *x)
 		}
 		if (p >= 0 && k->has[1] && x->chosen[p] >= 0 &&
 		    fb_dev(c, p)->br.pref)
-			c->wroute[b] = fb_side_win(fb_cut_side_of(
-				x, p, &x->cut[x->cfirst[p] + x->chosen[p]],
-				k->lo[1], k->last[1]));
+			c->wroute[b] = fb_side_win(
+				fb_cut_side_of(x, p,
+					       &x->cut[x->cfirst[p] +
+						       x->chosen[p]],
+					       k->lo[1], k->last[1]));
 	}
 }
 
