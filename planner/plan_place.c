@@ -231,7 +231,7 @@ static bool fb_backtrack_ok(struct fb_ctx *c)
 		return true;
 	c->gave_up |= FB_GAVE_UP_BACKTRACK;
 	snprintf(c->msg, sizeof(c->msg),
-		 "search limit reached placing windows with fixed BARs; the layout is too constrained");
+		 "search limit reached placing windows with fixed BARs");
 	fixedbar_set_fail(c, -ENOSPC, -1);
 	c->fail.kind = FB_FAIL_NONE;
 	return false;

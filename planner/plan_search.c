@@ -757,7 +757,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	if (++c->work > FB_WORK_LIMIT) {
 		/* every attempt after the limit fails here: each says why */
 		snprintf(c->msg, sizeof(c->msg),
-			 "search limit reached: the fixed BARs leave too little room to place everything else; fix fewer BARs or enlarge the VM's PCI window");
+			 "search limit reached before everything was placed");
 		c->exhausted = true;
 		c->gave_up |= FB_GAVE_UP_WORK;
 		c->fail.kind = FB_FAIL_NONE;
