@@ -707,20 +707,22 @@ static int fb_next_combo(struct fb_ctx *c)
  * search over routings of movable prefetchable items comes last.
  */
 struct fb_rung {
-	/* sets up attempt @n of this rung; false when it has none left */
-	bool (*next)(struct fb_ctx *c, int n);
+	/* sets up attempt @n of this rung after @err; false: none left */
+	bool (*next)(struct fb_ctx *c, int n, int err);
+	/* one attempt; sets *@stop when no later attempt may run */
+	int (*attempt)(struct fb_ctx *c, const struct fb_rung *g, bool *stop);
 	/* a rank past a bridge's last split repeats a routing: skip it */
 	bool skip_clamped;
 };
 
 /* The kernel's routing, then the failing bridge's next split, and up. */
-static bool fb_rung_ranks(struct fb_ctx *c, int n)
+static bool fb_rung_ranks(struct fb_ctx *c, int n, int err)
 {
 	return !n || (n <= FB_MAX_ROUTE_TRIES && fb_next_rank(c) >= 0);
 }
 
 /* Every combination of splits across the bridges, from the best onwards. */
-static bool fb_rung_combos(struct fb_ctx *c, int n)
+static bool fb_rung_combos(struct fb_ctx *c, int n, int err)
 {
 	if (!n)
 		memset(c->rank, 0, c->t->nr_devs);
@@ -728,7 +730,7 @@ static bool fb_rung_combos(struct fb_ctx *c, int n)
 }
 
 /* Last, the best routing with the finest spill steps. */
-static bool fb_rung_fine(struct fb_ctx *c, int n)
+static bool fb_rung_fine(struct fb_ctx *c, int n, int err)
 {
 	if (n)
 		return false;
@@ -737,40 +739,61 @@ static bool fb_rung_fine(struct fb_ctx *c, int n)
 	return true;
 }
 
-static const struct fb_rung fb_ladder[] = {
-	{ fb_rung_ranks, false },
-	{ fb_rung_combos, true },
-	{ fb_rung_fine, true },
-};
+/* Then, when nothing fit, flips of movable prefetchable items. */
+static bool fb_rung_flips(struct fb_ctx *c, int n, int err)
+{
+	return !n && err == -ENOSPC && !c->exhausted;
+}
 
 /*
  * One attempt: the routing each bridge's rank names, then every spill level
- * and phase.  Sets @stop when no later attempt may run; -EAGAIN when this
- * routing was tried already.
+ * and phase; -EAGAIN when this routing was tried already.
  */
-static int fb_try_routing(struct fb_ctx *c, const struct fb_rung *g,
-			  struct fb_first_err *first, bool *stop)
+static int fb_try_routing(struct fb_ctx *c, const struct fb_rung *g, bool *stop)
 {
 	int err;
 
 	fb_reset(c, FB_RESET_ROUTING, -1);
 	err = fixedbar_choose_routes(c);
-	if (err)
-		goto stop;
-	if (g->skip_clamped && c->clamped)
+	if (!err && g->skip_clamped && c->clamped)
 		return -EAGAIN;
-	fixedbar_build(c);
-	err = fixedbar_check_routes(c);
-	if (err)
-		goto stop;
-	err = fb_plan_routed(c);
-	if (!err || (err != -ENOSPC && err != -EBUSY))
-		goto stop;
+	if (!err) {
+		fixedbar_build(c);
+		err = fixedbar_check_routes(c);
+	}
+	if (err) {
+		*stop = true;
+		return err;
+	}
+	return fb_plan_routed(c);
+}
+
+static int fb_try_flips(struct fb_ctx *c, const struct fb_rung *g, bool *stop)
+{
+	return fb_route_search(c);
+}
+
+static const struct fb_rung fb_ladder[] = {
+	{ fb_rung_ranks, fb_try_routing, false },
+	{ fb_rung_combos, fb_try_routing, true },
+	{ fb_rung_fine, fb_try_routing, true },
+	{ fb_rung_flips, fb_try_flips, false },
+};
+
+/* One attempt of rung @g, its failure kept if it is the first. */
+static int fb_step(struct fb_ctx *c, const struct fb_rung *g,
+		   struct fb_first_err *first, bool *stop)
+{
+	int err = g->attempt(c, g, stop);
+
+	if (err == -EAGAIN)
+		return -ENOSPC;
+	if (*stop || !err || (err != -ENOSPC && err != -EBUSY)) {
+		*stop = true;
+		return err;
+	}
 	fb_first_keep(c, first, err);
 	*stop = c->exhausted;
-	return err;
-stop:
-	*stop = true;
 	return err;
 }
 
@@ -808,6 +831,19 @@ static int fb_gave_up(struct fb_ctx *c)
 	return -ETIMEDOUT;
 }
 
+/*
+ * What the ladder reports when nothing fit: a BAR that fits nowhere by
+ * name, if there is one, else that a search gave up, if one did.
+ */
+static int fb_verdict(struct fb_ctx *c, int err)
+{
+	if (err != -ENOSPC && err != -EBUSY)
+		return err;
+	if ((err == -ENOSPC || c->gave_up) && fixedbar_check_sizes(c))
+		return -ENOSPC;
+	return c->gave_up ? fb_gave_up(c) : err;
+}
+
 int fixedbar_ladder(struct fb_ctx *c)
 {
 	struct fb_first_err first;
@@ -817,23 +853,8 @@ int fixedbar_ladder(struct fb_ctx *c)
 
 	if (fb_first_init(&first))
 		return -ENOMEM;
-	for (r = 0; r < sizeof(fb_ladder) / sizeof(fb_ladder[0]) && !stop;
-	     r++) {
-		for (n = 0; !stop && fb_ladder[r].next(c, n); n++) {
-			err = fb_try_routing(c, &fb_ladder[r], &first, &stop);
-			if (err == -EAGAIN)
-				err = -ENOSPC;
-		}
-	}
-	if (err == -ENOSPC && !c->exhausted)
-		err = fb_route_search(c);
-	err = fb_first_report(c, &first, err);
-	/* nothing fit: name a BAR that fits nowhere, if there is one */
-	if (err == -ENOSPC || (err == -EBUSY && c->gave_up)) {
-		if (fixedbar_check_sizes(c))
-			return -ENOSPC;
-	}
-	if ((err == -ENOSPC || err == -EBUSY) && c->gave_up)
-		err = fb_gave_up(c);
-	return err;
+	for (r = 0; r < sizeof(fb_ladder) / sizeof(fb_ladder[0]) && !stop; r++)
+		for (n = 0; !stop && fb_ladder[r].next(c, n, err); n++)
+			err = fb_step(c, &fb_ladder[r], &first, &stop);
+	return fb_verdict(c, fb_first_report(c, &first, err));
 }
