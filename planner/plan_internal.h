@@ -24,7 +24,7 @@
  *   plan_route.c   which window of its bridge a prefetchable BAR takes
  *   plan_pack.c    one attempt's items and compact blocks; split packing
  *   plan_place.c   placement inside one container: holes, growth
- *   plan_search.c  the bounded searches: root, bridge; fb_solve()
+ *   plan_search.c  the bounded searches: root, bridge; fixedbar_solve()
  *   plan_room.c    making room after a failure: drops, reroutes, unkeeping
  *   plan_bounds.c  lower bounds: what no placement can satisfy
  *   plan_ladder.c  the retry ladder over phases and routings

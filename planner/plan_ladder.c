@@ -82,6 +82,8 @@ static void fb_reset(struct fb_ctx *c, enum fb_scope scope, int root)
 		c->fail.cont = -1;
 		c->fail.item = -1;
 		c->fail.kind = FB_FAIL_NONE;
+		c->sort_top = 0;
+		c->nr_holes = 0;
 		break;
 	}
 }
@@ -138,8 +140,6 @@ static int fb_try_space(struct fb_ctx *c, int root)
 	int err;
 
 	fixedbar_activate(c, root, c->sortv);
-	c->sort_top = 0;
-	c->nr_holes = 0;
 	err = fixedbar_check_spans(c, root);
 	if (!err)
 		err = fixedbar_solve(c, root, 0, 0, FB_UP);
