@@ -27,6 +27,8 @@ const char *fixedbar_errno_hint(int err)
 		return "give the bridges a 64-bit prefetchable window or fix the BAR below 4 GiB";
 	case -ENOSPC:
 		return "enlarge the host bridge window (e.g. QEMU pci-hole64-size)";
+	case -ETIMEDOUT:
+		return "the planner's search gave up; fix fewer BARs or leave them more room";
 	case -EIO:
 		return "check that the VMM emulates the BAR and window registers";
 	default:

@@ -17,7 +17,7 @@ FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-# plan.c has a helper only some configurations use
+# the planner has helpers only some configurations use
 FUZZ_CFLAGS := -std=gnu11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-Wno-unused-parameter -Wno-unused-function -Iplanner -Itools
 FUZZ_DIR := $(BUILD)/fuzz

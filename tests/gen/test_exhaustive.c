@@ -42,7 +42,7 @@
  *
  * packing: a movable window is packed in three ways: largest alignment
  *	first from an aligned start, its mirror image (fb_compact()), or
- *	split around an aligned anchor (fb_split()); a few layouts need a
+ *	split around an aligned anchor (fixedbar_split()); a few layouts need a
  *	nested packing none of them gives.
  * siblings: movable items go into a container's holes largest alignment
  *	first, each at its first fit; that is exact for power-of-two spans
@@ -51,7 +51,7 @@
  *	does.
  *
  * Closed: routing gaps (seeds 477, 708, 1114, 1941, 1998, 2355 of this
- * range) by fb_route_search(), packing gap 1058 by fb_split(), 1816 by
+ * range) by fb_route_search(), packing gap 1058 by fixedbar_split(), 1816 by
  * fb_root_search() (with the split packing of the smallest size).
  */
 static const struct {

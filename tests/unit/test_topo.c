@@ -67,6 +67,9 @@ static void test_names(void)
 
 	is_str(fixedbar_errname(-ENOSPC), "ENOSPC", "ENOSPC");
 	is_str(fixedbar_errname(-EOPNOTSUPP), "EOPNOTSUPP", "EOPNOTSUPP");
+	is_str(fixedbar_errname(-ETIMEDOUT), "ETIMEDOUT", "ETIMEDOUT");
+	is_int(fixedbar_errno_from_name("ETIMEDOUT"), -ETIMEDOUT,
+	       "ETIMEDOUT from its name");
 	ok(fixedbar_errname(-12345) == NULL, "unknown errno");
 	ok(fixedbar_errname(0) == NULL, "0 has no name");
 	is_int(fixedbar_errno_from_name("EBUSY"), -EBUSY, "EBUSY");
@@ -76,7 +79,7 @@ static void test_names(void)
 		static const int errs[] = { EINVAL, ENODEV, EBUSY, ENOSPC,
 					    EOPNOTSUPP, ENOMEM, EIO, EFAULT,
 					    ERANGE, ENOENT, EEXIST, EPERM,
-					    E2BIG };
+					    E2BIG, ETIMEDOUT };
 		size_t j;
 
 		bad = 0;
