@@ -18,7 +18,7 @@
 #include "check.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 enum {

@@ -20,7 +20,7 @@
 #include "aml.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 #define PROG "fixedbar-host"

@@ -16,7 +16,7 @@
 #include "sysfs_topo.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 #define PROG "fixedbar-plan"

@@ -6,8 +6,12 @@
 #   make check-tools   the CLI tests (tests/tools/*.t) against the
 #                      sanitizer build $(BUILD)/san/fixedbar-plan
 
-JANSSON_CFLAGS := $(shell pkg-config --cflags jansson)
-JANSSON_LIBS := $(shell pkg-config --libs jansson)
+# pkg-config runs when a recipe first needs it (then once), not while the
+# makefiles are read: before make deps has installed it there is nothing to
+# ask and nothing to complain about.
+pkg-config-lazy = $(eval $(1) := $$(shell pkg-config $(2) 2>/dev/null))$($(1))
+JANSSON_CFLAGS = $(call pkg-config-lazy,JANSSON_CFLAGS,--cflags jansson)
+JANSSON_LIBS = $(call pkg-config-lazy,JANSSON_LIBS,--libs jansson)
 
 PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c
 TOOL_HDRS := $(wildcard tools/*.h) $(PLANNER_HDRS)
@@ -21,7 +25,7 @@ $(BUILD)/san/tools/%.o: tools/%.c $(TOOL_HDRS)
 
 $(BUILD)/rel/fixedbar-plan: $(PLAN_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
 		$(BUILD)/rel/libfixedbar.a
-	$(CC) $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(BUILD)/san/fixedbar-plan: $(PLAN_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libfixedbar.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
