@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fixedbar.h"
 #include "emit.h"
@@ -23,8 +24,9 @@
 
 enum {
 	EXIT_PLAN_OK = 0,
-	EXIT_PLAN_ERROR = 1,
-	EXIT_INPUT = 2,
+	EXIT_PLAN_ERROR = 1,	/* no valid plan */
+	EXIT_INPUT = 2,		/* usage or input error */
+	EXIT_NONE = 3,		/* no fixed BAR described; the plan is printed */
 };
 
 enum {
@@ -74,7 +76,8 @@ static const char usage_text[] =
 	"  -V, --version            print the version\n"
 	"  -h, --help               print this help\n"
 	"\n"
-	"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error.\n";
+	"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error,\n"
+	"3 no fixed BAR described (the plan is still printed).\n";
 
 static int input_error(const char *fmt, ...)
 {
@@ -152,6 +155,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return input_error("--from-sysfs takes no topology file");
 	if (o->domain >= 0 && !o->from_sysfs)
 		return input_error("--root needs --from-sysfs");
+	/* a topology typed at a terminal is not what anyone meant */
+	if (!o->from_sysfs && (!o->input || !strcmp(o->input, "-")) &&
+	    isatty(STDIN_FILENO)) {
+		fputs(usage_text, stderr);
+		return input_error("no topology: give a file, --from-sysfs or standard input");
+	}
 	return 0;
 }
 
@@ -377,7 +386,9 @@ static int report_entry_error(const struct opts *o,
 static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 		       const struct fixedbar_plan *p, struct fixedbar_buf *b)
 {
-	int status = p->err ? EXIT_PLAN_ERROR : EXIT_PLAN_OK;
+	int status = p->err		? EXIT_PLAN_ERROR :
+		     !t->nr_entries ? EXIT_NONE :
+				      EXIT_PLAN_OK;
 	char entry[512], *text = NULL;
 	size_t len = 0;
 	FILE *mem;
