@@ -27,9 +27,9 @@
 
 enum {
 	EXIT_OK = 0,
-	EXIT_CHECK = 1,	/* the request cannot be met */
-	EXIT_USAGE = 2,	/* usage or input error */
-	EXIT_NONE = 3,	/* nothing to fix */
+	EXIT_CHECK = 1, /* the request cannot be met */
+	EXIT_USAGE = 2, /* usage or input error */
+	EXIT_NONE = 3, /* nothing to fix */
 };
 
 #define SZ_1M (1ULL << 20)
@@ -69,12 +69,21 @@ enum {
 #define DEFAULT_RAM (16ULL << 30)
 #define DEFAULT_FIRST_SLOT 0x10
 
-enum format { FMT_QEMU, FMT_MAP, FMT_GRUB, FMT_ASL, FMT_AML, FMT_DTS, FMT_JSON };
+enum format {
+	FMT_QEMU,
+	FMT_MAP,
+	FMT_GRUB,
+	FMT_ASL,
+	FMT_AML,
+	FMT_DTS,
+	FMT_JSON
+};
 enum machine { MACH_Q35, MACH_VIRT };
 
 static const char *const format_names[] = {
-	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_GRUB] = "grub", [FMT_ASL] = "asl",
-	[FMT_AML] = "aml",   [FMT_DTS] = "dts", [FMT_JSON] = "json",
+	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_GRUB] = "grub",
+	[FMT_ASL] = "asl",   [FMT_AML] = "aml", [FMT_DTS] = "dts",
+	[FMT_JSON] = "json",
 };
 
 struct hop {
