@@ -14,6 +14,7 @@
 #include "fixedbar.h"
 #include "emit.h"
 #include "json_topo.h"
+#include "svg.h"
 #include "sysfs_topo.h"
 
 #ifndef FIXEDBAR_VERSION
@@ -24,9 +25,9 @@
 
 enum {
 	EXIT_PLAN_OK = 0,
-	EXIT_PLAN_ERROR = 1,	/* no valid plan */
-	EXIT_INPUT = 2,		/* usage or input error */
-	EXIT_NONE = 3,		/* no fixed BAR described; the plan is printed */
+	EXIT_PLAN_ERROR = 1, /* no valid plan */
+	EXIT_INPUT = 2, /* usage or input error */
+	EXIT_NONE = 3, /* no fixed BAR described; the plan is printed */
 };
 
 enum {
@@ -34,6 +35,7 @@ enum {
 	OPT_ROOT,
 	OPT_MAP,
 	OPT_DUMP,
+	OPT_SVG,
 };
 
 struct opts {
@@ -44,6 +46,7 @@ struct opts {
 	int domain; /* --root, -1: first root bus */
 	int bus;
 	const char *output;
+	const char *svg;
 	const char *input;
 	int nr_maps;
 	char **maps;
@@ -58,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "dump-topology", no_argument, NULL, OPT_DUMP },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -73,6 +77,8 @@ static const char usage_text[] =
 	"      --root DDDD:BB       root bus to capture (default: first)\n"
 	"      --map MAP            add descriptor entries (';' between)\n"
 	"      --dump-topology      print the topology, do not plan\n"
+	"      --svg FILE           also draw the address map before and\n"
+	"                           after as SVG into FILE\n"
 	"  -V, --version            print the version\n"
 	"  -h, --help               print this help\n"
 	"\n"
@@ -142,6 +148,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_DUMP:
 			o->dump = true;
 			break;
+		case OPT_SVG:
+			o->svg = optarg;
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return EXIT_INPUT;
@@ -159,7 +168,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->from_sysfs && (!o->input || !strcmp(o->input, "-")) &&
 	    isatty(STDIN_FILENO)) {
 		fputs(usage_text, stderr);
-		return input_error("no topology: give a file, --from-sysfs or standard input");
+		return input_error(
+			"no topology: give a file, --from-sysfs or standard input");
 	}
 	return 0;
 }
@@ -386,7 +396,7 @@ static int report_entry_error(const struct opts *o,
 static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 		       const struct fixedbar_plan *p, struct fixedbar_buf *b)
 {
-	int status = p->err		? EXIT_PLAN_ERROR :
+	int status = p->err	    ? EXIT_PLAN_ERROR :
 		     !t->nr_entries ? EXIT_NONE :
 				      EXIT_PLAN_OK;
 	char entry[512], *text = NULL;
@@ -420,6 +430,21 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	return status;
 }
 
+static int write_svg(const struct opts *o, const struct fixedbar_topo *t,
+		     const struct fixedbar_plan *p)
+{
+	FILE *f = fopen(o->svg, "w");
+	int ret;
+
+	if (!f)
+		return input_error("%s: %s", o->svg, strerror(errno));
+	ret = fixedbar_svg_write(f, t, p);
+	if (fclose(f) || ret)
+		return input_error("%s: %s", o->svg,
+				   ret ? "out of memory" : "write error");
+	return 0;
+}
+
 static int run(const struct opts *o, struct fixedbar_topo *t,
 	       struct fixedbar_buf *b)
 {
@@ -444,6 +469,8 @@ static int run(const struct opts *o, struct fixedbar_topo *t,
 	if (ret && !plan.err)
 		plan.err = ret;
 	ret = report_plan(o, t, &plan, b);
+	if (o->svg && ret != EXIT_INPUT && write_svg(o, t, &plan))
+		ret = EXIT_INPUT;
 	fixedbar_plan_free(&plan);
 	return ret;
 }

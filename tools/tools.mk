@@ -13,7 +13,8 @@ pkg-config-lazy = $(eval $(1) := $$(shell pkg-config $(2) 2>/dev/null))$($(1))
 JANSSON_CFLAGS = $(call pkg-config-lazy,JANSSON_CFLAGS,--cflags jansson)
 JANSSON_LIBS = $(call pkg-config-lazy,JANSSON_LIBS,--libs jansson)
 
-PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c
+PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c \
+	tools/svg.c
 TOOL_HDRS := $(wildcard tools/*.h) $(PLANNER_HDRS)
 
 $(BUILD)/rel/tools/%.o: tools/%.c $(TOOL_HDRS)
@@ -40,6 +41,12 @@ TOOLS_ENV := FIXEDBAR_PLAN=$(abspath $(BUILD)/san/fixedbar-plan)
 -include tools/fixedbar-check.mk
 
 tools: $(TOOLS_REL)
+
+# svg.t renders with rsvg-convert
+check-tools: svg-tool-deps
+svg-tool-deps:
+	scripts/install-deps.sh svg
+.PHONY: svg-tool-deps
 
 check-tools: $(TOOLS_SAN)
 	$(TOOLS_ENV) prove --exec bash tests/tools/*.t

@@ -57,7 +57,7 @@ version=-DFIXEDBAR_VERSION="\"$(cat "$top/VERSION")\""
 g=$base/guest
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$sysroot/usr/include" \
-	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo}.c \
+	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo,svg}.c \
 	"$top"/planner/{topo,parse,plan,validate,emit}.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
