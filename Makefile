@@ -64,6 +64,7 @@ include tests/unit/unit.mk
 -include tests/qemu/qemu.mk
 -include install.mk
 -include tests/deb/deb.mk
+-include tests/grub/grub.mk
 -include kunit/kunit.mk
 include style.mk
 

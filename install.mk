@@ -54,6 +54,8 @@ install-files: $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host \
 	install -D -m 644 docs/fixedbar-check.1 $(DESTDIR)$(MANDIR)/man1/fixedbar-check.1
 	install -D -m 755 dracut/90pci-fixedbar/module-setup.sh \
 		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh
+	install -D -m 755 dracut/90pci-fixedbar/fixedbar-off.sh \
+		$(DESTDIR)$(DRACUT_MODDIR)/fixedbar-off.sh
 	install -D -m 755 initramfs-tools/hooks/pci_fixedbar \
 		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar
 	install -D -m 755 initramfs-tools/scripts/init-top/pci_fixedbar \
@@ -98,6 +100,7 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/fixedbar-check \
 		$(DESTDIR)$(MANDIR)/man1/fixedbar-check.1 \
 		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh \
+		$(DESTDIR)$(DRACUT_MODDIR)/fixedbar-off.sh \
 		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar \
 		$(DESTDIR)$(ITOOLS_DIR)/scripts/init-top/pci_fixedbar \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/pci_fixedbar.conf

@@ -23,9 +23,9 @@
 
 enum {
 	EXIT_OK = 0,
-	EXIT_MISMATCH = 1,	/* a BAR is not where it should be */
-	EXIT_USAGE = 2,		/* usage or input error */
-	EXIT_NONE = 3,		/* no descriptor entries found */
+	EXIT_MISMATCH = 1, /* a BAR is not where it should be */
+	EXIT_USAGE = 2, /* usage or input error */
+	EXIT_NONE = 3, /* no descriptor entries found */
 };
 
 /* include/linux/ioport.h: the flags column of sysfs resource files */
@@ -750,7 +750,8 @@ static int run(const struct opts *o)
 	rows = collect(&ws, o) ? NULL : calloc(ws.nr + 1, sizeof(*rows));
 	if (rows && ws.nr && iomem_hidden(o->proc)) {
 		fprintf(stderr,
-			CHECK_PROG ": %s/iomem reads as zeros: the windows are only visible to root; run as root\n",
+			CHECK_PROG
+			": %s/iomem reads as zeros: the windows are only visible to root; try again as root\n",
 			o->proc);
 		free(rows);
 		rows = NULL;
@@ -766,7 +767,9 @@ static int run(const struct opts *o)
 		count[rows[i].status]++;
 	}
 	ok = ws.nr && count[ST_OK] == ws.nr && !ws.nr_problems;
-	ret = ok ? EXIT_OK : ws.nr || ws.nr_problems ? EXIT_MISMATCH : EXIT_NONE;
+	ret = ok		      ? EXIT_OK :
+	      ws.nr || ws.nr_problems ? EXIT_MISMATCH :
+					EXIT_NONE;
 	if (!ws.nr)
 		check_note(&ws, true,
 			   "no descriptor entries found; see --source, -f and -m");

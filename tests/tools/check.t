@@ -288,7 +288,7 @@ cp -a "$good" "$hidden"
 sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$hidden/proc/iomem"
 check "$hidden" -j
 status 2 "/proc/iomem of zeros: exit 2"
-is "$err" "fixedbar-check: $hidden/proc/iomem reads as zeros: the windows are only visible to root; run as root" \
+is "$err" "fixedbar-check: $hidden/proc/iomem reads as zeros: the windows are only visible to root; try again as root" \
 	"/proc/iomem of zeros: it says it needs root"
 is "$out" "" "/proc/iomem of zeros: no table, no OUTSIDE-WINDOW"
 
