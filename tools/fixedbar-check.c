@@ -187,6 +187,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->files || !o->maps)
 		return usage_error("out of memory");
+	argv[0] = (char *)CHECK_PROG; /* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts, NULL)) !=
 	       -1) {
 		switch (c) {

@@ -632,6 +632,7 @@ static int parse_args(int argc, char **argv)
 	opt.ram = DEFAULT_RAM;
 	opt.first_slot = DEFAULT_FIRST_SLOT;
 	opt.ports_per_slot = 1;
+	argv[0] = (char *)PROG; /* getopt's messages name the program */
 	for (;;) {
 		c = getopt_long(argc, argv, "hVf:o:m:r:pq", long_opts, NULL);
 		if (c == -1)

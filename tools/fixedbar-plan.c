@@ -118,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->maps)
 		return input_error("out of memory");
+	argv[0] = (char *)PROG; /* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "hVto:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -22,6 +22,8 @@ like "$out" "format version 1" "-V names the format version"
 
 run --no-such-option "$q35"
 status 2 "an unknown option is a usage error"
+like "$err" "fixedbar-plan: unrecognized option '--no-such-option'" \
+	"getopt's message names the program, not the path it ran from"
 
 run "$tmp/missing.json"
 status 2 "a missing file exits 2"
