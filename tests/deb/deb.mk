@@ -36,7 +36,8 @@ deb: deb-deps
 	@ls -1 $(DEB_DIR)/*.deb
 
 check-deb: deb e2e-prep
-	lintian --fail-on error --info $(DEB_CHANGES) | tee $(DEB_DIR)/lintian.log
+	lintian --fail-on error --info $(DEB_CHANGES) >$(DEB_DIR)/lintian.log; \
+		rc=$$?; cat $(DEB_DIR)/lintian.log; exit $$rc
 	E2E_BUILD=$(abspath $(E2E_DIR)) DEB_BUILD=$(abspath $(DEB_DIR)) \
 		prove --timer --exec bash tests/deb/*.t
 
