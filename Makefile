@@ -17,8 +17,12 @@ CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter \
 	-Wno-format-truncation
-PLANNER_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNFLAGS) -Iplanner
-TOOL_CFLAGS := -std=gnu11 $(WARNFLAGS) -Iplanner -Itools
+PLANNER_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNFLAGS) -Iplanner $(CPPFLAGS)
+# the one version of the sources: the tools, the module (Kbuild), dkms.conf
+# and the Debian packages take it from VERSION
+FIXEDBAR_VERSION := $(shell cat VERSION)
+TOOL_CFLAGS := -std=gnu11 $(WARNFLAGS) -Iplanner -Itools \
+	-DFIXEDBAR_VERSION='"$(FIXEDBAR_VERSION)"' $(CPPFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
@@ -62,6 +66,8 @@ include tests/unit/unit.mk
 -include tests/arm64/arm64.mk
 -include tests/qemu/qemu.mk
 -include install.mk
+-include tests/deb/deb.mk
+-include tests/grub/grub.mk
 -include kunit/kunit.mk
 include style.mk
 

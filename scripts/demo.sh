@@ -95,6 +95,12 @@ jq '.fixed = $ARGS.positional' "$res/before.topo.json" --args "${entries[@]}" \
 	>"$work/before.fixed.json" 2>/dev/null || true
 "$FIXEDBAR_PLAN" -t "$work/before.fixed.json" | rows
 echo "(columns: device path, [vendor:device], resource, before -> after)"
+svg=$top/build/demo-layout.svg
+if "$FIXEDBAR_PLAN" --svg "$svg" "$work/before.fixed.json" >/dev/null; then
+	echo "the address map before and after as a picture: $svg"
+else
+	echo "demo: no picture of the address map"
+fi
 
 step "the guest's kernel log while pci_fixedbar loads"
 grep -E 'pci_fixedbar: 0000|moved to|released' "$res/demo.dmesg" | sed 's/^/   /' || true

@@ -7,7 +7,7 @@
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
 #                                             arm64, src, kunit, qemu-build, host,
-#                                             fuzz
+#                                             fuzz, deb, grub, svg
 
 set -euo pipefail
 
@@ -15,6 +15,9 @@ declare -A groups=(
 	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl acpica-tools"
 	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
 	[boot]="dracut-core initramfs-tools-core dkms"
+	[deb]="dpkg-dev debhelper dh-dkms lintian fakeroot debootstrap libjansson-dev libpci-dev pkg-config"
+	[grub]="grub-common grub2-common grub-pc-bin"
+	[svg]="librsvg2-bin"
 	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-efi-aarch64 device-tree-compiler busybox-static acpica-tools cpio jq file"
 	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"

@@ -18,13 +18,14 @@
 #include "check.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 enum {
 	EXIT_OK = 0,
-	EXIT_USAGE = 1,
-	EXIT_MISMATCH = 2,
+	EXIT_MISMATCH = 1, /* a BAR is not where it should be */
+	EXIT_USAGE = 2, /* usage or input error */
+	EXIT_NONE = 3, /* no descriptor entries found */
 };
 
 /* include/linux/ioport.h: the flags column of sysfs resource files */
@@ -130,7 +131,8 @@ static const char usage_text[] =
 	"  -h, --help          print this help\n"
 	"\n"
 	"Exit status: 0 every fixed BAR at its address and inside every window\n"
-	"above it, 1 usage or input error, 2 otherwise.\n";
+	"above it, 1 a BAR is not, 2 usage or input error, 3 no descriptor\n"
+	"entries found.\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -185,6 +187,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->files || !o->maps)
 		return usage_error("out of memory");
+	argv[0] = (char *)CHECK_PROG; /* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -708,16 +711,52 @@ static int collect(struct check_wants *ws, const struct opts *o)
 	return ret;
 }
 
+/*
+ * /proc/iomem shows every range as 0-0 to readers without CAP_SYS_ADMIN;
+ * the windows would all look empty.
+ */
+static bool iomem_hidden(const char *proc)
+{
+	unsigned long long start, end;
+	char path[PATH_MAX], line[256];
+	const char *name;
+	bool seen = false, zero = true;
+	int depth;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/iomem", proc);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (zero && fgets(line, sizeof(line), f)) {
+		if (!parse_res_line(line, &depth, &start, &end, &name))
+			continue;
+		seen = true;
+		zero = !start && !end;
+	}
+	fclose(f);
+	return seen && zero;
+}
+
 static int run(const struct opts *o)
 {
 	u32 count[ST_COUNT] = { 0 }, i;
 	struct pci_access *pacc;
 	struct check_wants ws;
 	struct row *rows;
+	int ret;
 	bool ok;
 
 	check_wants_init(&ws);
 	rows = collect(&ws, o) ? NULL : calloc(ws.nr + 1, sizeof(*rows));
+	if (rows && ws.nr && iomem_hidden(o->proc)) {
+		fprintf(stderr,
+			CHECK_PROG
+			": %s/iomem reads as zeros: the windows are only visible to root; try again as root\n",
+			o->proc);
+		free(rows);
+		rows = NULL;
+	}
 	if (!rows) {
 		check_wants_free(&ws);
 		return EXIT_USAGE;
@@ -729,6 +768,9 @@ static int run(const struct opts *o)
 		count[rows[i].status]++;
 	}
 	ok = ws.nr && count[ST_OK] == ws.nr && !ws.nr_problems;
+	ret = ok		      ? EXIT_OK :
+	      ws.nr || ws.nr_problems ? EXIT_MISMATCH :
+					EXIT_NONE;
 	if (!ws.nr)
 		check_note(&ws, true,
 			   "no descriptor entries found; see --source, -f and -m");
@@ -744,7 +786,7 @@ static int run(const struct opts *o)
 	free(rows);
 	pci_cleanup(pacc);
 	check_wants_free(&ws);
-	return ok ? EXIT_OK : EXIT_MISMATCH;
+	return ret;
 }
 
 int main(int argc, char **argv)

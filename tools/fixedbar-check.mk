@@ -6,11 +6,11 @@
 
 CHECK_TOOL_SRCS := tools/fixedbar-check.c tools/check_src.c \
 	tools/fixedbar_aml.c
-LIBPCI_LIBS := $(shell pkg-config --libs libpci)
+LIBPCI_LIBS = $(call pkg-config-lazy,LIBPCI_LIBS,--libs libpci)
 
 $(BUILD)/rel/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
 		$(BUILD)/rel/libfixedbar.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBPCI_LIBS) $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBPCI_LIBS) $(JANSSON_LIBS)
 $(BUILD)/san/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libfixedbar.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBPCI_LIBS) $(JANSSON_LIBS)

@@ -20,15 +20,16 @@
 #include "aml.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 #define PROG "fixedbar-host"
 
 enum {
 	EXIT_OK = 0,
-	EXIT_USAGE = 1,
-	EXIT_CHECK = 2,
+	EXIT_CHECK = 1, /* the request cannot be met */
+	EXIT_USAGE = 2, /* usage or input error */
+	EXIT_NONE = 3, /* nothing to fix */
 };
 
 #define SZ_1M (1ULL << 20)
@@ -68,12 +69,21 @@ enum {
 #define DEFAULT_RAM (16ULL << 30)
 #define DEFAULT_FIRST_SLOT 0x10
 
-enum format { FMT_QEMU, FMT_MAP, FMT_ASL, FMT_AML, FMT_DTS, FMT_JSON };
+enum format {
+	FMT_QEMU,
+	FMT_MAP,
+	FMT_GRUB,
+	FMT_ASL,
+	FMT_AML,
+	FMT_DTS,
+	FMT_JSON
+};
 enum machine { MACH_Q35, MACH_VIRT };
 
 static const char *const format_names[] = {
-	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_ASL] = "asl",
-	[FMT_AML] = "aml",   [FMT_DTS] = "dts", [FMT_JSON] = "json",
+	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_GRUB] = "grub",
+	[FMT_ASL] = "asl",   [FMT_AML] = "aml", [FMT_DTS] = "dts",
+	[FMT_JSON] = "json",
 };
 
 struct hop {
@@ -170,7 +180,8 @@ static const char usage_text[] =
 	"passes through sit at their host physical addresses (GPA == HPA).\n"
 	"\n"
 	"  -f, --format FMT        qemu (default): QEMU options; map: a\n"
-	"                          pci_fixedbar.map= kernel argument; asl, aml:\n"
+	"                          pci_fixedbar.map= kernel argument; grub: it\n"
+	"                          quoted for /etc/default/grub.d/; asl, aml:\n"
 	"                          an SSDT; dts: a device-tree overlay; json\n"
 	"  -o, --output FILE       write to FILE instead of standard output\n"
 	"  -m, --machine M         q35 (default) or virt\n"
@@ -196,7 +207,8 @@ static const char usage_text[] =
 	"that guest path (0000:00:05.0, or 0000:00:11.0/00.0 below a root\n"
 	"port) instead of below a new root port at the next free slot.\n"
 	"\n"
-	"Exit status: 0 ok, 1 usage or input error, 2 a check failed.\n";
+	"Exit status: 0 ok, 1 a check failed, 2 usage or input error, 3 no BAR\n"
+	"to fix.\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -210,7 +222,7 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* a failed check: one line, and the run exits 2 after all checks */
+/* a failed check: one line, and the run exits 1 after all checks */
 static void check_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -528,7 +540,7 @@ static int parse_format(const char *s)
 			return 0;
 		}
 	}
-	return usage_error("--format: '%s' is none of qemu, map, asl, aml, dts, json",
+	return usage_error("--format: '%s' is none of qemu, map, grub, asl, aml, dts, json",
 			   s);
 }
 
@@ -620,6 +632,7 @@ static int parse_args(int argc, char **argv)
 	opt.ram = DEFAULT_RAM;
 	opt.first_slot = DEFAULT_FIRST_SLOT;
 	opt.ports_per_slot = 1;
+	argv[0] = (char *)PROG; /* getopt's messages name the program */
 	for (;;) {
 		c = getopt_long(argc, argv, "hVf:o:m:r:pq", long_opts, NULL);
 		if (c == -1)
@@ -1535,14 +1548,35 @@ static int emit_qemu(FILE *f, int nr_entries)
 	return 0;
 }
 
-static int emit_map(FILE *f, char **entries, int n)
+static void put_map(FILE *f, char **entries, int n)
 {
 	int i;
 
 	fputs("pci_fixedbar.map=", f);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? ";" : "", entries[i]);
+}
+
+static int emit_map(FILE *f, char **entries, int n)
+{
+	put_map(f, entries, n);
 	fputc('\n', f);
+	return 0;
+}
+
+/*
+ * GRUB's script language ends a command at ';': the argument goes in
+ * single quotes, which grub-mkconfig copies into grub.cfg's linux line and
+ * GRUB removes, so the kernel gets it whole.  Entries never contain a
+ * quote.  The line appends to GRUB_CMDLINE_LINUX from a drop-in file.
+ */
+static int emit_grub(FILE *f, char **entries, int n)
+{
+	fputs("# /etc/default/grub.d/pci-fixedbar.cfg, then update-grub (fixedbar-host -f grub)\n"
+	      "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX '",
+	      f);
+	put_map(f, entries, n);
+	fputs("'\"\n", f);
 	return 0;
 }
 
@@ -1732,8 +1766,9 @@ static int emit(void)
 		return usage_error("out of memory");
 	if (!n && opt.format != FMT_QEMU && opt.format != FMT_JSON) {
 		free_strv(entries);
-		return usage_error("no BAR to fix, so no %s to write",
-				   format_names[opt.format]);
+		fprintf(stderr, PROG ": no BAR to fix, so no %s to write\n",
+			format_names[opt.format]);
+		return EXIT_NONE;
 	}
 	if (opt.output) {
 		f = fopen(opt.output, opt.format == FMT_AML ? "wb" : "w");
@@ -1749,6 +1784,9 @@ static int emit(void)
 		break;
 	case FMT_MAP:
 		err = emit_map(f, entries, n);
+		break;
+	case FMT_GRUB:
+		err = emit_grub(f, entries, n);
 		break;
 	case FMT_ASL:
 		err = emit_asl(f, entries, n);

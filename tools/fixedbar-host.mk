@@ -6,7 +6,7 @@
 HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c
 
 $(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
-	$(CC) $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(BUILD)/san/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/san/%.o)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
 

@@ -9,22 +9,25 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fixedbar.h"
 #include "emit.h"
 #include "json_topo.h"
+#include "svg.h"
 #include "sysfs_topo.h"
 
 #ifndef FIXEDBAR_VERSION
-#define FIXEDBAR_VERSION "0.1"
+#error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
 #endif
 
 #define PROG "fixedbar-plan"
 
 enum {
 	EXIT_PLAN_OK = 0,
-	EXIT_PLAN_ERROR = 1,
-	EXIT_INPUT = 2,
+	EXIT_PLAN_ERROR = 1, /* no valid plan */
+	EXIT_INPUT = 2, /* usage or input error */
+	EXIT_NONE = 3, /* no fixed BAR described; the plan is printed */
 };
 
 enum {
@@ -32,6 +35,7 @@ enum {
 	OPT_ROOT,
 	OPT_MAP,
 	OPT_DUMP,
+	OPT_SVG,
 };
 
 struct opts {
@@ -42,6 +46,7 @@ struct opts {
 	int domain; /* --root, -1: first root bus */
 	int bus;
 	const char *output;
+	const char *svg;
 	const char *input;
 	int nr_maps;
 	char **maps;
@@ -56,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "dump-topology", no_argument, NULL, OPT_DUMP },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,10 +77,13 @@ static const char usage_text[] =
 	"      --root DDDD:BB       root bus to capture (default: first)\n"
 	"      --map MAP            add descriptor entries (';' between)\n"
 	"      --dump-topology      print the topology, do not plan\n"
+	"      --svg FILE           also draw the address map before and\n"
+	"                           after as SVG into FILE\n"
 	"  -V, --version            print the version\n"
 	"  -h, --help               print this help\n"
 	"\n"
-	"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error.\n";
+	"Exit status: 0 plan ok, 1 no valid plan, 2 usage or input error,\n"
+	"3 no fixed BAR described (the plan is still printed).\n";
 
 static int input_error(const char *fmt, ...)
 {
@@ -109,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->maps)
 		return input_error("out of memory");
+	argv[0] = (char *)PROG; /* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "hVto:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -139,6 +149,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_DUMP:
 			o->dump = true;
 			break;
+		case OPT_SVG:
+			o->svg = optarg;
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return EXIT_INPUT;
@@ -152,6 +165,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return input_error("--from-sysfs takes no topology file");
 	if (o->domain >= 0 && !o->from_sysfs)
 		return input_error("--root needs --from-sysfs");
+	/* a topology typed at a terminal is not what anyone meant */
+	if (!o->from_sysfs && (!o->input || !strcmp(o->input, "-")) &&
+	    isatty(STDIN_FILENO)) {
+		fputs(usage_text, stderr);
+		return input_error(
+			"no topology: give a file, --from-sysfs or standard input");
+	}
 	return 0;
 }
 
@@ -377,7 +397,9 @@ static int report_entry_error(const struct opts *o,
 static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 		       const struct fixedbar_plan *p, struct fixedbar_buf *b)
 {
-	int status = p->err ? EXIT_PLAN_ERROR : EXIT_PLAN_OK;
+	int status = p->err	    ? EXIT_PLAN_ERROR :
+		     !t->nr_entries ? EXIT_NONE :
+				      EXIT_PLAN_OK;
 	char entry[512], *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -409,6 +431,21 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	return status;
 }
 
+static int write_svg(const struct opts *o, const struct fixedbar_topo *t,
+		     const struct fixedbar_plan *p)
+{
+	FILE *f = fopen(o->svg, "w");
+	int ret;
+
+	if (!f)
+		return input_error("%s: %s", o->svg, strerror(errno));
+	ret = fixedbar_svg_write(f, t, p);
+	if (fclose(f) || ret)
+		return input_error("%s: %s", o->svg,
+				   ret ? "out of memory" : "write error");
+	return 0;
+}
+
 static int run(const struct opts *o, struct fixedbar_topo *t,
 	       struct fixedbar_buf *b)
 {
@@ -433,6 +470,8 @@ static int run(const struct opts *o, struct fixedbar_topo *t,
 	if (ret && !plan.err)
 		plan.err = ret;
 	ret = report_plan(o, t, &plan, b);
+	if (o->svg && ret != EXIT_INPUT && write_svg(o, t, &plan))
+		ret = EXIT_INPUT;
 	fixedbar_plan_free(&plan);
 	return ret;
 }

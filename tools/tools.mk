@@ -6,10 +6,15 @@
 #   make check-tools   the CLI tests (tests/tools/*.t) against the
 #                      sanitizer build $(BUILD)/san/fixedbar-plan
 
-JANSSON_CFLAGS := $(shell pkg-config --cflags jansson)
-JANSSON_LIBS := $(shell pkg-config --libs jansson)
+# pkg-config runs when a recipe first needs it (then once), not while the
+# makefiles are read: before make deps has installed it there is nothing to
+# ask and nothing to complain about.
+pkg-config-lazy = $(eval $(1) := $$(shell pkg-config $(2) 2>/dev/null))$($(1))
+JANSSON_CFLAGS = $(call pkg-config-lazy,JANSSON_CFLAGS,--cflags jansson)
+JANSSON_LIBS = $(call pkg-config-lazy,JANSSON_LIBS,--libs jansson)
 
-PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c
+PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c \
+	tools/svg.c
 TOOL_HDRS := $(wildcard tools/*.h) $(PLANNER_HDRS)
 
 $(BUILD)/rel/tools/%.o: tools/%.c $(TOOL_HDRS)
@@ -21,7 +26,7 @@ $(BUILD)/san/tools/%.o: tools/%.c $(TOOL_HDRS)
 
 $(BUILD)/rel/fixedbar-plan: $(PLAN_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
 		$(BUILD)/rel/libfixedbar.a
-	$(CC) $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(BUILD)/san/fixedbar-plan: $(PLAN_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(BUILD)/san/libfixedbar.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
@@ -36,6 +41,12 @@ TOOLS_ENV := FIXEDBAR_PLAN=$(abspath $(BUILD)/san/fixedbar-plan)
 -include tools/fixedbar-check.mk
 
 tools: $(TOOLS_REL)
+
+# svg.t renders with rsvg-convert
+check-tools: svg-tool-deps
+svg-tool-deps:
+	scripts/install-deps.sh svg
+.PHONY: svg-tool-deps
 
 check-tools: $(TOOLS_SAN)
 	$(TOOLS_ENV) prove --exec bash tests/tools/*.t

@@ -46,4 +46,6 @@ install() {
 	fi
 	mkdir -p "${initdir:?}/etc/cmdline.d"
 	echo "rd.driver.pre=pci_fixedbar" >"$initdir/etc/cmdline.d/90pci-fixedbar.conf"
+	# rd.driver.blacklist= and modprobe.blacklist= turn that off
+	inst_hook cmdline 00 "${moddir:?}/fixedbar-off.sh"
 }

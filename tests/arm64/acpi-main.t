@@ -62,7 +62,7 @@ check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
-check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck before 1 MOVED "${entries[@]}"
 check_fbcheck after 0 ok "${entries[@]}"
 is "$(rfile after.ivshmem)" "host-pattern-arm64-acpi" "ivshmem: the guest reads the host's pattern"
 is "$(shm_read m1 4096)" "guest-after" "ivshmem: the host reads the guest's pattern"

@@ -53,16 +53,17 @@ if [[ ! -s $out/Image || $out/Image -ot $VMLINUZ ]]; then
 fi
 
 # The guest tools, static, against the unpacked arm64 jansson.
+version=-DFIXEDBAR_VERSION="\"$(cat "$top/VERSION")\""
 g=$base/guest
-"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$sysroot/usr/include" \
-	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo}.c \
+	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo,svg}.c \
 	"$top"/planner/{topo,parse,plan,validate,emit}.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
 # fixedbar-check against a static arm64 libpci built from pciutils' source
 "$top/tests/e2e/libpci.sh" arm64 "$g/libpci-arm64" >&2
-"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$g/libpci-arm64/include" \
 	-I"$sysroot/usr/include" -o "$g/fixedbar-check" \
 	"$top"/tools/{fixedbar-check,check_src,fixedbar_aml}.c \

@@ -19,9 +19,10 @@ nvm=0000:00:10.0/00.0/01.0/00.0
 # the map of tests/boot/modprobe.conf
 entries=("$ivs=bar2@0x10000000000" "$nvm=bar0@0x40000000")
 
-# boot_case IMAGE KERNEL_ARGS: boots the image and checks everything
-boot_case() {
-	local img=$BOOT_BUILD/$1 shm1 dm fb nv
+# boot_image IMAGE KERNEL_ARGS: boots the image with the devices of
+# tests/boot/modprobe.conf's map (a switch, ivshmem, nvme)
+boot_image() {
+	local img=$BOOT_BUILD/$1 shm1
 
 	if [[ ! -s $img ]]; then
 		echo "Bail out! $img missing: run make boot-prep first"
@@ -42,6 +43,13 @@ boot_case() {
 		-device nvme,drive=d1,serial=boot1,bus=dp1
 	)
 	boot
+}
+
+# boot_case IMAGE KERNEL_ARGS: boots the image and checks everything
+boot_case() {
+	local dm fb nv
+
+	boot_image "$1" "$2"
 
 	dm=$(rfile dmesg)
 	like "$dm" "pci_fixedbar: 0000:00: 2 fixed BARs at their addresses" \
@@ -66,4 +74,26 @@ boot_case() {
 	is "$(rfile after.ivshmem)" "host-pattern-$case_name" \
 		"$case_name: ivshmem: the guest reads the host's pattern at 1 TiB"
 	is "$(shm_read m1 4096)" "guest-after" "$case_name: ivshmem: the host reads the guest's pattern"
+}
+
+# boot_off IMAGE KERNEL_ARGS: KERNEL_ARGS turn pci_fixedbar off; the image
+# boots without it, nothing moves, nvme works where the firmware put it
+boot_off() {
+	local dm
+
+	boot_image "$1" "$2"
+	dm=$(rfile dmesg)
+	[[ -n $dm ]] && ! grep 'pci_fixedbar: ' <<<"$dm" | grep -qv 'blacklisted on the kernel command line'
+	pass_if $? "$case_name: pci_fixedbar did not run (no line of it in the kernel log)"
+	diag "$(grep 'blacklisted on the kernel command line' <<<"$dm")"
+	like "$(rfile map)" "No such file" "$case_name: no /sys/module/pci_fixedbar"
+	[[ $dm != *"moved to"* ]]
+	pass_if $? "$case_name: nothing moved"
+	is "$(rfile drivers)" nvme "$case_name: nvme bound"
+	is "$(rfile after.nvme)" "$nvme_pattern" "$case_name: nvme reads block 0"
+}
+
+# pass_if STATUS DESCRIPTION
+pass_if() {
+	if (($1 == 0)); then pass "$2"; else fail "$2"; fi
 }

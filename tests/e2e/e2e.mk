@@ -13,7 +13,7 @@
 
 E2E_DIR := $(BUILD)/e2e
 E2E_JOBS ?= $(shell nproc)
-E2E_STATIC := $(shell pkg-config --variable=libdir jansson)/libjansson.a
+E2E_STATIC = $(call pkg-config-lazy,E2E_JANSSON_LIBDIR,--variable=libdir jansson)/libjansson.a
 
 # Run inside the guest: static, so the initramfs needs no libc.
 $(E2E_DIR)/guest/fixedbar-plan: $(PLAN_TOOL_SRCS) $(PLANNER_SRCS) $(TOOL_HDRS)

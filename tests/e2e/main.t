@@ -66,7 +66,7 @@ check_load main 3
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay main
-check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck before 1 MOVED "${entries[@]}"
 check_fbcheck after 0 ok "${entries[@]}"
 like "$(rfile main.dmesg)" "moved to [mem 0x10000000000-0x10003ffffff 64bit pref]" \
 	"main: pci_info line for the moved ivshmem BAR"

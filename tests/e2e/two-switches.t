@@ -64,7 +64,7 @@ check_load two 2
 check_fixed after "${entries[@]}"
 check_layout after "${entries[@]}"
 check_replay two
-check_fbcheck before 2 MOVED "${entries[@]}"
+check_fbcheck before 1 MOVED "${entries[@]}"
 check_fbcheck after 0 ok "${entries[@]}"
 is "$(rfile drivers)" "nvme virtio-pci" "drivers bind after the move"
 is "$(rfile after.nvme)" "$nvme_pattern" "nvme reads block 0 through the moved BAR"

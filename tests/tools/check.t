@@ -260,7 +260,7 @@ like "$err" "module: pci_fixedbar not loaded" "-v: what it looked at"
 
 # --- the bad tree: 02:01.0's window does not hold 04:00.0's BAR
 check "$bad" -j
-status 2 "a bridge window that does not hold a fixed BAR: exit 2"
+status 1 "a bridge window that does not hold a fixed BAR: exit 1"
 jq_is '.result' mismatch "result mismatch"
 jq_is ".bars[] | select(.path == \"$testdev\") | .status" OUTSIDE-WINDOW "the BAR is marked OUTSIDE-WINDOW"
 jq_is ".bars[] | select(.path == \"$testdev\") | [.windows[] | select(.contains | not) | .device] | join(\",\")" \
@@ -276,11 +276,21 @@ jq_is '[.bars[].path] | join(",")' "$ivshmem,$rootdev" "-s acpi rows"
 check "$bad" -s dt,cmdline -j
 jq_is '[.bars[].path] | join(",")' "$ivshmem,$testdev" "-s dt,cmdline rows (the disabled node is skipped)"
 check "$bad" -s bogus
-status 1 "-s with an unknown source: exit 1"
+status 2 "-s with an unknown source: exit 2"
 like "$err" "unknown source 'bogus'" "names it"
 check "$bad" -s none
-status 2 "no descriptors at all: exit 2"
+status 3 "no descriptors at all: exit 3"
 like "$err" "no descriptor entries found" "says so"
+
+# /proc/iomem as a user without CAP_SYS_ADMIN reads it: all zeros
+hidden=$tmp/hidden
+cp -a "$good" "$hidden"
+sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' "$hidden/proc/iomem"
+check "$hidden" -j
+status 2 "/proc/iomem of zeros: exit 2"
+is "$err" "fixedbar-check: $hidden/proc/iomem reads as zeros: the windows are only visible to root; try again as root" \
+	"/proc/iomem of zeros: it says it needs root"
+is "$out" "" "/proc/iomem of zeros: no table, no OUTSIDE-WINDOW"
 
 # the module parameter, and a quoted value on the command line
 mod=$tmp/mod
@@ -295,7 +305,7 @@ jq_is '[.bars[] | .path + " " + (.from | join(";"))] | join(",")' \
 
 # --- -m and -f: MOVED, UNASSIGNED, NOT-IMPLEMENTED, MISSING
 check "$good" -m "$ivshmem=bar2@0x10040000000,bar0@0xfe000000" -j
-status 2 "-m with a BAR elsewhere: exit 2"
+status 1 "-m with a BAR elsewhere: exit 1"
 jq_is ".bars[] | select(.bar == \"bar2\") | [.status, .wanted, .start] | join(\" \")" \
 	"MOVED 0x10040000000 0x10000000000" "MOVED, wanted and actual"
 jq_is ".bars[] | select(.bar == \"bar0\") | [.status, .resource, (.windows | length)] | join(\" \")" \
@@ -306,7 +316,7 @@ like "$(row "$ivshmem" bar2)" "MOVED" "table: MOVED"
 
 check "$good" -m "$testdev=bar4@0x10200000000,bar3@0x10300000000" -m "0000:00:10.0/00.0/05.0/00.0=bar0@0x1000" \
 	-m "$rootdev/00.0=bar0@0x2000" -m "0000:00:13.0=bar0@0x3000" -j
-status 2 "unassigned, not implemented, missing: exit 2"
+status 1 "unassigned, not implemented, missing: exit 1"
 jq_is '[.bars[] | .bar + " " + .status] | join(",")' \
 	"bar3 NOT-IMPLEMENTED,bar4 UNASSIGNED,bar0 MISSING,bar0 MISSING,bar0 MISSING" "each status"
 jq_is '[.bars[] | select(.status == "MISSING") | .reason] | join(";")' \
@@ -333,29 +343,29 @@ status 0 "-f - reads standard input"
 
 # --- input errors: exit 1, one line naming the place and the column
 check "$good" -m "$ivshmem=bar2@10000000000"
-status 1 "a malformed -m entry: exit 1"
+status 2 "a malformed -m entry: exit 2"
 is "$err" "fixedbar-check: -m #1: entry '$ivshmem=bar2@10000000000': address '10000000000' of bar2 at column 34 has no 0x prefix; fix the -m argument" \
 	"the parse error, one line"
 printf '%s\n' "$A" "$ivshmem=bar9@0x1" >"$tmp/badfile"
 check "$good" -f "$tmp/badfile"
-status 1 "a malformed line in a file: exit 1"
+status 2 "a malformed line in a file: exit 2"
 like "$err" "fixedbar-check: $tmp/badfile:2: entry '$ivshmem=bar9@0x1': bar9 at column 29 is not a BAR name" "file:line and column"
 check "$good" -s all -m "$ivshmem=bar2@0x10040000000"
-status 1 "the same BAR at two addresses: exit 1"
+status 2 "the same BAR at two addresses: exit 2"
 like "$err" "-m #1: $ivshmem bar2 fixed twice with different addresses (0x10000000000 and 0x10040000000)" "names both"
 prop "$tmp/dtbad/sys/firmware/devicetree/base/t/compatible" "linux,pci-fixedbar"
 cp -a "$good/." "$tmp/dtbad/"
 prop "$tmp/dtbad/sys/firmware/devicetree/base/t/fixed-bars" "$ivshmem=bar2"
 check "$tmp/dtbad" -s dt
-status 1 "a malformed DT string: exit 1"
+status 2 "a malformed DT string: exit 2"
 like "$err" "fixedbar-check: dt /t: entry '$ivshmem=bar2': expected '@' and an address after the BAR name, found the end of the entry; fix the descriptor" \
 	"names the node"
 check "$good" --bogus
-status 1 "an unknown option: exit 1"
+status 2 "an unknown option: exit 2"
 check "$good" extra
-status 1 "a stray argument: exit 1"
+status 2 "a stray argument: exit 2"
 check "$tmp/nowhere" -m "$A"
-status 1 "no sysfs: exit 1"
+status 2 "no sysfs: exit 2"
 like "$err" "libpci:" "libpci's complaint"
 
 # --- ACPI: the table device in the DSDT, amid methods, regions, fields
@@ -426,7 +436,7 @@ DefinitionBlock ("", "SSDT", 1, "FXBR", "ORPHAN", 1)
 }
 ASL
 check "$orphan" -s acpi -j
-status 2 "descriptors the module would not read: exit 2"
+status 1 "descriptors the module would not read: exit 1"
 jq_is '.problems | length' 2 "two problems"
 jq_is '.problems[0]' "acpi SSDT2 \\_SB_.S99_: fixed-bars on an object that is no PCI device's companion (firmware_node/path): the module does not read it; check the Scope path and _ADR" "an orphan per-device _DSD"
 like "$(jq -r '.problems[1]' <<<"$out")" "without _HID or _CID \"PRP0001\"" "a table device without PRP0001"
@@ -445,14 +455,14 @@ for ((cut = 36; cut < len; cut += 7)); do
 		"$odd/sys/firmware/acpi/tables/SSDT1" "$cut"
 	check "$odd" -s acpi -q
 	runs=$((runs + 1))
-	[[ $rc == [012] ]] || { crashes=$((crashes + 1)); diag "cut at $cut: exit $rc: $err"; }
+	[[ $rc == [0123] ]] || { crashes=$((crashes + 1)); diag "cut at $cut: exit $rc: $err"; }
 done
 for ((off = 36; off < len; off += 5)); do
 	cp "$ssdt" "$odd/sys/firmware/acpi/tables/SSDT1"
 	printf '\xff' | dd of="$odd/sys/firmware/acpi/tables/SSDT1" bs=1 seek="$off" conv=notrunc status=none
 	check "$odd" -s acpi -q
 	runs=$((runs + 1))
-	[[ $rc == [012] ]] || { crashes=$((crashes + 1)); diag "0xff at $off: exit $rc: $err"; }
+	[[ $rc == [0123] ]] || { crashes=$((crashes + 1)); diag "0xff at $off: exit $rc: $err"; }
 done
 is "$crashes" 0 "truncated and corrupted SSDTs: no crash in $runs runs (ASan/UBSan build)"
 printf 'SSDT\x10\x00\x00\x00' >"$odd/sys/firmware/acpi/tables/SSDT1"

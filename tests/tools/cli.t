@@ -22,6 +22,8 @@ like "$out" "format version 1" "-V names the format version"
 
 run --no-such-option "$q35"
 status 2 "an unknown option is a usage error"
+like "$err" "fixedbar-plan: unrecognized option '--no-such-option'" \
+	"getopt's message names the program, not the path it ran from"
 
 run "$tmp/missing.json"
 status 2 "a missing file exits 2"
@@ -33,6 +35,19 @@ status 2 "two topologies are a usage error"
 
 run --root 0000:00 "$q35"
 status 2 "--root needs --from-sysfs"
+
+# no topology and a terminal on standard input: the usage, no silent wait
+out=$(timeout 10 script -qec "$PLAN" /dev/null </dev/null 2>&1)
+rc=$?
+status 2 "no topology on a terminal exits 2 at once"
+like "$out" "fixedbar-plan: no topology: give a file, --from-sysfs or standard input" \
+	"no topology on a terminal: the message"
+like "$out" "usage: fixedbar-plan" "no topology on a terminal: the usage"
+
+# nothing described: the plan, exit 3
+run "$here/../fixtures/ok-no-fixed.json"
+status 3 "a topology without fixed BARs exits 3"
+jq_is .result ok "without fixed BARs the plan is still printed"
 
 # a plan
 run "$q35"

@@ -34,22 +34,22 @@ h() {
 	err=$(<"$tmp/err")
 }
 
-# check_fails <what> <args...>: exit 2 and one line naming <what>
+# check_fails <what> <args...>: exit 1 and one line naming <what>
 check_fails() {
 	local what=$1
 	shift
 	h "$@"
-	status 2 "$*: a failed check exits 2"
+	status 1 "$*: a failed check exits 1"
 	like "$err" "$what" "$*: the message"
 	is "$out" "" "$*: nothing on stdout"
 }
 
-# usage_fails <what> <args...>: exit 1 and one line naming <what>
+# usage_fails <what> <args...>: exit 2 and one line naming <what>
 usage_fails() {
 	local what=$1
 	shift
 	h "$@"
-	status 1 "$*: exits 1"
+	status 2 "$*: exits 2"
 	like "$err" "fixedbar-host: $what" "$*: the message"
 	is "$(wc -l <<<"$err")" 1 "$*: one line"
 }
@@ -63,7 +63,7 @@ nic=0000:18:00.0
 h --help
 status 0 "--help exits 0"
 like "$out" "usage: fixedbar-host" "--help prints the usage"
-like "$out" "Exit status: 0 ok, 1 usage or input error, 2 a check failed" \
+like "$out" "Exit status: 0 ok, 1 a check failed, 2 usage or input error, 3 no BAR" \
 	"--help documents the exit codes"
 h -V
 status 0 "-V exits 0"
@@ -71,7 +71,7 @@ like "$out" "fixedbar-host (pci_fixedbar)" "-V prints the version"
 
 usage_fails "no devices given" -q
 h --no-such-option $gpu
-status 1 "an unknown option exits 1"
+status 2 "an unknown option exits 2"
 usage_fails "--format: 'xml' is none of" -f xml $gpu
 usage_fails "--machine: 'pc' is neither q35 nor virt" -m pc $gpu
 usage_fails "--guest-ram: '16X'" -r 16X $gpu
@@ -111,7 +111,9 @@ usage_fails "$gpu=0000:00:05.0: guest path 0000:00:05.0 is a bridge above $nic" 
 	"$gpu=0000:00:05.0" "$nic=0000:00:05.0/00.0/00.0"
 usage_fails "no free pcie.0 slot for another root port (slots 0x1e-0x1e)" \
 	--first-slot 0x1e $gpu $nic
-usage_fails "no BAR to fix, so no map to write" -f map 28:00.0
+h -f map 28:00.0
+status 3 "nothing to fix exits 3"
+is "$err" "fixedbar-host: no BAR to fix, so no map to write" "nothing to fix: the message"
 usage_fails "$tmp/no/such: No such file or directory" -o "$tmp/no/such" $gpu
 
 ### the proposed topology and the qemu format (q35, 16 GiB)
@@ -245,6 +247,10 @@ status 0 "-f map exits 0"
 is "$out" "pci_fixedbar.map=0000:00:10.0/00.0=bar0@0xd8000000,bar1@0x38000000000,bar3@0x39000000000;0000:00:10.0/00.1=bar0@0xd9080000;0000:00:11.0/00.0=bar0@0x39004000000" \
 	"the map: one entry per device, guest paths"
 map=${out#pci_fixedbar.map=}
+h -q -f grub $gpu $audio $nic
+status 0 "-f grub exits 0"
+is "$(tail -n 1 <<<"$out")" "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX 'pci_fixedbar.map=$map'\"" \
+	"-f grub: the map in single quotes, appended to GRUB_CMDLINE_LINUX"
 
 h -q -f json $gpu $audio $nic
 status 0 "-f json exits 0"

@@ -40,7 +40,7 @@ jq_is '.devices[2] | [.pinned, .bars[0].type] | join(",")' true,io \
 	"a bound driver pins its device"
 
 run --from-sysfs="$fake_sysfs"
-status 0 "planning the fake tree exits 0"
+status 3 "planning the fake tree (no fixed BAR described) exits 3"
 sysfs_plan=$out
 jq_is '.result' ok "result is ok"
 
@@ -51,7 +51,7 @@ run --dump-topology "$tmp/dump.json"
 is "$out" "$dump" "round trip: dumping the dump changes nothing"
 
 run --from-sysfs="$fake_sysfs" --root 0000:00 -t
-status 0 "--root 0000:00 -t exits 0"
+status 3 "--root 0000:00 -t exits 3 (no fixed BAR described)"
 like "$(tail -n 1 <<<"$out")" " resources, " "the table has a summary"
 
 run --from-sysfs="$fake_sysfs" --root 0000:01
