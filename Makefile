@@ -23,7 +23,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 PLANNER_SRCS := planner/topo.c planner/parse.c planner/plan.c \
-	planner/validate.c planner/emit.c
+	planner/validate.c planner/emit.c planner/reserve.c
 PLANNER_HDRS := $(wildcard planner/*.h)
 
 # $(BUILD)/rel: optimised; $(BUILD)/san: AddressSanitizer + UBSan

@@ -5078,6 +5078,8 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	struct fb_ctx *c;
 	int err;
 
+	if (t->nr_reserved)
+		return fixedbar_plan_reserved(t, p);
 	memset(p, 0, sizeof(*p));
 	p->nr_devs = t->nr_devs;
 	p->devs = fixedbar_zalloc(t->nr_devs * sizeof(*p->devs) + 1);
