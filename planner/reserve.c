@@ -71,6 +71,7 @@ static int rs_cut_apertures(const struct fixedbar_topo *t,
 			    struct fixedbar_topo *t2, char *msg, size_t len)
 {
 	struct rs_cut *cut = fixedbar_zalloc(2 * sizeof(*cut));
+	char rr[96];
 	u32 i, cur = 0;
 
 	if (!cut)
@@ -79,9 +80,10 @@ static int rs_cut_apertures(const struct fixedbar_topo *t,
 	memcpy(cut[0].ap, t->apertures, t->nr_apertures * sizeof(cut[0].ap[0]));
 	for (i = 0; i < t->nr_reserved; i++) {
 		if (!rs_cut_one(&cut[cur], &cut[!cur], &t->reserved[i])) {
+			rs_format(rr, sizeof(rr), &t->reserved[i]);
 			snprintf(msg, len,
-				 "claimed ranges cut the apertures into more than %d pieces",
-				 FIXEDBAR_MAX_PIECES);
+				 "claimed range %s cuts the host bridge apertures into more than %d pieces; at most %d are supported",
+				 rr, FIXEDBAR_MAX_PIECES, FIXEDBAR_MAX_PIECES);
 			fixedbar_free(cut);
 			return -E2BIG;
 		}
@@ -197,7 +199,7 @@ static int rs_check_pinned(const struct fixedbar_topo *t, int dev,
 		fixedbar_format_bar(res, sizeof(res), b, b->cur.start);
 		rs_format(rr, sizeof(rr), &t->reserved[r]);
 		snprintf(p->message, sizeof(p->message),
-			 "%s %s %s may not move and overlaps claimed range %s",
+			 "%s %s %s overlaps claimed range %s and may not move (bound driver, resource in use or Enhanced Allocation): no layout exists",
 			 path, fixedbar_slot_name(s), res, rr);
 		return -EBUSY;
 	}
