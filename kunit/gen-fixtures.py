@@ -109,6 +109,14 @@ def fixture(path):
     fixed = t.get("fixed") or []
     out.append("static const char *const %s_fixed[] = { %s };"
                % (ident, ", ".join(cstr(e) for e in fixed) or "NULL"))
+    rsv = t.get("reserved") or []
+    if rsv:
+        out.append("static const struct fixedbar_reserved %s_reserved[] = {"
+                   % ident)
+        out += ["\t{ FIXEDBAR_RES_%s, 0x%xULL, 0x%xULL, %s },"
+                % (r["type"].upper(), hexnum(r["start"]), hexnum(r["end"]),
+                   cstr(r.get("name", ""))) for r in rsv]
+        out.append("};")
     x = t["expect"]
     msgs = x.get("message") or []
     if isinstance(msgs, str):
@@ -126,6 +134,9 @@ def fixture(path):
                        str(a.get("prefetchable", False)).lower(),
                        hexnum(a["start"]), hexnum(a["end"])))
     init.append("\t},")
+    if rsv:
+        init.append("\t.reserved = %s_reserved, .nr_reserved = %d,"
+                    % (ident, len(rsv)))
     init.append("\t.devs = %s_devs, .nr_devs = ARRAY_SIZE(%s_devs),"
                 % (ident, ident))
     init.append("\t.fixed = %s_fixed, .nr_fixed = %d," % (ident, len(fixed)))

@@ -44,6 +44,8 @@ struct kfx_fixture {
 	u8 root_bus;
 	u32 nr_apertures;
 	struct fixedbar_aperture apertures[FIXEDBAR_MAX_APERTURES];
+	const struct fixedbar_reserved *reserved;
+	u32 nr_reserved;
 	const struct kfx_dev *devs;
 	u32 nr_devs;
 	const char *const *fixed;
@@ -82,7 +84,14 @@ static int kfx_build(struct kunit *test, const struct kfx_fixture *f,
 	t->segment = f->segment;
 	t->root_bus = f->root_bus;
 	t->nr_apertures = f->nr_apertures;
-	memcpy(t->apertures, f->apertures, sizeof(t->apertures));
+	memcpy(t->apertures, f->apertures, sizeof(f->apertures));
+	for (i = 0; i < f->nr_reserved; i++)
+		KUNIT_ASSERT_EQ(test,
+				fixedbar_topo_add_reserved(t, f->reserved[i].type,
+							   f->reserved[i].start,
+							   f->reserved[i].end,
+							   f->reserved[i].name),
+				0);
 	for (i = 0; i < f->nr_devs; i++) {
 		const struct kfx_dev *k = &f->devs[i];
 		struct fixedbar_dev *d;

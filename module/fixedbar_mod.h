@@ -4,6 +4,7 @@
  *
  * source.c   descriptor entries from firmware nodes and map=
  * snapshot.c the live hierarchy below a root bus as a struct fixedbar_topo
+ * claimed.c  what else the resource tree holds in its windows
  * apply.c    the apply engine, hardware only through struct fixedbar_hw_ops
  * hwops.c    the real ops: config space and the resource tree
  * report.c   kernel log lines and the debugfs dump
@@ -85,6 +86,9 @@ int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
 void fixedbar_group_free(struct fixedbar_group *g);
 int fixedbar_slot_resno(int slot);
 int fixedbar_win_resno(int win);
+
+/* claimed.c */
+int fixedbar_snapshot_claimed(struct fixedbar_group *g);
 
 /* apply.c */
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,

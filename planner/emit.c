@@ -174,6 +174,34 @@ static void emit_apertures(struct fixedbar_buf *b,
 	}
 }
 
+/* Claimed ranges; the member is left out when there are none. */
+static void emit_reserved(struct fixedbar_buf *b, const struct fixedbar_topo *t)
+{
+	u32 i;
+
+	if (!t->nr_reserved)
+		return;
+	put_line_key(b, 1, "reserved");
+	fixedbar_buf_puts(b, "[\n");
+	for (i = 0; i < t->nr_reserved; i++) {
+		const struct fixedbar_reserved *r = &t->reserved[i];
+
+		put_indent(b, 2);
+		fixedbar_buf_puts(b, "{");
+		put_key(b, "type", true);
+		fixedbar_buf_put_json_str(b, type_name(r->type));
+		put_key(b, "start", false);
+		put_hex(b, r->start);
+		put_key(b, "end", false);
+		put_hex(b, r->end);
+		put_key(b, "name", false);
+		fixedbar_buf_put_json_str(b, r->name);
+		fixedbar_buf_puts(b, i + 1 < t->nr_reserved ? "},\n" : "}\n");
+	}
+	put_indent(b, 1);
+	fixedbar_buf_puts(b, "],\n");
+}
+
 static void emit_bar(struct fixedbar_buf *b, const struct fixedbar_bar *bar,
 		     int slot)
 {
@@ -396,6 +424,7 @@ int fixedbar_emit_topo(struct fixedbar_buf *b, const struct fixedbar_topo *t)
 	put_uint(b, t->root_bus);
 	fixedbar_buf_puts(b, ",\n");
 	emit_apertures(b, t);
+	emit_reserved(b, t);
 	emit_devices(b, t);
 	put_line_key(b, 1, "fixed");
 	fixedbar_buf_puts(b, t->nr_entries ? "[\n" : "[]\n");

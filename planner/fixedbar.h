@@ -20,7 +20,9 @@
 #define FIXEDBAR_FORMAT_VERSION 1
 
 /* clang-format off */
-#define FIXEDBAR_MAX_APERTURES 16
+#define FIXEDBAR_MAX_APERTURES 16	/* in a topology's input */
+#define FIXEDBAR_MAX_PIECES 32		/* apertures with claimed ranges cut out */
+#define FIXEDBAR_NAME_LEN 48		/* a claimed range's name */
 #define FIXEDBAR_MAX_DEPTH 32		/* bridges between the root bus and a device */
 #define FIXEDBAR_MSG_LEN 512
 #define FIXEDBAR_MAX_WARNINGS 64
@@ -62,6 +64,18 @@ struct fixedbar_aperture {
 	bool pref;
 	u64 start;
 	u64 end;
+};
+
+/*
+ * A range claimed by something that is no device of the topology (an e820
+ * or ACPI reservation, a firmware framebuffer, MMCONFIG, ...): no BAR or
+ * window may overlap it.
+ */
+struct fixedbar_reserved {
+	enum fixedbar_res_type type;
+	u64 start;
+	u64 end;			/* inclusive */
+	char name[FIXEDBAR_NAME_LEN];
 };
 
 struct fixedbar_bar {
@@ -116,7 +130,8 @@ struct fixedbar_topo {
 	u16 segment;
 	u8 root_bus;
 	u32 nr_apertures;
-	struct fixedbar_aperture apertures[FIXEDBAR_MAX_APERTURES];
+	/* FIXEDBAR_MAX_APERTURES from the input; more only in reserve.c */
+	struct fixedbar_aperture apertures[FIXEDBAR_MAX_PIECES];
 	/* devices, a parent always before its children */
 	u32 nr_devs;
 	u32 max_devs;
@@ -125,6 +140,9 @@ struct fixedbar_topo {
 	u32 nr_entries;
 	u32 max_entries;
 	struct fixedbar_entry *entries;
+	u32 nr_reserved;
+	u32 max_reserved;
+	struct fixedbar_reserved *reserved;
 };
 
 struct fixedbar_plan_dev {
@@ -157,6 +175,17 @@ int fixedbar_topo_add_dev(struct fixedbar_topo *t, int parent, u8 devfn);
 int fixedbar_topo_add_entry(struct fixedbar_topo *t,
 			    const struct fixedbar_entry *e, char *msg,
 			    size_t msglen);
+/*
+ * Appends a claimed range; a longer @name is cut.  -EINVAL when
+ * @start > @end, -ENOMEM.
+ */
+int fixedbar_topo_add_reserved(struct fixedbar_topo *t,
+			       enum fixedbar_res_type type, u64 start, u64 end,
+			       const char *name);
+/* Index of the first claimed range of @type overlapping [start, end], or -1 */
+int fixedbar_topo_find_reserved(const struct fixedbar_topo *t,
+				enum fixedbar_res_type type, u64 start,
+				u64 end);
 /* Index of the device an entry names, or -ENODEV (and @msg says why). */
 int fixedbar_topo_find(const struct fixedbar_topo *t,
 		       const struct fixedbar_entry *e, char *msg,
@@ -215,6 +244,14 @@ bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int slot);
 bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int win);
+
+/* reserve.c: planning around claimed ranges */
+/*
+ * fixedbar_plan() for a topology with claimed ranges: plans on a copy whose
+ * apertures have them cut out and checks the result against @t.
+ */
+int fixedbar_plan_reserved(const struct fixedbar_topo *t,
+			   struct fixedbar_plan *p);
 
 /* validate.c: independent of plan.c */
 /*

@@ -45,9 +45,11 @@ static int fb_plan_finish(struct fb_ctx *c, struct fixedbar_plan *p, int err)
 
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 {
-	struct fb_ctx *c;
+	struct fb_ctx *c = NULL;
 	int err;
 
+	if (t->nr_reserved)
+		return fixedbar_plan_reserved(t, p);
 	err = fb_plan_start(t, p, &c);
 	if (!err)
 		err = fixedbar_model(c);

@@ -17,6 +17,7 @@ void fixedbar_topo_free(struct fixedbar_topo *t)
 {
 	fixedbar_free(t->devs);
 	fixedbar_free(t->entries);
+	fixedbar_free(t->reserved);
 	fixedbar_topo_init(t);
 }
 
@@ -88,6 +89,41 @@ int fixedbar_topo_add_dev(struct fixedbar_topo *t, int parent, u8 devfn)
 		link = &t->devs[*link].next_sibling;
 	*link = idx;
 	return idx;
+}
+
+int fixedbar_topo_add_reserved(struct fixedbar_topo *t,
+			       enum fixedbar_res_type type, u64 start, u64 end,
+			       const char *name)
+{
+	struct fixedbar_reserved *r;
+	int ret;
+
+	if (start > end)
+		return -EINVAL;
+	ret = grow((void **)&t->reserved, t->nr_reserved, &t->max_reserved,
+		   sizeof(*r));
+	if (ret)
+		return ret;
+	r = &t->reserved[t->nr_reserved++];
+	r->type = type;
+	r->start = start;
+	r->end = end;
+	snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
+	return 0;
+}
+
+int fixedbar_topo_find_reserved(const struct fixedbar_topo *t,
+				enum fixedbar_res_type type, u64 start, u64 end)
+{
+	u32 i;
+
+	for (i = 0; i < t->nr_reserved; i++) {
+		const struct fixedbar_reserved *r = &t->reserved[i];
+
+		if (r->type == type && r->start <= end && start <= r->end)
+			return (int)i;
+	}
+	return -1;
 }
 
 /* Accounts for one snprintf() into @buf; false once the buffer is full. */

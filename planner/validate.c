@@ -3,7 +3,8 @@
  * An independent check of a plan against "What makes a plan valid"
  * (docs/topology-json.md).  It shares nothing with the planner but the
  * topology helpers, so a planner bug cannot hide behind the same mistake
- * here.  Rule 7 (hotplug reserves) is soft and not checked.
+ * here.  Rule 7 (hotplug reserves) is soft and not checked; rule 8 keeps
+ * every BAR and window off the topology's claimed ranges.
  */
 #include "fixedbar.h"
 
@@ -110,6 +111,28 @@ static void win_res(char *buf, size_t len, const struct fixedbar_dev *d, int w,
 static bool range_inside(const struct fixedbar_range *r, u64 start, u64 end)
 {
 	return r->assigned && r->start <= start && end <= r->end;
+}
+
+/* Rule 8: no BAR or window overlaps (or contains) a claimed range. */
+static int check_claimed(struct vctx *v, int dev, const char *name,
+			 const char *res, enum fixedbar_res_type type,
+			 u64 start, u64 end)
+{
+	const struct fixedbar_reserved *r;
+	char why[FIXEDBAR_MSG_LEN], cres[FIXEDBAR_RES_LEN];
+	u32 i;
+
+	for (i = 0; i < v->t->nr_reserved; i++) {
+		r = &v->t->reserved[i];
+		if (r->type != type || r->start > end || start > r->end)
+			continue;
+		fixedbar_format_res(cres, sizeof(cres), r->type, r->start,
+				    r->end, false, false);
+		snprintf(why, sizeof(why), "overlaps claimed range \"%s\" %s",
+			 r->name, cres);
+		return violation(v, dev, name, res, why);
+	}
+	return 0;
 }
 
 /* Rule 1: fixed BARs exactly where the entries put them. */
@@ -360,6 +383,9 @@ static int check_bar(struct vctx *v, int dev, int slot)
 	if (!b->mem64 && r->end >= FIXEDBAR_4G)
 		return violation(v, dev, name, res,
 				 "is not a 64-bit BAR but ends above 4 GiB");
+	ret = check_claimed(v, dev, name, res, b->type, r->start, r->end);
+	if (ret)
+		return ret;
 	if (d->parent < 0)
 		return check_root(v, dev, name, res, b->type,
 				  b->type == FIXEDBAR_RES_MEM && b->pref,
@@ -407,6 +433,11 @@ static int check_window(struct vctx *v, int dev, int w)
 		return violation(v, dev, name, res,
 				 "is above 4 GiB but the bridge has no 64-bit prefetchable window");
 
+	if (check_claimed(v, dev, name, res,
+			  w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+						 FIXEDBAR_RES_MEM,
+			  r->start, r->end))
+		return -EINVAL;
 	if (par < 0)
 		return check_root(v, dev, name, res,
 				  w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :

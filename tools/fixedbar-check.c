@@ -80,6 +80,7 @@ struct row {
 	char bdf[16];
 	char reason[160];
 	struct live_res bar;
+	char claimed[FIXEDBAR_RES_LEN + 64]; /* what the wanted range hits */
 	enum status status;
 	u32 nr_links;
 	struct link links[FIXEDBAR_MAX_DEPTH + 2];
@@ -428,6 +429,9 @@ static void bridge_link(struct pci_dev *d, const struct live_res *bar,
 static void root_link(const char *proc, int domain, int bus,
 		      const struct live_res *bar, struct link *l);
 
+/* A claimed range in the root bus windows that the wanted range overlaps. */
+static void claimed_link(const char *proc, struct row *r);
+
 static void check_row(struct pci_access *pacc, const char *proc, struct row *r)
 {
 	struct pci_dev *chain[FIXEDBAR_MAX_DEPTH + 1];
@@ -443,6 +447,7 @@ static void check_row(struct pci_access *pacc, const char *proc, struct row *r)
 	read_bar(r);
 	if (r->status > ST_MOVED)
 		return;
+	claimed_link(proc, r);
 	root_link(proc, e->domain, e->bus, &r->bar, &r->links[r->nr_links++]);
 	for (i = 0; i + 1 < e->nr_hops; i++)
 		bridge_link(chain[i], &r->bar, &r->links[r->nr_links++]);
@@ -518,6 +523,44 @@ static void root_link(const char *proc, int domain, int bus,
 		if (pass == 0 && l->win.valid)
 			break;
 	}
+}
+
+/*
+ * Claimed ranges are the lines directly below a "PCI Bus DDDD:BB" root
+ * window that name no device ("DDDD:BB:") and no bridge window ("PCI Bus").
+ */
+static void claimed_link(const char *proc, struct row *r)
+{
+	const struct fixedbar_entry *e = &r->w->dev;
+	char path[PATH_MAX], want[32], dev[16], line[256];
+	u64 start = r->w->addr, end = start + (r->bar.end - r->bar.start);
+	unsigned long long s, t;
+	const char *name;
+	bool in = false;
+	int depth;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", proc,
+		 r->bar.type == FIXEDBAR_RES_IO ? "ioports" : "iomem");
+	snprintf(want, sizeof(want), "PCI Bus %04x:%02x", e->domain, e->bus);
+	snprintf(dev, sizeof(dev), "%04x:%02x:", e->domain, e->bus);
+	f = fopen(path, "r");
+	while (f && !r->claimed[0] && fgets(line, sizeof(line), f)) {
+		if (!parse_res_line(line, &depth, &s, &t, &name))
+			continue;
+		if (!depth)
+			in = !strcmp(name, want);
+		if (depth != 1 || !in || s > end || start > t ||
+		    !strncmp(name, dev, strlen(dev)) ||
+		    !strncmp(name, "PCI Bus ", 8))
+			continue;
+		snprintf(r->claimed, sizeof(r->claimed), "%s ", name);
+		fixedbar_format_res(r->claimed + strlen(r->claimed),
+				    sizeof(r->claimed) - strlen(r->claimed),
+				    r->bar.type, s, t, false, false);
+	}
+	if (f)
+		fclose(f);
 }
 
 static void format_res(char *buf, size_t len, const struct live_res *r)
@@ -600,6 +643,11 @@ static void print_json_row(const struct row *r)
 		print_json_string(r->reason);
 	else
 		fputs("null", stdout);
+	fputs(",\n      \"claimed\": ", stdout);
+	if (r->claimed[0])
+		print_json_string(r->claimed);
+	else
+		fputs("null", stdout);
 	fputs(",\n      \"from\": ", stdout);
 	print_json_list(r->w->from, r->w->nr_from);
 	fputs(",\n      \"windows\": [", stdout);
@@ -678,6 +726,8 @@ static void print_table(const struct check_wants *ws, const struct row *rows,
 			format_link(link, sizeof(link), &r->links[j]);
 			printf("%s%s", j ? " > " : "", link);
 		}
+		if (r->claimed[0])
+			printf("; wanted range on claimed %s", r->claimed);
 		putchar('\n');
 		for (j = 0; verbose && j < r->w->nr_from; j++)
 			printf("\tfrom %s\n", r->w->from[j]);

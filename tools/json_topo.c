@@ -294,6 +294,57 @@ static int load_apertures(struct jctx *c, json_t *arr)
 	return 0;
 }
 
+static int load_reserved_one(struct jctx *c, json_t *o)
+{
+	enum fixedbar_res_type type;
+	const char *name = "";
+	u64 start, end;
+	bool present;
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(o))
+		return jerr(c, "expected an object");
+	ret = get_type(c, o, &type);
+	if (!ret)
+		ret = get_hex(c, o, "start", true, &start, &present);
+	if (!ret)
+		ret = get_hex(c, o, "end", true, &end, &present);
+	if (ret)
+		return ret;
+	v = json_object_get(o, "name");
+	if (v && !json_is_string(v))
+		return jerr_key(c, "name", "expected a string");
+	if (v)
+		name = json_string_value(v);
+	if (start > end)
+		return jerr_key(c, "end", "0x%llx below start 0x%llx",
+				(unsigned long long)end,
+				(unsigned long long)start);
+	ret = fixedbar_topo_add_reserved(c->t, type, start, end, name);
+	if (ret == -ENOMEM)
+		return jerr(c, "out of memory");
+	return ret;
+}
+
+/* Claimed ranges: optional, any number, anywhere. */
+static int load_reserved(struct jctx *c, json_t *arr)
+{
+	size_t i, old;
+	json_t *o;
+	int ret;
+
+	json_array_foreach(arr, i, o) {
+		old = push_key(c, "reserved");
+		push_index(c, i);
+		ret = load_reserved_one(c, o);
+		pop(c, old);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int check_bar_kind(struct jctx *c, const struct fixedbar_bar *b,
 			  int slot)
 {
@@ -790,6 +841,10 @@ static int load_root(struct jctx *c, json_t *root)
 	ret = get_array(c, root, "apertures", true, &arr);
 	if (!ret)
 		ret = load_apertures(c, arr);
+	if (!ret)
+		ret = get_array(c, root, "reserved", false, &arr);
+	if (!ret && arr)
+		ret = load_reserved(c, arr);
 	if (!ret)
 		ret = get_array(c, root, "devices", true, &arr);
 	if (!ret)

@@ -500,6 +500,53 @@ static int read_apertures(const char *path, enum fixedbar_res_type type,
 	return 0;
 }
 
+static bool is_aperture(const struct fixedbar_topo *t,
+			enum fixedbar_res_type type, unsigned long long start,
+			unsigned long long end)
+{
+	u32 i;
+
+	for (i = 0; i < t->nr_apertures; i++)
+		if (t->apertures[i].type == type &&
+		    t->apertures[i].start == start &&
+		    t->apertures[i].end == end)
+			return true;
+	return false;
+}
+
+/*
+ * Claimed ranges: the nested lines directly below a root bus window that
+ * name no device or bridge window of the hierarchy ("Reserved", "BOOTFB",
+ * "pnp 00:05", ...).
+ */
+static int read_claimed(const char *path, enum fixedbar_res_type type,
+			unsigned int domain, unsigned int bus,
+			struct fixedbar_topo *t, char *msg, size_t msglen)
+{
+	unsigned long long start, end;
+	char line[256];
+	const char *name;
+	bool in_window = false;
+	int depth, ret = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return fail(msg, msglen, "%s: %s", path, strerror(errno));
+	while (!ret && fgets(line, sizeof(line), f)) {
+		if (!parse_res_line(line, &depth, &start, &end, &name))
+			continue;
+		if (depth == 0)
+			in_window = is_aperture(t, type, start, end);
+		if (depth != 1 || !in_window ||
+		    names_root_child(name, domain, bus))
+			continue;
+		if (fixedbar_topo_add_reserved(t, type, start, end, name))
+			ret = fail(msg, msglen, "out of memory");
+	}
+	fclose(f);
+	return ret;
+}
+
 int fixedbar_sysfs_load(const char *root, int domain, int bus,
 			struct fixedbar_topo *t, char *msg, size_t msglen)
 {
@@ -541,12 +588,18 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 	if (!ret)
 		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
 				     msglen);
+	if (!ret)
+		ret = read_claimed(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
+				   msglen);
 	if (ret)
 		return ret;
 	ret = join(path, sizeof(path), root, "proc/iomem");
 	if (!ret)
 		ret = read_apertures(path, FIXEDBAR_RES_MEM, domain, bus, t,
 				     msg, msglen);
+	if (!ret)
+		ret = read_claimed(path, FIXEDBAR_RES_MEM, domain, bus, t, msg,
+				   msglen);
 	if (!ret && !t->nr_apertures)
 		ret = fail(msg, msglen,
 			   "%s: no apertures of PCI Bus %04x:%02x (not root?)",

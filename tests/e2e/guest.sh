@@ -153,6 +153,14 @@ driver() {
 	fi
 }
 
+# kernel TAG: the taint flags and every kernel warning, oops or BUG so
+# far, for check_kernel on the host
+kernel() {
+	cat /proc/sys/kernel/tainted >"/res/$1.tainted"
+	dmesg | grep -E 'WARNING:|Oops|BUG:|Call Trace|general protection' \
+		>"/res/$1.kproblems"
+}
+
 send_results() {
 	[ "$e2e_ok" = 1 ] && echo E2E-OK >/res/zz-status
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null

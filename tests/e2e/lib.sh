@@ -269,3 +269,18 @@ check_unchanged() {
 		fi
 	done
 }
+
+# check_kernel TAG: the guest kernel (see kernel in guest.sh) logged no
+# warning, oops or BUG, and is tainted by nothing but an out-of-tree (O,
+# 4096) unsigned (E, 8192) module, which pci_fixedbar.ko is
+check_kernel() {
+	local t
+
+	t=$(rfile "$1.tainted")
+	is "$(rfile "$1.kproblems")" "" "$1: no kernel warning, oops or BUG"
+	if [[ $t =~ ^[0-9]+$ ]] && (((t & ~(4096 | 8192)) == 0)); then
+		pass "$1: no taint but the out-of-tree module's ($t)"
+	else
+		fail "$1: no taint but the out-of-tree module's (tainted: '$t')"
+	fi
+}

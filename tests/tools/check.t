@@ -469,4 +469,20 @@ printf 'SSDT\x10\x00\x00\x00' >"$odd/sys/firmware/acpi/tables/SSDT1"
 check "$odd" -s acpi -j -v
 jq_is '[.notes[] | select(test("^acpi: SSDT1: shorter than"))] | length' 1 "a table shorter than its header is a note"
 
+# --- a claimed range on a wanted range: named in the row
+clm=$tmp/claimed
+cp -a "$good" "$clm"
+cat >>"$clm/proc/iomem" <<'END'
+  1fffe000000-1ffffffffff : Reserved
+END
+check "$clm" -j
+jq_is ".bars[] | select(.path == \"$rootdev\") | .claimed" \
+	"Reserved [mem 0x1fffe000000-0x1ffffffffff]" "JSON: the claimed range the wanted range overlaps"
+jq_is '[.bars[] | select(.claimed == null)] | length' 2 "JSON: null for the others"
+check "$good" -j
+jq_is '[.bars[] | select(.claimed != null)] | length' 0 "JSON: no claimed ranges, none named"
+check "$clm"
+like "$(row "$rootdev" bar2)" "; wanted range on claimed Reserved [mem 0x1fffe000000-0x1ffffffffff]" \
+	"table: the claimed range at the end of the row"
+
 done_testing

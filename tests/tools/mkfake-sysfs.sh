@@ -10,6 +10,7 @@
 #       02:00.0 downstream port -> 03:00.0 GPU (no driver)
 #       02:01.0 downstream port -> 04:00.0 NIC with SR-IOV (no driver)
 #   00:03.0 virtio-net bound to virtio-pci: pinned
+# and claimed ranges in the root bus windows (BOOTFB, Reserved, dma1, ...).
 #
 # usage: tests/tools/mkfake-sysfs.sh [dir]
 
@@ -29,6 +30,7 @@ cat >"$out/proc/iomem" <<'END'
 b0000000-bfffffff : PCI MMCONFIG 0000 [bus 00-ff]
   b0000000-bfffffff : Reserved
 c0000000-febfffff : PCI Bus 0000:00
+  fd000000-fdffffff : BOOTFB
   fe800000-fe9fffff : PCI Bus 0000:01
     fe800000-fe8fffff : PCI Bus 0000:02
       fe800000-fe8fffff : PCI Bus 0000:03
@@ -44,6 +46,7 @@ fee00000-fee00fff : Local APIC
       7000000000-703fffffff : PCI Bus 0000:03
         7000000000-703fffffff : 0000:03:00.0
   7100000000-7100003fff : 0000:00:03.0
+  7f00000000-7fffffffff : Reserved
 END
 
 cat >"$out/proc/ioports" <<'END'

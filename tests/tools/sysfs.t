@@ -21,6 +21,9 @@ jq_is '[.version, .segment, .root_bus] | join(",")' 1,0,0 "header fields"
 jq_is '[.apertures[] | .type + " " + .start + "-" + .end] | join(",")' \
 	"io 0x0-0xcf7,io 0xd00-0xffff,mem 0xa0000-0xbffff,mem 0x80000000-0xafffffff,mem 0xc0000000-0xfebfffff,mem 0x7000000000-0x7fffffffff" \
 	"apertures from the top-level PCI Bus 0000:00 entries"
+jq_is '[.reserved[] | .type + " " + .start + "-" + .end + " " + .name] | join(",")' \
+	"io 0x0-0x1f dma1,io 0x60-0x60 keyboard,mem 0xfd000000-0xfdffffff BOOTFB,mem 0x7f00000000-0x7fffffffff Reserved" \
+	"claimed ranges: the nested lines below the root bus windows that name no device"
 jq_is '[.devices[].devfn] | join(",")' "00.0,01.0,03.0" "root bus devices"
 jq_is "$rp | [.id, .pinned, (.bridge.windows.io | join(\"-\"))] | join(\" \")" \
 	"1b36:000c false 0x1000-0x1fff" "root port: pcieport does not pin"

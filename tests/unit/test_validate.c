@@ -178,6 +178,19 @@ static void mutate(struct fixture *f, int id)
 	case 5:
 		at(f, EP2, 0, 0x0);	/* I/O and memory are separate spaces */
 		break;
+	case 6:
+		/* claimed ranges of the other type and in a gap */
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0x1000, 0x1fff,
+					   "mem below 1M");
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_IO, 0x2100, 0x21ff,
+					   "ports");
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xc0600000,
+					   0xc06fffff, "gap");
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xc02ff000,
+					   0xc02fffff, "");
+		win(f, RP, FIXEDBAR_WIN_MEM, 0xc0000000, 0xc01fffff);
+		d[EP].bars[FIXEDBAR_ROM_SLOT].assigned = false;
+		break;
 
 	/* rule 1 */
 	case 10:
@@ -299,6 +312,29 @@ static void mutate(struct fixture *f, int id)
 		break;
 
 	/* rule 6 */
+	/* rule 8 */
+	case 70:
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xc0500000,
+					   0xc0500fff, "ACPI Tables");
+		break;
+	case 71:
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xc0280000,
+					   0xc0280fff, "BOOTFB");
+		break;
+	case 72:
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_IO, 0x1080,
+					   0x108f, "pnp 00:03");
+		break;
+	case 73:
+		/* a claimed range larger than the BAR it covers */
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xc0480000,
+					   0xc05fffff, "Reserved");
+		break;
+	case 74:
+		/* a claimed range ending where a window starts */
+		fixedbar_topo_add_reserved(t, FIXEDBAR_RES_MEM, 0xbff00000,
+					   0xc0000000, "edge");
+		break;
 	case 60:
 		at(f, EP2, 0, 0xc0400000);
 		break;
@@ -326,6 +362,7 @@ static const struct mutation mutations[] = {
 	{ 3, "an io_1k bridge has a 1 KiB I/O window", NULL },
 	{ 4, "reserves are soft", NULL },
 	{ 5, "I/O and memory are separate spaces", NULL },
+	{ 6, "claimed ranges nothing overlaps", NULL },
 
 	{ 10, "rule 1: fixed BAR elsewhere",
 	  "0000:00:01.0/00.0 bar2 [mem 0x8000000000-0x803fffffff 64bit pref] is not at its fixed address 0x8080000000" },
@@ -401,6 +438,17 @@ static const struct mutation mutations[] = {
 	  "0000:00:03.0 window.mem [mem 0xc0300000-0xc02fffff] ends before it starts" },
 	{ 59, "rule 5: I/O window outside the I/O aperture",
 	  "0000:00:01.0 window.io [io  0x0000-0x0fff] is outside every host bridge io aperture" },
+
+	{ 70, "rule 8: BAR on a claimed range",
+	  "0000:00:02.0 bar0 [mem 0xc0500000-0xc050ffff 64bit] overlaps claimed range \"ACPI Tables\" [mem 0xc0500000-0xc0500fff]" },
+	{ 71, "rule 8: window containing a claimed range",
+	  "0000:00:01.0 window.mem [mem 0xc0000000-0xc02fffff] overlaps claimed range \"BOOTFB\" [mem 0xc0280000-0xc0280fff]" },
+	{ 72, "rule 8: I/O window containing a claimed I/O range",
+	  "0000:00:01.0 window.io [io  0x1000-0x1fff] overlaps claimed range \"pnp 00:03\" [io  0x1080-0x108f]" },
+	{ 73, "rule 8: BAR inside a larger claimed range",
+	  "0000:00:02.0 bar0 [mem 0xc0500000-0xc050ffff 64bit] overlaps claimed range \"Reserved\" [mem 0xc0480000-0xc05fffff]" },
+	{ 74, "rule 8: one byte of overlap at a window's start",
+	  "0000:00:01.0 window.mem [mem 0xc0000000-0xc02fffff] overlaps claimed range \"edge\" [mem 0xbff00000-0xc0000000]" },
 
 	{ 60, "rule 6: two BARs on the root bus",
 	  "0000:00:02.0 bar0 [mem 0xc0400000-0xc040ffff 64bit] overlaps 0000:00:04.0 bar0 [mem 0xc0400000-0xc0400fff]" },
