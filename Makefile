@@ -22,7 +22,7 @@ TOOL_CFLAGS := -std=gnu11 $(WARNFLAGS) -Iplanner -Itools
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-PLANNER_SRCS := planner/topo.c planner/parse.c planner/plan.c \
+PLANNER_SRCS := planner/topo.c planner/parse.c planner/plan.c planner/minimize.c \
 	planner/validate.c planner/emit.c
 PLANNER_HDRS := $(wildcard planner/*.h)
 

@@ -216,6 +216,20 @@ bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
 bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int win);
 
+/* minimize.c: the objective, and what moved */
+/*
+ * Puts moved resources of a feasible plan back where they are now while
+ * the plan stays valid (fixed BARs never).  fixedbar_plan() runs it on
+ * every feasible plan.  Returns 0, or an error with @p left as it was.
+ */
+int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p);
+/* resource @r: a BAR slot, or FIXEDBAR_NR_SLOTS + a window */
+bool fixedbar_plan_res_moved(const struct fixedbar_topo *t,
+			     const struct fixedbar_plan *p, int dev, int r);
+/* how many BARs and windows the plan moves (0 for a failed plan) */
+u32 fixedbar_plan_nr_moved(const struct fixedbar_topo *t,
+			   const struct fixedbar_plan *p);
+
 /* validate.c: independent of plan.c */
 /*
  * Checks @p against every rule of "What makes a plan valid".  Returns 0,

@@ -5099,6 +5099,8 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	fb_mark_fixed(c);
 	if (!err)
 		err = fb_plan_retry(c);
+	if (!err)
+		fixedbar_minimize(t, p);
 	if (err && !c->msg[0])
 		snprintf(c->msg, sizeof(c->msg), "planning failed (%s)",
 			 fixedbar_errname(err) ? fixedbar_errname(err) : "?");

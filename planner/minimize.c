@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The objective after a feasible plan: move as few resources as possible.
+ *
+ * The placement searches find a valid layout; they do not look for the one
+ * closest to the current layout.  This pass runs on every feasible plan and
+ * puts moved resources back where they are now, keeping each put-back that
+ * leaves the plan valid:
+ *
+ *  1. a whole space (I/O, memory) at once: a space with no fixed BAR whose
+ *     current layout is valid keeps everything;
+ *  2. a moved window together with the moved resources that sit inside it
+ *     now (its subtree in that space), parents first;
+ *  3. single resources.
+ *
+ * Fixed BARs and pinned resources are never touched.  Each put-back is
+ * checked locally: the resources it puts back against their parent's
+ * window, the children of a window against it, and the siblings on the same
+ * bus for overlaps; the result is checked once more by fixedbar_validate(),
+ * and the plan as the searches left it is restored should that ever fail.
+ *
+ * This file also owns "what moved": fixedbar_plan_nr_moved() counts.
+ */
+#include "fixedbar.h"
+
+#define MIN_WIN_GRAN 0x100000ULL
+#define MIN_IO_GRAN 0x1000ULL
+#define MIN_IO_1K_GRAN 0x400ULL
+#define MIN_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
+#define MIN_MAX_ROUNDS 4
+
+/* clang-format off */
+struct fb_min {
+	const struct fixedbar_topo *t;
+	struct fixedbar_plan *p;
+	u16 *fixed;			/* per device: mask of fixed BAR slots */
+	u32 *set;			/* the resources of one put-back */
+	u32 nr_set;
+	struct fixedbar_range *saved;	/* their planned ranges */
+};
+/* clang-format on */
+
+static bool fb_min_is_win(int r)
+{
+	return r >= FIXEDBAR_NR_SLOTS;
+}
+
+static enum fixedbar_res_type fb_min_space(const struct fixedbar_dev *d, int r)
+{
+	if (fb_min_is_win(r))
+		return r - FIXEDBAR_NR_SLOTS == FIXEDBAR_WIN_IO ?
+			       FIXEDBAR_RES_IO :
+			       FIXEDBAR_RES_MEM;
+	return d->bars[r].type;
+}
+
+static struct fixedbar_range *fb_min_res(struct fb_min *m, int dev, int r)
+{
+	if (fb_min_is_win(r))
+		return &m->p->devs[dev].win[r - FIXEDBAR_NR_SLOTS];
+	return &m->p->devs[dev].bars[r];
+}
+
+/* where the resource is now, before any plan */
+static struct fixedbar_range fb_min_cur(const struct fixedbar_topo *t, int dev,
+					int r)
+{
+	const struct fixedbar_dev *d = &t->devs[dev];
+	struct fixedbar_range cur;
+
+	if (fb_min_is_win(r))
+		return d->br.cur[r - FIXEDBAR_NR_SLOTS];
+	cur = d->bars[r].cur;
+	if (cur.assigned)
+		cur.end = cur.start + fixedbar_bar_span(&d->bars[r]) - 1;
+	return cur;
+}
+
+static bool fb_min_win_impl(const struct fixedbar_dev *d, int w)
+{
+	if (!d->is_bridge)
+		return false;
+	if (w == FIXEDBAR_WIN_IO)
+		return d->br.io;
+	if (w == FIXEDBAR_WIN_PREF)
+		return d->br.pref;
+	return true;
+}
+
+static bool fb_min_exists(const struct fixedbar_dev *d, int r)
+{
+	if (fb_min_is_win(r))
+		return fb_min_win_impl(d, r - FIXEDBAR_NR_SLOTS);
+	return d->bars[r].present;
+}
+
+bool fixedbar_plan_res_moved(const struct fixedbar_topo *t,
+			     const struct fixedbar_plan *p, int dev, int r)
+{
+	if (fb_min_is_win(r))
+		return fixedbar_plan_win_moved(t, p, dev,
+					       r - FIXEDBAR_NR_SLOTS);
+	return fixedbar_plan_bar_moved(t, p, dev, r);
+}
+
+u32 fixedbar_plan_nr_moved(const struct fixedbar_topo *t,
+			   const struct fixedbar_plan *p)
+{
+	u32 i, n = 0;
+	int r;
+
+	if (p->err || !p->devs)
+		return 0;
+	for (i = 0; i < t->nr_devs; i++)
+		for (r = 0; r < MIN_NR_RES; r++)
+			if (fb_min_exists(&t->devs[i], r) &&
+			    fixedbar_plan_res_moved(t, p, (int)i, r))
+				n++;
+	return n;
+}
+
+/*
+ * May the pass put this resource back?  When it moved, has an address now
+ * (a resource the plan gives an address keeps it) and is not a fixed BAR
+ * (a pinned one never moves in a valid plan).
+ */
+static bool fb_min_candidate(struct fb_min *m, int dev, int r)
+{
+	if (!fb_min_exists(&m->t->devs[dev], r) ||
+	    !fb_min_cur(m->t, dev, r).assigned)
+		return false;
+	if (!fb_min_is_win(r) && (m->fixed[dev] & (1u << r)))
+		return false;
+	return fixedbar_plan_res_moved(m->t, m->p, dev, r);
+}
+
+static bool fb_min_inside(const struct fixedbar_range *win, u64 start, u64 end)
+{
+	return win->assigned && win->start <= start && end <= win->end;
+}
+
+static bool fb_min_in_win(struct fb_min *m, int br, int w, u64 start, u64 end)
+{
+	return fb_min_win_impl(&m->t->devs[br], w) &&
+	       fb_min_inside(&m->p->devs[br].win[w], start, end);
+}
+
+/* On the root bus: inside an aperture of its type, pref ones only if @pref. */
+static bool fb_min_in_aperture(struct fb_min *m, enum fixedbar_res_type type,
+			       bool pref, u64 start, u64 end)
+{
+	const struct fixedbar_aperture *a;
+	u32 i;
+
+	for (i = 0; i < m->t->nr_apertures; i++) {
+		a = &m->t->apertures[i];
+		if (a->type != type || start < a->start || end > a->end)
+			continue;
+		if (a->pref && !pref && type == FIXEDBAR_RES_MEM)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* A BAR's address as such, and where it sits below its parent. */
+static bool fb_min_bar_ok(struct fb_min *m, int dev, int slot)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+	const struct fixedbar_bar *b = &d->bars[slot];
+	const struct fixedbar_range *r = &m->p->devs[dev].bars[slot];
+	u64 span = fixedbar_bar_span(b);
+	int br = d->parent;
+
+	if (!r->assigned)
+		return b->type == FIXEDBAR_RES_IO || slot == FIXEDBAR_ROM_SLOT;
+	if (!b->size || (b->size & (b->size - 1)) || !span ||
+	    (r->start & (b->size - 1)) || r->start + (span - 1) < r->start ||
+	    r->end != r->start + (span - 1))
+		return false;
+	if (!b->mem64 && r->end >= FIXEDBAR_4G)
+		return false;
+	if (br < 0)
+		return fb_min_in_aperture(m, b->type, b->pref, r->start,
+					  r->end);
+	if (b->type == FIXEDBAR_RES_IO)
+		return fb_min_in_win(m, br, FIXEDBAR_WIN_IO, r->start, r->end);
+	if (r->end >= FIXEDBAR_4G)
+		return b->pref && b->mem64 && m->t->devs[br].br.pref64 &&
+		       fb_min_in_win(m, br, FIXEDBAR_WIN_PREF, r->start,
+				     r->end);
+	if (b->pref &&
+	    fb_min_in_win(m, br, FIXEDBAR_WIN_PREF, r->start, r->end))
+		return true;
+	return fb_min_in_win(m, br, FIXEDBAR_WIN_MEM, r->start, r->end);
+}
+
+/* A window's granularity and limits, and where it sits below its parent. */
+static bool fb_min_win_ok(struct fb_min *m, int dev, int w)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+	const struct fixedbar_range *r = &m->p->devs[dev].win[w];
+	int par = d->parent;
+	u64 gran;
+
+	if (!r->assigned)
+		return true;
+	if (!fb_min_win_impl(d, w) || r->start > r->end)
+		return false;
+	gran = w != FIXEDBAR_WIN_IO ? MIN_WIN_GRAN :
+	       d->br.io_1k	    ? MIN_IO_1K_GRAN :
+				      MIN_IO_GRAN;
+	if ((r->start & (gran - 1)) || ((r->end + 1) & (gran - 1)))
+		return false;
+	if (w == FIXEDBAR_WIN_MEM && r->end >= FIXEDBAR_4G)
+		return false;
+	if (w == FIXEDBAR_WIN_PREF && !d->br.pref64 && r->end >= FIXEDBAR_4G)
+		return false;
+	if (par < 0)
+		return fb_min_in_aperture(m,
+					  w == FIXEDBAR_WIN_IO ?
+						  FIXEDBAR_RES_IO :
+						  FIXEDBAR_RES_MEM,
+					  w == FIXEDBAR_WIN_PREF, r->start,
+					  r->end);
+	if (fb_min_in_win(m, par, w, r->start, r->end))
+		return true;
+	return w == FIXEDBAR_WIN_PREF && r->end < FIXEDBAR_4G &&
+	       fb_min_in_win(m, par, FIXEDBAR_WIN_MEM, r->start, r->end);
+}
+
+static bool fb_min_res_ok(struct fb_min *m, int dev, int r)
+{
+	if (fb_min_is_win(r))
+		return fb_min_win_ok(m, dev, r - FIXEDBAR_NR_SLOTS);
+	return fb_min_bar_ok(m, dev, r);
+}
+
+/* Every resource of every device on the secondary bus of @dev. */
+static bool fb_min_children_ok(struct fb_min *m, int dev)
+{
+	int c, r;
+
+	for (c = m->t->devs[dev].first_child; c >= 0;
+	     c = m->t->devs[c].next_sibling)
+		for (r = 0; r < MIN_NR_RES; r++)
+			if (fb_min_exists(&m->t->devs[c], r) &&
+			    !fb_min_res_ok(m, c, r))
+				return false;
+	return true;
+}
+
+/* Does (dev, r) overlap another resource of its space on its bus? */
+static bool fb_min_overlaps(struct fb_min *m, int dev, int r)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+	const struct fixedbar_range *a = fb_min_res(m, dev, r), *b;
+	enum fixedbar_res_type space = fb_min_space(d, r);
+	int s, k;
+
+	if (!a->assigned)
+		return false;
+	s = d->parent < 0 ? m->t->first_root :
+			    m->t->devs[d->parent].first_child;
+	for (; s >= 0; s = m->t->devs[s].next_sibling) {
+		for (k = 0; k < MIN_NR_RES; k++) {
+			if ((s == dev && k == r) ||
+			    !fb_min_exists(&m->t->devs[s], k) ||
+			    fb_min_space(&m->t->devs[s], k) != space)
+				continue;
+			b = fb_min_res(m, s, k);
+			if (b->assigned && b->start <= a->end &&
+			    a->start <= b->end)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A window keeps room for its hotplug reserve beside its children. */
+static bool fb_min_reserve_ok(struct fb_min *m, int dev, int w)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+	const struct fixedbar_range *win = &m->p->devs[dev].win[w];
+	const struct fixedbar_range *cr;
+	u64 reserve = d->br.reserve[w], used = 0;
+	int c, r;
+
+	if (!reserve)
+		return true;
+	if (!win->assigned)
+		return false;
+	for (c = d->first_child; c >= 0; c = m->t->devs[c].next_sibling)
+		for (r = 0; r < MIN_NR_RES; r++) {
+			if (!fb_min_exists(&m->t->devs[c], r))
+				continue;
+			cr = fb_min_res(m, c, r);
+			if (cr->assigned && cr->start >= win->start &&
+			    cr->end <= win->end)
+				used += cr->end - cr->start + 1;
+		}
+	return win->end - win->start + 1 - used >= reserve;
+}
+
+/*
+ * Is the plan still valid around every resource of the put-back set?  The
+ * cheap checks against parents and children come first: most put-backs
+ * that fail, fail there.
+ */
+static bool fb_min_set_ok(struct fb_min *m)
+{
+	u32 i;
+	int dev, r;
+
+	for (i = 0; i < m->nr_set; i++) {
+		dev = (int)(m->set[i] / MIN_NR_RES);
+		r = (int)(m->set[i] % MIN_NR_RES);
+		if (!fb_min_res_ok(m, dev, r))
+			return false;
+		if (fb_min_is_win(r) &&
+		    (!fb_min_children_ok(m, dev) ||
+		     !fb_min_reserve_ok(m, dev, r - FIXEDBAR_NR_SLOTS)))
+			return false;
+	}
+	for (i = 0; i < m->nr_set; i++)
+		if (fb_min_overlaps(m, (int)(m->set[i] / MIN_NR_RES),
+				    (int)(m->set[i] % MIN_NR_RES)))
+			return false;
+	return true;
+}
+
+/* Puts the set back where it is now; keeps that when valid.  Returns kept. */
+static bool fb_min_try_set(struct fb_min *m)
+{
+	u32 i;
+	int dev, r;
+
+	if (!m->nr_set)
+		return false;
+	for (i = 0; i < m->nr_set; i++) {
+		dev = (int)(m->set[i] / MIN_NR_RES);
+		r = (int)(m->set[i] % MIN_NR_RES);
+		m->saved[i] = *fb_min_res(m, dev, r);
+		*fb_min_res(m, dev, r) = fb_min_cur(m->t, dev, r);
+	}
+	if (fb_min_set_ok(m))
+		return true;
+	for (i = 0; i < m->nr_set; i++) {
+		dev = (int)(m->set[i] / MIN_NR_RES);
+		r = (int)(m->set[i] % MIN_NR_RES);
+		*fb_min_res(m, dev, r) = m->saved[i];
+	}
+	return false;
+}
+
+static void fb_min_add(struct fb_min *m, int dev, int r)
+{
+	m->set[m->nr_set++] = (u32)dev * MIN_NR_RES + (u32)r;
+}
+
+/* Step 1: every moved resource of one space. */
+static bool fb_min_space_back(struct fb_min *m, enum fixedbar_res_type space)
+{
+	u32 i;
+	int r;
+
+	m->nr_set = 0;
+	for (i = 0; i < m->t->nr_devs; i++)
+		for (r = 0; r < MIN_NR_RES; r++)
+			if (fb_min_space(&m->t->devs[i], r) == space &&
+			    fb_min_candidate(m, (int)i, r))
+				fb_min_add(m, (int)i, r);
+	return fb_min_try_set(m);
+}
+
+/* next device of @root's subtree after @i in preorder, -1 at the end */
+static int fb_min_next(const struct fixedbar_topo *t, int root, int i)
+{
+	if (t->devs[i].first_child >= 0)
+		return t->devs[i].first_child;
+	while (i != root && t->devs[i].next_sibling < 0)
+		i = t->devs[i].parent;
+	return i == root ? -1 : t->devs[i].next_sibling;
+}
+
+/*
+ * Step 2: window @w of @dev when it moved, and the moved resources of its
+ * subtree that sit inside it now (which also undoes swaps inside a window
+ * that kept its place).
+ */
+static bool fb_min_window_back(struct fb_min *m, int dev, int w)
+{
+	const struct fixedbar_topo *t = m->t;
+	struct fixedbar_range win = fb_min_cur(t, dev, FIXEDBAR_NR_SLOTS + w);
+	struct fixedbar_range cur;
+	enum fixedbar_res_type space = w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+							      FIXEDBAR_RES_MEM;
+	int i, r;
+
+	if (!win.assigned)
+		return false;
+	m->nr_set = 0;
+	if (fb_min_candidate(m, dev, FIXEDBAR_NR_SLOTS + w))
+		fb_min_add(m, dev, FIXEDBAR_NR_SLOTS + w);
+	for (i = fb_min_next(t, dev, dev); i >= 0; i = fb_min_next(t, dev, i))
+		for (r = 0; r < MIN_NR_RES; r++) {
+			if (fb_min_space(&t->devs[i], r) != space ||
+			    !fb_min_candidate(m, i, r))
+				continue;
+			cur = fb_min_cur(t, i, r);
+			if (fb_min_inside(&win, cur.start, cur.end))
+				fb_min_add(m, i, r);
+		}
+	return fb_min_try_set(m);
+}
+
+/* Steps 2 and 3 over every device, parents first; true when any was kept. */
+static bool fb_min_round(struct fb_min *m)
+{
+	bool kept = false;
+	u32 i;
+	int r;
+
+	for (i = 0; i < m->t->nr_devs; i++)
+		for (r = FIXEDBAR_NR_SLOTS; r < MIN_NR_RES; r++)
+			if (fb_min_exists(&m->t->devs[i], r))
+				kept |= fb_min_window_back(m, (int)i,
+							   r - FIXEDBAR_NR_SLOTS);
+	for (i = 0; i < m->t->nr_devs; i++)
+		for (r = 0; r < MIN_NR_RES; r++) {
+			if (!fb_min_candidate(m, (int)i, r))
+				continue;
+			m->nr_set = 0;
+			fb_min_add(m, (int)i, r);
+			kept |= fb_min_try_set(m);
+		}
+	return kept;
+}
+
+static void fb_min_mark_fixed(struct fb_min *m)
+{
+	const struct fixedbar_entry *e;
+	u32 i;
+	int dev, j;
+
+	for (i = 0; i < m->t->nr_entries; i++) {
+		e = &m->t->entries[i];
+		dev = fixedbar_topo_find(m->t, e, NULL, 0);
+		if (dev < 0)
+			continue;
+		for (j = 0; j < e->nr_bars; j++)
+			m->fixed[dev] |= (u16)(1u << e->bars[j].bar);
+	}
+}
+
+static void fb_min_run(struct fb_min *m)
+{
+	int round;
+
+	fb_min_mark_fixed(m);
+	fb_min_space_back(m, FIXEDBAR_RES_IO);
+	fb_min_space_back(m, FIXEDBAR_RES_MEM);
+	for (round = 0; round < MIN_MAX_ROUNDS; round++)
+		if (!fb_min_round(m))
+			break;
+}
+
+int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+{
+	size_t nres = (size_t)t->nr_devs * MIN_NR_RES;
+	struct fixedbar_plan_dev *orig;
+	struct fb_min m = { .t = t, .p = p };
+	int err = -ENOMEM;
+
+	if (p->err || !t->nr_devs)
+		return 0;
+	orig = fixedbar_zalloc(t->nr_devs * sizeof(*orig));
+	m.fixed = fixedbar_zalloc(t->nr_devs * sizeof(*m.fixed));
+	m.set = fixedbar_zalloc(nres * sizeof(*m.set));
+	m.saved = fixedbar_zalloc(nres * sizeof(*m.saved));
+	if (!orig || !m.fixed || !m.set || !m.saved)
+		goto out;
+	memcpy(orig, p->devs, t->nr_devs * sizeof(*orig));
+	fb_min_run(&m);
+	err = fixedbar_validate(t, p, NULL, 0);
+	if (err)
+		memcpy(p->devs, orig, t->nr_devs * sizeof(*orig));
+out:
+	fixedbar_free(orig);
+	fixedbar_free(m.fixed);
+	fixedbar_free(m.set);
+	fixedbar_free(m.saved);
+	return err;
+}
