@@ -34,7 +34,9 @@ struct fb_min {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
 	u16 *fixed;			/* per device: mask of fixed BAR slots */
-	u32 *set;			/* the resources of one put-back */
+	u32 *set;			/* the resources of one put-back; one may
+					 * be there twice (inside both memory
+					 * windows of a bridge, now) */
 	u32 nr_set;
 	struct fixedbar_range *saved;	/* their planned ranges */
 };
@@ -120,14 +122,15 @@ u32 fixedbar_plan_nr_moved(const struct fixedbar_topo *t,
 }
 
 /*
- * May the pass put this resource back?  When it moved, has an address now
- * (a resource the plan gives an address keeps it) and is not a fixed BAR
- * (a pinned one never moves in a valid plan).
+ * May the pass put this resource back?  When it moved and is not a fixed
+ * BAR (a pinned one never moves in a valid plan).  A BAR the plan gives an
+ * address keeps one; a window may go back to disabled.
  */
 static bool fb_min_candidate(struct fb_min *m, int dev, int r)
 {
-	if (!fb_min_exists(&m->t->devs[dev], r) ||
-	    !fb_min_cur(m->t, dev, r).assigned)
+	if (!fb_min_exists(&m->t->devs[dev], r))
+		return false;
+	if (!fb_min_is_win(r) && !m->t->devs[dev].bars[r].cur.assigned)
 		return false;
 	if (!fb_min_is_win(r) && (m->fixed[dev] & (1u << r)))
 		return false;
@@ -345,7 +348,8 @@ static bool fb_min_try_set(struct fb_min *m)
 	}
 	if (fb_min_set_ok(m))
 		return true;
-	for (i = 0; i < m->nr_set; i++) {
+	/* backwards: a resource in the set twice gets its first saved range */
+	for (i = m->nr_set; i-- > 0;) {
 		dev = (int)(m->set[i] / MIN_NR_RES);
 		r = (int)(m->set[i] % MIN_NR_RES);
 		*fb_min_res(m, dev, r) = m->saved[i];
@@ -383,35 +387,71 @@ static int fb_min_next(const struct fixedbar_topo *t, int root, int i)
 	return i == root ? -1 : t->devs[i].next_sibling;
 }
 
-/*
- * Step 2: window @w of @dev when it moved, and the moved resources of its
- * subtree that sit inside it now (which also undoes swaps inside a window
- * that kept its place).
- */
-static bool fb_min_window_back(struct fb_min *m, int dev, int w)
+/* Adds the moved resources of @dev's subtree in @space now inside @win. */
+static void fb_min_add_inside(struct fb_min *m, int dev,
+			      enum fixedbar_res_type space,
+			      const struct fixedbar_range *win)
 {
 	const struct fixedbar_topo *t = m->t;
-	struct fixedbar_range win = fb_min_cur(t, dev, FIXEDBAR_NR_SLOTS + w);
 	struct fixedbar_range cur;
-	enum fixedbar_res_type space = w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
-							      FIXEDBAR_RES_MEM;
 	int i, r;
 
-	if (!win.assigned)
-		return false;
-	m->nr_set = 0;
-	if (fb_min_candidate(m, dev, FIXEDBAR_NR_SLOTS + w))
-		fb_min_add(m, dev, FIXEDBAR_NR_SLOTS + w);
 	for (i = fb_min_next(t, dev, dev); i >= 0; i = fb_min_next(t, dev, i))
 		for (r = 0; r < MIN_NR_RES; r++) {
 			if (fb_min_space(&t->devs[i], r) != space ||
 			    !fb_min_candidate(m, i, r))
 				continue;
 			cur = fb_min_cur(t, i, r);
-			if (fb_min_inside(&win, cur.start, cur.end))
+			if (fb_min_inside(win, cur.start, cur.end))
 				fb_min_add(m, i, r);
 		}
+}
+
+/*
+ * Step 2: the windows of @dev in @wmask (bits of enum fixedbar_win, one
+ * space) that moved, with the moved resources of the subtree that sit
+ * inside them now when @contents (which also undoes swaps inside a window
+ * that kept its place).  Both memory windows go together: a BAR the plan
+ * routed through the other one comes back with them.
+ */
+static bool fb_min_windows_back(struct fb_min *m, int dev, u32 wmask,
+				bool contents)
+{
+	const struct fixedbar_topo *t = m->t;
+	enum fixedbar_res_type space = wmask & (1u << FIXEDBAR_WIN_IO) ?
+					       FIXEDBAR_RES_IO :
+					       FIXEDBAR_RES_MEM;
+	struct fixedbar_range win;
+	int w;
+
+	m->nr_set = 0;
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
+		if ((wmask & (1u << w)) &&
+		    fb_min_candidate(m, dev, FIXEDBAR_NR_SLOTS + w))
+			fb_min_add(m, dev, FIXEDBAR_NR_SLOTS + w);
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS && contents; w++) {
+		win = fb_min_cur(t, dev, FIXEDBAR_NR_SLOTS + w);
+		if ((wmask & (1u << w)) && win.assigned)
+			fb_min_add_inside(m, dev, space, &win);
+	}
 	return fb_min_try_set(m);
+}
+
+/* Step 2 for one bridge: each window, then both memory windows together. */
+static bool fb_min_bridge_back(struct fb_min *m, int dev)
+{
+	const u32 mem = 1u << FIXEDBAR_WIN_MEM | 1u << FIXEDBAR_WIN_PREF;
+	bool kept = false;
+	int w;
+
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
+		if (fb_min_exists(&m->t->devs[dev], FIXEDBAR_NR_SLOTS + w))
+			kept |= fb_min_windows_back(m, dev, 1u << w, true);
+	if (!m->t->devs[dev].br.pref)
+		return kept;
+	kept |= fb_min_windows_back(m, dev, mem, true);
+	kept |= fb_min_windows_back(m, dev, mem, false);
+	return kept;
 }
 
 /* Steps 2 and 3 over every device, parents first; true when any was kept. */
@@ -422,10 +462,8 @@ static bool fb_min_round(struct fb_min *m)
 	int r;
 
 	for (i = 0; i < m->t->nr_devs; i++)
-		for (r = FIXEDBAR_NR_SLOTS; r < MIN_NR_RES; r++)
-			if (fb_min_exists(&m->t->devs[i], r))
-				kept |= fb_min_window_back(m, (int)i,
-							   r - FIXEDBAR_NR_SLOTS);
+		if (m->t->devs[i].is_bridge)
+			kept |= fb_min_bridge_back(m, (int)i);
 	for (i = 0; i < m->t->nr_devs; i++)
 		for (r = 0; r < MIN_NR_RES; r++) {
 			if (!fb_min_candidate(m, (int)i, r))
@@ -476,8 +514,8 @@ int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 		return 0;
 	orig = fixedbar_zalloc(t->nr_devs * sizeof(*orig));
 	m.fixed = fixedbar_zalloc(t->nr_devs * sizeof(*m.fixed));
-	m.set = fixedbar_zalloc(nres * sizeof(*m.set));
-	m.saved = fixedbar_zalloc(nres * sizeof(*m.saved));
+	m.set = fixedbar_zalloc(2 * nres * sizeof(*m.set));
+	m.saved = fixedbar_zalloc(2 * nres * sizeof(*m.saved));
 	if (!orig || !m.fixed || !m.set || !m.saved)
 		goto out;
 	memcpy(orig, p->devs, t->nr_devs * sizeof(*orig));
