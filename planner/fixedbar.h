@@ -224,6 +224,9 @@ bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
  */
 int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p);
 /* resource @r: a BAR slot, or FIXEDBAR_NR_SLOTS + a window */
+#define FIXEDBAR_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
+/* a BAR the device implements, or a window the bridge implements */
+bool fixedbar_res_exists(const struct fixedbar_dev *d, int r);
 bool fixedbar_plan_res_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int r);
 /* how many BARs and windows the plan moves (0 for a failed plan) */

@@ -26,7 +26,7 @@
 #define MIN_WIN_GRAN 0x100000ULL
 #define MIN_IO_GRAN 0x1000ULL
 #define MIN_IO_1K_GRAN 0x400ULL
-#define MIN_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
+#define MIN_NR_RES FIXEDBAR_NR_RES
 #define MIN_MAX_ROUNDS 4
 
 /* clang-format off */
@@ -34,9 +34,8 @@ struct fb_min {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
 	u16 *fixed;			/* per device: mask of fixed BAR slots */
-	u32 *set;			/* the resources of one put-back; one may
-					 * be there twice (inside both memory
-					 * windows of a bridge, now) */
+	/* one put-back; a resource may be there twice (in both windows) */
+	u32 *set;
 	u32 nr_set;
 	struct fixedbar_range *saved;	/* their planned ranges */
 };
@@ -89,11 +88,16 @@ static bool fb_min_win_impl(const struct fixedbar_dev *d, int w)
 	return true;
 }
 
-static bool fb_min_exists(const struct fixedbar_dev *d, int r)
+bool fixedbar_res_exists(const struct fixedbar_dev *d, int r)
 {
 	if (fb_min_is_win(r))
 		return fb_min_win_impl(d, r - FIXEDBAR_NR_SLOTS);
 	return d->bars[r].present;
+}
+
+static bool fb_min_exists(const struct fixedbar_dev *d, int r)
+{
+	return fixedbar_res_exists(d, r);
 }
 
 bool fixedbar_plan_res_moved(const struct fixedbar_topo *t,
