@@ -28,16 +28,21 @@
 #define MIN_IO_1K_GRAN 0x400ULL
 #define MIN_NR_RES FIXEDBAR_NR_RES
 #define MIN_MAX_ROUNDS 4
+/* placements step 4 may try per plan: bounds its cost on any input */
+#define MIN_SHIFT_BUDGET 8192
 
 /* clang-format off */
 struct fb_min {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
 	u16 *fixed;			/* per device: mask of fixed BAR slots */
+	u16 *mask;			/* per device and space: its resources */
 	/* one put-back; a resource may be there twice (in both windows) */
 	u32 *set;
 	u32 nr_set;
 	struct fixedbar_range *saved;	/* their planned ranges */
+	struct fixedbar_range *target;	/* step 4: where each goes */
+	u32 budget;			/* step 4: placements left to try */
 };
 /* clang-format on */
 
@@ -257,31 +262,48 @@ static bool fb_min_children_ok(struct fb_min *m, int dev)
 	return true;
 }
 
+/* first device on the bus of @dev */
+static int fb_min_first_sibling(const struct fixedbar_topo *t, int dev)
+{
+	int par = t->devs[dev].parent;
+
+	return par < 0 ? t->first_root : t->devs[par].first_child;
+}
+
+/*
+ * The resources of (dev, r)'s space on its bus, but itself, that overlap
+ * [@start, @end]: how many (counting stops at 2), the first in @id.
+ */
+static int fb_min_hits(struct fb_min *m, int dev, int r, u64 start, u64 end,
+		       int *id)
+{
+	u32 space = fb_min_space(&m->t->devs[dev], r), bits;
+	const struct fixedbar_range *b;
+	int s, k, n = 0;
+
+	for (s = fb_min_first_sibling(m->t, dev); s >= 0;
+	     s = m->t->devs[s].next_sibling)
+		for (bits = m->mask[s * 2 + space]; bits; bits &= bits - 1) {
+			k = __builtin_ctz(bits);
+			b = fb_min_res(m, s, k);
+			if ((s == dev && k == r) || !b->assigned ||
+			    b->start > end || start > b->end)
+				continue;
+			if (!n++)
+				*id = s * MIN_NR_RES + k;
+			if (n == 2)
+				return n;
+		}
+	return n;
+}
+
 /* Does (dev, r) overlap another resource of its space on its bus? */
 static bool fb_min_overlaps(struct fb_min *m, int dev, int r)
 {
-	const struct fixedbar_dev *d = &m->t->devs[dev];
-	const struct fixedbar_range *a = fb_min_res(m, dev, r), *b;
-	enum fixedbar_res_type space = fb_min_space(d, r);
-	int s, k;
+	const struct fixedbar_range *a = fb_min_res(m, dev, r);
+	int id;
 
-	if (!a->assigned)
-		return false;
-	s = d->parent < 0 ? m->t->first_root :
-			    m->t->devs[d->parent].first_child;
-	for (; s >= 0; s = m->t->devs[s].next_sibling) {
-		for (k = 0; k < MIN_NR_RES; k++) {
-			if ((s == dev && k == r) ||
-			    !fb_min_exists(&m->t->devs[s], k) ||
-			    fb_min_space(&m->t->devs[s], k) != space)
-				continue;
-			b = fb_min_res(m, s, k);
-			if (b->assigned && b->start <= a->end &&
-			    a->start <= b->end)
-				return true;
-		}
-	}
-	return false;
+	return a->assigned && fb_min_hits(m, dev, r, a->start, a->end, &id);
 }
 
 /* A window keeps room for its hotplug reserve beside its children. */
@@ -458,7 +480,162 @@ static bool fb_min_bridge_back(struct fb_min *m, int dev)
 	return kept;
 }
 
-/* Steps 2 and 3 over every device, parents first; true when any was kept. */
+/*
+ * Step 4 applies m->target to the set and keeps it when the plan stays
+ * valid and fewer resources of the set move.
+ */
+static bool fb_min_try_targets(struct fb_min *m)
+{
+	u32 i, before = 0, after = 0;
+	int dev, r;
+
+	for (i = 0; i < m->nr_set; i++) {
+		dev = (int)(m->set[i] / MIN_NR_RES);
+		r = (int)(m->set[i] % MIN_NR_RES);
+		m->saved[i] = *fb_min_res(m, dev, r);
+		before += fixedbar_plan_res_moved(m->t, m->p, dev, r);
+		*fb_min_res(m, dev, r) = m->target[i];
+		after += fixedbar_plan_res_moved(m->t, m->p, dev, r);
+	}
+	if (after < before && fb_min_set_ok(m))
+		return true;
+	for (i = m->nr_set; i-- > 0;)
+		*fb_min_res(m, (int)(m->set[i] / MIN_NR_RES),
+			    (int)(m->set[i] % MIN_NR_RES)) = m->saved[i];
+	return false;
+}
+
+/* Would (dev, r) fit its parent where it is now (overlaps aside)? */
+static bool fb_min_fits_parent(struct fb_min *m, int dev, int r)
+{
+	struct fixedbar_range *res = fb_min_res(m, dev, r), keep = *res;
+	bool ok;
+
+	*res = fb_min_cur(m->t, dev, r);
+	ok = fb_min_res_ok(m, dev, r);
+	*res = keep;
+	return ok;
+}
+
+/* The one resource on the bus of (dev, r) that sits on its current range. */
+static int fb_min_blocker(struct fb_min *m, int dev, int r)
+{
+	struct fixedbar_range cur = fb_min_cur(m->t, dev, r);
+	int id = -1;
+
+	if (fb_min_hits(m, dev, r, cur.start, cur.end, &id) != 1)
+		return -1;
+	return id;
+}
+
+/*
+ * Step 4's movers: blocker @id, moved and free to move (neither fixed nor
+ * pinned), and when it is a window what sits inside it.  Returns the
+ * alignment a shift of them all must keep, 0 when they may not move.
+ */
+static u64 fb_min_movers(struct fb_min *m, int id)
+{
+	int dev = id / MIN_NR_RES, r = id % MIN_NR_RES, i, k;
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+	const struct fixedbar_range *b = fb_min_res(m, dev, r), *c;
+	enum fixedbar_res_type space = fb_min_space(d, r);
+	u64 align;
+
+	if (!fb_min_candidate(m, dev, r) ||
+	    (!fb_min_is_win(r) && (d->pinned || d->bars[r].pinned)))
+		return 0;
+	fb_min_add(m, dev, r);
+	if (!fb_min_is_win(r))
+		return d->bars[r].size;
+	align = r - FIXEDBAR_NR_SLOTS == FIXEDBAR_WIN_IO ?
+			(d->br.io_1k ? MIN_IO_1K_GRAN : MIN_IO_GRAN) :
+			MIN_WIN_GRAN;
+	for (i = fb_min_next(m->t, dev, dev); i >= 0;
+	     i = fb_min_next(m->t, dev, i))
+		for (k = 0; k < MIN_NR_RES; k++) {
+			if (!fb_min_exists(&m->t->devs[i], k) ||
+			    fb_min_space(&m->t->devs[i], k) != space)
+				continue;
+			c = fb_min_res(m, i, k);
+			if (!c->assigned || !fb_min_inside(b, c->start, c->end))
+				continue;
+			if (!fb_min_is_win(k) &&
+			    (m->t->devs[i].pinned ||
+			     m->t->devs[i].bars[k].pinned ||
+			     (m->fixed[i] & (1u << k))))
+				return 0;
+			if (!fb_min_is_win(k) &&
+			    m->t->devs[i].bars[k].size > align)
+				align = m->t->devs[i].bars[k].size;
+			fb_min_add(m, i, k);
+		}
+	return align;
+}
+
+/*
+ * Step 4 at @to: the set's first member back, the movers (the blocker,
+ * now at @from, first) shifted so that the blocker starts at @to.
+ */
+static bool fb_min_shift_to(struct fb_min *m, const struct fixedbar_range *from,
+			    u64 to)
+{
+	u64 delta = to - from->start;
+	u32 i;
+
+	if (!m->budget || to + (from->end - from->start) < to)
+		return false;
+	m->budget--;
+	m->target[0] = fb_min_cur(m->t, (int)(m->set[0] / MIN_NR_RES),
+				  (int)(m->set[0] % MIN_NR_RES));
+	for (i = 1; i < m->nr_set; i++) {
+		m->target[i] = *fb_min_res(m, (int)(m->set[i] / MIN_NR_RES),
+					   (int)(m->set[i] % MIN_NR_RES));
+		m->target[i].start += delta;
+		m->target[i].end += delta;
+	}
+	return fb_min_try_targets(m);
+}
+
+/*
+ * Step 4: a single resource whose place one moved sibling took goes back
+ * when that sibling (with what sits inside it) can go elsewhere: right
+ * after another resource of the bus, keeping its alignment.
+ */
+static bool fb_min_shift_back(struct fb_min *m, int dev, int r)
+{
+	enum fixedbar_res_type space = fb_min_space(&m->t->devs[dev], r);
+	int id = fb_min_blocker(m, dev, r), s;
+	const struct fixedbar_range *o;
+	struct fixedbar_range from;
+	u64 align, to;
+	u32 bits;
+
+	if (id < 0 || !m->budget || !fb_min_fits_parent(m, dev, r))
+		return false;
+	m->nr_set = 0;
+	fb_min_add(m, dev, r);
+	align = fb_min_movers(m, id);
+	if (!align || m->nr_set < 2)
+		return false;
+	from = *fb_min_res(m, id / MIN_NR_RES, id % MIN_NR_RES);
+	for (s = fb_min_first_sibling(m->t, dev); s >= 0;
+	     s = m->t->devs[s].next_sibling)
+		for (bits = m->mask[s * 2 + space]; bits; bits &= bits - 1) {
+			o = fb_min_res(m, s, __builtin_ctz(bits));
+			if (!o->assigned)
+				continue;
+			to = o->end + 1 +
+			     ((from.start - (o->end + 1)) & (align - 1));
+			if (to > o->end && fb_min_shift_to(m, &from, to))
+				return true;
+		}
+	return false;
+}
+
+/*
+ * Steps 2, 3 and 4 over every device, parents first; true when any was
+ * kept.
+ */
 static bool fb_min_round(struct fb_min *m)
 {
 	bool kept = false;
@@ -474,7 +651,9 @@ static bool fb_min_round(struct fb_min *m)
 				continue;
 			m->nr_set = 0;
 			fb_min_add(m, (int)i, r);
-			kept |= fb_min_try_set(m);
+			if (fb_min_try_set(m) ||
+			    fb_min_shift_back(m, (int)i, r))
+				kept = true;
 		}
 	return kept;
 }
@@ -495,11 +674,27 @@ static void fb_min_mark_fixed(struct fb_min *m)
 	}
 }
 
+static void fb_min_mark_masks(struct fb_min *m)
+{
+	const struct fixedbar_dev *d;
+	u32 i;
+	int r;
+
+	for (i = 0; i < m->t->nr_devs; i++) {
+		d = &m->t->devs[i];
+		for (r = 0; r < MIN_NR_RES; r++)
+			if (fb_min_exists(d, r))
+				m->mask[i * 2 + fb_min_space(d, r)] |=
+					(u16)(1u << r);
+	}
+}
+
 static void fb_min_run(struct fb_min *m)
 {
 	int round;
 
 	fb_min_mark_fixed(m);
+	fb_min_mark_masks(m);
 	fb_min_space_back(m, FIXEDBAR_RES_IO);
 	fb_min_space_back(m, FIXEDBAR_RES_MEM);
 	for (round = 0; round < MIN_MAX_ROUNDS; round++)
@@ -518,9 +713,12 @@ int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 		return 0;
 	orig = fixedbar_zalloc(t->nr_devs * sizeof(*orig));
 	m.fixed = fixedbar_zalloc(t->nr_devs * sizeof(*m.fixed));
+	m.mask = fixedbar_zalloc(2 * t->nr_devs * sizeof(*m.mask));
 	m.set = fixedbar_zalloc(2 * nres * sizeof(*m.set));
 	m.saved = fixedbar_zalloc(2 * nres * sizeof(*m.saved));
-	if (!orig || !m.fixed || !m.set || !m.saved)
+	m.target = fixedbar_zalloc(2 * nres * sizeof(*m.target));
+	m.budget = MIN_SHIFT_BUDGET;
+	if (!orig || !m.fixed || !m.mask || !m.set || !m.saved || !m.target)
 		goto out;
 	memcpy(orig, p->devs, t->nr_devs * sizeof(*orig));
 	fb_min_run(&m);
@@ -530,7 +728,9 @@ int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 out:
 	fixedbar_free(orig);
 	fixedbar_free(m.fixed);
+	fixedbar_free(m.mask);
 	fixedbar_free(m.set);
 	fixedbar_free(m.saved);
+	fixedbar_free(m.target);
 	return err;
 }
