@@ -4,7 +4,7 @@
 # Host side of the end-to-end tests, sourced by each tests/e2e/*.t: boots
 # one guest per case and checks what it sent back, in TAP.
 #
-#   E2E_KERNEL   6.1 (default) or 6.12
+#   E2E_KERNEL   6.1 (default), 6.12 or 6.1-cloud (Debian cloud-amd64)
 #   E2E_BUILD    what make e2e-prep built (default build/e2e)
 #   E2E_TIMEOUT  seconds one guest may run (default 240)
 #   E2E_QEMU     the qemu-system-x86_64 to run (default: the system's)
