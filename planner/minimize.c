@@ -311,19 +311,19 @@ static bool fb_min_reserve_ok(struct fb_min *m, int dev, int w)
 {
 	const struct fixedbar_dev *d = &m->t->devs[dev];
 	const struct fixedbar_range *win = &m->p->devs[dev].win[w];
-	const struct fixedbar_range *cr;
+	u32 space = w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
 	u64 reserve = d->br.reserve[w], used = 0;
-	int c, r;
+	const struct fixedbar_range *cr;
+	u32 bits;
+	int c;
 
 	if (!reserve)
 		return true;
 	if (!win->assigned)
 		return false;
 	for (c = d->first_child; c >= 0; c = m->t->devs[c].next_sibling)
-		for (r = 0; r < MIN_NR_RES; r++) {
-			if (!fb_min_exists(&m->t->devs[c], r))
-				continue;
-			cr = fb_min_res(m, c, r);
+		for (bits = m->mask[c * 2 + space]; bits; bits &= bits - 1) {
+			cr = fb_min_res(m, c, __builtin_ctz(bits));
 			if (cr->assigned && cr->start >= win->start &&
 			    cr->end <= win->end)
 				used += cr->end - cr->start + 1;
