@@ -57,7 +57,7 @@ g=$base/guest
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$sysroot/usr/include" \
 	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo}.c \
-	"$top"/planner/{topo,parse,plan,validate,emit}.c \
+	"$top"/planner/{topo,parse,plan,minimize,validate,emit}.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
 # fixedbar-check against a static arm64 libpci built from pciutils' source
@@ -66,7 +66,7 @@ g=$base/guest
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$g/libpci-arm64/include" \
 	-I"$sysroot/usr/include" -o "$g/fixedbar-check" \
 	"$top"/tools/{fixedbar-check,check_src,fixedbar_aml}.c \
-	"$top"/planner/{topo,parse,plan,validate,emit}.c "$g/libpci-arm64/lib/libpci.a" \
+	"$top"/planner/{topo,parse,plan,minimize,validate,emit}.c "$g/libpci-arm64/lib/libpci.a" \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 
 # The module, in its own copy of the sources (like make module-arm64).
