@@ -505,6 +505,73 @@ static bool fb_min_try_targets(struct fb_min *m)
 	return false;
 }
 
+static struct fixedbar_range fb_min_hull(struct fixedbar_range a,
+					 struct fixedbar_range b)
+{
+	if (!a.assigned)
+		return b;
+	if (b.assigned) {
+		a.start = a.start < b.start ? a.start : b.start;
+		a.end = a.end > b.end ? a.end : b.end;
+	}
+	return a;
+}
+
+/*
+ * Step 2b, both memory windows of @dev at @mem and @pref, and the moved
+ * resources now inside either back where they are now.
+ */
+static bool fb_min_pair_to(struct fb_min *m, int dev, struct fixedbar_range mem,
+			   struct fixedbar_range pref)
+{
+	const int rm = FIXEDBAR_NR_SLOTS + FIXEDBAR_WIN_MEM;
+	const int rp = FIXEDBAR_NR_SLOTS + FIXEDBAR_WIN_PREF;
+	struct fixedbar_range cur;
+	u32 i;
+
+	m->nr_set = 0;
+	fb_min_add(m, dev, rm);
+	fb_min_add(m, dev, rp);
+	cur = fb_min_cur(m->t, dev, rm);
+	if (cur.assigned)
+		fb_min_add_inside(m, dev, FIXEDBAR_RES_MEM, &cur);
+	cur = fb_min_cur(m->t, dev, rp);
+	if (cur.assigned)
+		fb_min_add_inside(m, dev, FIXEDBAR_RES_MEM, &cur);
+	m->target[0] = mem;
+	m->target[1] = pref;
+	for (i = 2; i < m->nr_set; i++)
+		m->target[i] = fb_min_cur(m->t, (int)(m->set[i] / MIN_NR_RES),
+					  (int)(m->set[i] % MIN_NR_RES));
+	return fb_min_try_targets(m);
+}
+
+/*
+ * Step 2b: when both memory windows of a bridge moved, one may hold what
+ * it holds now and what the plan added (the hull of both), with the other
+ * back where it is now; or one may take what the plan put in both, with
+ * the other back (a route the plan changed, undone).
+ */
+static bool fb_min_bridge_reshape(struct fb_min *m, int dev)
+{
+	const int rm = FIXEDBAR_NR_SLOTS + FIXEDBAR_WIN_MEM;
+	const int rp = FIXEDBAR_NR_SLOTS + FIXEDBAR_WIN_PREF;
+	struct fixedbar_range cm, cp, pm, pp, both;
+
+	if (!m->t->devs[dev].br.pref || !fb_min_candidate(m, dev, rm) ||
+	    !fb_min_candidate(m, dev, rp))
+		return false;
+	cm = fb_min_cur(m->t, dev, rm);
+	cp = fb_min_cur(m->t, dev, rp);
+	pm = *fb_min_res(m, dev, rm);
+	pp = *fb_min_res(m, dev, rp);
+	both = fb_min_hull(pm, pp);
+	return fb_min_pair_to(m, dev, fb_min_hull(cm, pm), cp) ||
+	       fb_min_pair_to(m, dev, cm, fb_min_hull(cp, pp)) ||
+	       fb_min_pair_to(m, dev, both, cp) ||
+	       fb_min_pair_to(m, dev, cm, both);
+}
+
 /* Would (dev, r) fit its parent where it is now (overlaps aside)? */
 static bool fb_min_fits_parent(struct fb_min *m, int dev, int r)
 {
@@ -644,7 +711,8 @@ static bool fb_min_round(struct fb_min *m)
 
 	for (i = 0; i < m->t->nr_devs; i++)
 		if (m->t->devs[i].is_bridge)
-			kept |= fb_min_bridge_back(m, (int)i);
+			kept |= fb_min_bridge_back(m, (int)i) |
+				fb_min_bridge_reshape(m, (int)i);
 	for (i = 0; i < m->t->nr_devs; i++)
 		for (r = 0; r < MIN_NR_RES; r++) {
 			if (!fb_min_candidate(m, (int)i, r))
