@@ -8,6 +8,7 @@
  * apply.c    the apply engine, hardware only through struct fixedbar_hw_ops
  * hwops.c    the real ops: config space and the resource tree
  * report.c   kernel log lines and the debugfs dump
+ * bound.c    bound drivers as constraints: refuse, or pick what to unbind
  */
 #ifndef FIXEDBAR_MOD_H
 #define FIXEDBAR_MOD_H
@@ -48,7 +49,9 @@ struct fixedbar_saved_res {
 struct fixedbar_node {
 	struct pci_dev *pdev;
 	int sriov_pos;			/* SR-IOV capability, 0 if none */
-	bool needs_unbind;		/* bound endpoint in an affected subtree */
+	bool bound;			/* a driver is bound: the device is pinned */
+	u8 msix_bars;			/* BARs with an enabled MSI-X table/PBA */
+	bool needs_unbind;		/* rebind=1: a bound endpoint that moves */
 	bool touched;			/* registers written */
 	u16 cmd;
 	u16 sriov_ctrl;
@@ -82,7 +85,7 @@ int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len);
 
 /* snapshot.c */
 int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
-		      const struct fixedbar_topo *wanted, bool rebind);
+		      const struct fixedbar_topo *wanted);
 void fixedbar_group_free(struct fixedbar_group *g);
 int fixedbar_slot_resno(int slot);
 int fixedbar_win_resno(int win);
@@ -101,6 +104,13 @@ void fixedbar_rollback(struct fixedbar_group *g,
 		       const struct fixedbar_hw_ops *ops);
 
 void fixedbar_res_label(char *buf, size_t len, int resno);
+
+/* bound.c */
+int fixedbar_bound_plan_unpinned(struct fixedbar_group *g,
+				 struct fixedbar_plan *p);
+int fixedbar_bound_refuse(struct fixedbar_group *g,
+			  const struct fixedbar_plan *p);
+void fixedbar_bound_mark_unbind(struct fixedbar_group *g);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

@@ -19,7 +19,7 @@ MODULE_PARM_DESC(dry_run, "plan and report without touching hardware");
 
 static bool rebind;
 module_param(rebind, bool, 0444);
-MODULE_PARM_DESC(rebind, "unbind endpoint drivers in affected hierarchies, apply, bind them again");
+MODULE_PARM_DESC(rebind, "unbind the endpoint drivers no layout can keep in place, apply, bind them again");
 
 static struct fixedbar_topo main_wanted;	/* entries only */
 static LIST_HEAD(main_groups);
@@ -81,7 +81,7 @@ static int main_build_groups(void)
 		if (!g)
 			return -ENOMEM;
 		list_add_tail(&g->list, &main_groups);
-		ret = fixedbar_snapshot(g, root, &main_wanted, rebind);
+		ret = fixedbar_snapshot(g, root, &main_wanted);
 		if (ret)
 			return ret;
 	}
@@ -109,6 +109,34 @@ static void main_plan_error(struct fixedbar_group *g)
 	}
 }
 
+/*
+ * No layout keeps the bound devices in place.  When one exists without the
+ * bound endpoints' pins, refuse naming them (or, for dry_run=1 rebind=1,
+ * plan as if they were unbound); otherwise the unpinned plan's error names
+ * the real culprit.
+ */
+static int main_plan_failed(struct fixedbar_group *g, int err)
+{
+	struct fixedbar_plan p;
+	int ret;
+
+	ret = fixedbar_bound_plan_unpinned(g, &p);
+	if (ret == -ENOENT) {
+		main_plan_error(g);
+		return err;
+	}
+	if (!ret && !(rebind && fixedbar_dry_run)) {
+		ret = fixedbar_bound_refuse(g, &p);
+		fixedbar_plan_free(&p);
+		return ret;
+	}
+	fixedbar_plan_free(&g->plan);
+	g->plan = p;
+	if (ret)
+		main_plan_error(g);
+	return ret;
+}
+
 static int main_plan(struct fixedbar_group *g)
 {
 	char msg[FIXEDBAR_MSG_LEN];
@@ -116,10 +144,10 @@ static int main_plan(struct fixedbar_group *g)
 
 	ret = fixedbar_plan(&g->topo, &g->plan);
 	g->planned = true;
-	if (ret) {
-		main_plan_error(g);
+	if (ret)
+		ret = main_plan_failed(g, ret);
+	if (ret)
 		return ret;
-	}
 	ret = fixedbar_validate(&g->topo, &g->plan, msg, sizeof(msg));
 	if (ret) {
 		pr_err("%04x:%02x: planned layout is invalid: %s; nothing was changed, please report this planner bug\n",
@@ -181,10 +209,8 @@ static int main_run_locked(void)
 	list_for_each_entry(g, &main_groups, list) {
 		if (ret)
 			break;
-		if (fixedbar_dry_run) {
+		if (fixedbar_dry_run)
 			fixedbar_save(g, &fixedbar_pci_ops);
-			fixedbar_mark(g);
-		}
 		fixedbar_report_moves(g);
 	}
 	pci_unlock_rescan_remove();
@@ -212,17 +238,22 @@ static int main_collect_unbind(void)
 }
 
 /*
- * rebind=1: find the bound endpoints, then release their drivers outside
- * the rescan lock (a driver's remove may take it).
+ * rebind=1: find the bound endpoints that must move (module/bound.c), then
+ * release their drivers outside the rescan lock (a driver's remove may
+ * take it).
  */
 static int main_unbind(void)
 {
+	struct fixedbar_group *g;
 	struct pci_dev *pdev;
 	int ret;
 	u32 i;
 
 	pci_lock_rescan_remove();
 	ret = main_build_groups();
+	list_for_each_entry(g, &main_groups, list)
+		if (!ret)
+			fixedbar_bound_mark_unbind(g);
 	pci_unlock_rescan_remove();
 	if (!ret)
 		ret = main_collect_unbind();

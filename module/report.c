@@ -56,22 +56,28 @@ static void report_one(struct fixedbar_group *g, int idx, int resno)
 			 fixedbar_dry_run ? "would move to" : "moved to", &now);
 }
 
-/* One line per moved BAR or window, then the summary. */
+/* resource number of planner resource @r (a BAR slot or a window), or -1 */
+static int report_resno(int r)
+{
+	if (r >= FIXEDBAR_NR_SLOTS)
+		return fixedbar_win_resno(r - FIXEDBAR_NR_SLOTS);
+	return fixedbar_slot_resno(r);
+}
+
+/* One line per BAR or window the plan moves, then the summary. */
 void fixedbar_report_moves(struct fixedbar_group *g)
 {
-	u32 i, fixed = 0, moved = 0;
+	u32 i, fixed = 0, moved = fixedbar_plan_nr_moved(&g->topo, &g->plan);
 	int r;
 
 	for (i = 0; i < g->topo.nr_entries; i++)
 		fixed += g->topo.entries[i].nr_bars;
-	for (i = 0; i < g->topo.nr_devs; i++) {
-		for (r = 0; r < PCI_NUM_RESOURCES; r++) {
-			if (!g->nodes[i].changed[r])
-				continue;
-			report_one(g, i, r);
-			moved++;
-		}
-	}
+	for (i = 0; i < g->topo.nr_devs; i++)
+		for (r = 0; r < FIXEDBAR_NR_RES; r++)
+			if (fixedbar_res_exists(&g->topo.devs[i], r) &&
+			    report_resno(r) >= 0 &&
+			    fixedbar_plan_res_moved(&g->topo, &g->plan, i, r))
+				report_one(g, i, report_resno(r));
 	pr_info("%04x:%02x: %u fixed BAR%s at %s address%s, %u resource%s %s%s\n",
 		g->topo.segment, g->topo.root_bus, fixed, fixed == 1 ? "" : "s",
 		fixedbar_dry_run ? "planned" : fixed == 1 ? "its" : "their",

@@ -2,9 +2,9 @@
 /*
  * The live hierarchy below one root bus, as the planner's struct
  * fixedbar_topo.  Runs under pci_lock_rescan_remove(), so the tree and
- * driver bindings of ports cannot change underneath; it reads only what
- * the PCI core already probed (struct resource, the bridge window bits),
- * never config space.
+ * driver bindings of ports cannot change underneath; it reads what the PCI
+ * core already probed (struct resource, the bridge window bits) and, in
+ * config space, only the MSI-X capability.
  */
 #include <linux/slab.h>
 #include "fixedbar_mod.h"
@@ -113,10 +113,47 @@ static void snap_bridge(struct fixedbar_bridge *br, struct pci_dev *pdev)
 			   &pdev->resource[fixedbar_win_resno(w)]);
 }
 
-/* "pcieport" on ports is expected; any other driver pins the device */
-static bool snap_has_driver(struct pci_dev *pdev)
+/*
+ * A bound driver has the device's BARs mapped: it pins the device, ports
+ * with pcieport included (module/bound.c decides whether unbinding would
+ * help when nothing fits around the pins).
+ */
+static void snap_pin_bound(struct fixedbar_group *g, int idx,
+			   struct pci_dev *pdev)
 {
-	return pdev->dev.driver && strcmp(pdev->dev.driver->name, "pcieport");
+	if (!pdev->dev.driver)
+		return;
+	g->nodes[idx].bound = true;
+	g->topo.devs[idx].pinned = true;
+}
+
+/*
+ * The BARs holding an enabled MSI-X table or PBA stay: the kernel has them
+ * mapped for interrupts whatever driver is bound.
+ */
+static void snap_pin_msix(struct fixedbar_group *g, int idx,
+			  struct pci_dev *pdev)
+{
+	struct fixedbar_dev *d = &g->topo.devs[idx];
+	int pos = pci_find_capability(pdev, PCI_CAP_ID_MSIX), slot;
+	u32 table, pba;
+	u16 flags;
+	u8 mask;
+
+	if (!pos)
+		return;
+	pci_read_config_word(pdev, pos + PCI_MSIX_FLAGS, &flags);
+	if (!(flags & PCI_MSIX_FLAGS_ENABLE))
+		return;
+	pci_read_config_dword(pdev, pos + PCI_MSIX_TABLE, &table);
+	pci_read_config_dword(pdev, pos + PCI_MSIX_PBA, &pba);
+	mask = BIT(table & PCI_MSIX_TABLE_BIR) | BIT(pba & PCI_MSIX_PBA_BIR);
+	for (slot = 0; slot < PCI_STD_NUM_BARS; slot++) {
+		if (!(mask & BIT(slot)) || !d->bars[slot].present)
+			continue;
+		d->bars[slot].pinned = true;
+		g->nodes[idx].msix_bars |= BIT(slot);
+	}
 }
 
 static int snap_dev(struct fixedbar_group *g, int parent, struct pci_dev *pdev)
@@ -131,7 +168,6 @@ static int snap_dev(struct fixedbar_group *g, int parent, struct pci_dev *pdev)
 	d->has_id = true;
 	d->vendor = pdev->vendor;
 	d->device = pdev->device;
-	d->pinned = snap_has_driver(pdev);
 	for (slot = 0; slot < FIXEDBAR_NR_SLOTS; slot++)
 		snap_bar(&d->bars[slot], pdev, slot);
 	if (pdev->subordinate) {
@@ -139,6 +175,8 @@ static int snap_dev(struct fixedbar_group *g, int parent, struct pci_dev *pdev)
 		snap_bridge(&d->br, pdev);
 	}
 	g->nodes[idx].pdev = pci_dev_get(pdev);
+	snap_pin_bound(g, idx, pdev);
+	snap_pin_msix(g, idx, pdev);
 #ifdef CONFIG_PCI_IOV
 	if (pdev->is_physfn)
 		g->nodes[idx].sriov_pos =
@@ -290,58 +328,9 @@ static int snap_entries(struct fixedbar_group *g,
 	return 0;
 }
 
-/* root bus device above @idx */
-static int snap_top(const struct fixedbar_topo *t, int idx)
-{
-	while (t->devs[idx].parent >= 0)
-		idx = t->devs[idx].parent;
-	return idx;
-}
-
-static bool snap_affected(const struct fixedbar_group *g, int idx)
-{
-	u8 devfn = g->topo.devs[snap_top(&g->topo, idx)].devfn;
-	u32 i;
-
-	for (i = 0; i < g->topo.nr_entries; i++)
-		if (g->topo.entries[i].devfn[0] == devfn)
-			return true;
-	return false;
-}
-
-/*
- * An endpoint driver below a root-bus device that an entry names would
- * see its BARs move: refuse, or with rebind=1 mark it for unbinding.
- */
-static int snap_drivers(struct fixedbar_group *g, bool rebind)
-{
-	struct fixedbar_dev *d;
-	struct pci_dev *pdev;
-	char path[FIXEDBAR_PATH_LEN];
-	int ret = 0;
-	u32 i;
-
-	for (i = 0; i < g->topo.nr_devs; i++) {
-		d = &g->topo.devs[i];
-		pdev = g->nodes[i].pdev;
-		if (!d->pinned || d->is_bridge || !snap_affected(g, i))
-			continue;
-		if (rebind) {
-			g->nodes[i].needs_unbind = true;
-			d->pinned = false;
-			continue;
-		}
-		fixedbar_pdev_path(pdev, path, sizeof(path));
-		pci_err(pdev, "%s: driver %s is bound and fixed BARs in its hierarchy may move it; unload the driver first or load pci_fixedbar with rebind=1\n",
-			path, pdev->dev.driver->name);
-		ret = -EBUSY;
-	}
-	return ret;
-}
-
 /* Caller holds pci_lock_rescan_remove(). */
 int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
-		      const struct fixedbar_topo *wanted, bool rebind)
+		      const struct fixedbar_topo *wanted)
 {
 	u32 n = snap_count(root);
 	int ret;
@@ -362,8 +351,6 @@ int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
 		ret = fixedbar_snapshot_claimed(g);
 	if (!ret)
 		ret = snap_entries(g, wanted);
-	if (!ret)
-		ret = snap_drivers(g, rebind);
 	return ret;
 }
 

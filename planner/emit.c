@@ -498,7 +498,7 @@ static void emit_resources(struct fixedbar_buf *b,
 				continue;
 			emit_resource(b, path, fixedbar_slot_name(k),
 				      &pd->bars[k],
-				      fixedbar_plan_bar_moved(t, p, i, k),
+				      fixedbar_plan_res_moved(t, p, i, k),
 				      first);
 			first = false;
 		}
@@ -507,7 +507,9 @@ static void emit_resources(struct fixedbar_buf *b,
 				continue;
 			emit_resource(b, path, fixedbar_win_name(k),
 				      &pd->win[k],
-				      fixedbar_plan_win_moved(t, p, i, k),
+				      fixedbar_plan_res_moved(t, p, i,
+							      FIXEDBAR_NR_SLOTS +
+								      k),
 				      first);
 			first = false;
 		}
@@ -601,6 +603,9 @@ int fixedbar_emit_plan(struct fixedbar_buf *b, const struct fixedbar_topo *t,
 
 	if (!p->err) {
 		emit_head(b, "ok");
+		put_line_key(b, 1, "moved");
+		put_uint(b, fixedbar_plan_nr_moved(t, p));
+		fixedbar_buf_puts(b, ",\n");
 		emit_resources(b, t, p);
 		emit_warnings(b, p);
 		return fixedbar_buf_puts(b, "\n}\n");

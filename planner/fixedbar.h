@@ -253,6 +253,23 @@ bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 int fixedbar_plan_reserved(const struct fixedbar_topo *t,
 			   struct fixedbar_plan *p);
 
+/* minimize.c: the objective, and what moved */
+/*
+ * Puts moved resources of a feasible plan back where they are now while
+ * the plan stays valid (fixed BARs never).  fixedbar_plan() runs it on
+ * every feasible plan.  Returns 0, or an error with @p left as it was.
+ */
+int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p);
+/* resource @r: a BAR slot, or FIXEDBAR_NR_SLOTS + a window */
+#define FIXEDBAR_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
+/* a BAR the device implements, or a window the bridge implements */
+bool fixedbar_res_exists(const struct fixedbar_dev *d, int r);
+bool fixedbar_plan_res_moved(const struct fixedbar_topo *t,
+			     const struct fixedbar_plan *p, int dev, int r);
+/* how many BARs and windows the plan moves (0 for a failed plan) */
+u32 fixedbar_plan_nr_moved(const struct fixedbar_topo *t,
+			   const struct fixedbar_plan *p);
+
 /* validate.c: independent of plan.c */
 /*
  * Checks @p against every rule of "What makes a plan valid".  Returns 0,

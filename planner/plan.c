@@ -55,6 +55,8 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 		err = fixedbar_model(c);
 	if (!err)
 		err = fixedbar_ladder(c);
+	if (!err)
+		fixedbar_minimize(t, p);
 	return fb_plan_finish(c, p, err);
 }
 

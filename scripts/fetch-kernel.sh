@@ -7,7 +7,10 @@
 # tree (make -C "$KERNELDIR" M=... modules).  Idempotent: a second run only
 # prints the paths.
 #
-# usage: scripts/fetch-kernel.sh [6.1|6.12] [amd64|arm64]
+# usage: scripts/fetch-kernel.sh [6.1|6.12] [amd64|arm64|cloud-amd64]
+#
+# cloud-amd64 is Debian's cloud flavour (6.1 only): nvme and virtio built
+# in, so their drivers are bound before any initramfs runs.
 #
 # Prints machine-readable lines (eval-able, one per variable):
 #   KERNELRELEASE=6.1.0-56-amd64
@@ -22,7 +25,8 @@
 set -euo pipefail
 
 series=${1:-6.1}
-arch=${2:-amd64}
+flavour=${2:-amd64}
+arch=${flavour#cloud-}
 cache=${FIXEDBAR_KCACHE:-/var/cache/pci_fixedbar/kernels}
 host_arch=$(dpkg --print-architecture)
 
@@ -30,12 +34,13 @@ die() { echo "fetch-kernel: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
 case $series in 6.1 | 6.12) ;; *) die "unknown series '$series' (6.1 or 6.12)" ;; esac
-case $arch in amd64 | arm64) ;; *) die "unknown arch '$arch' (amd64 or arm64)" ;; esac
+case $flavour in amd64 | arm64 | cloud-amd64) ;; *) die "unknown arch '$flavour' (amd64, arm64 or cloud-amd64)" ;; esac
+[[ $flavour != cloud-* || $series == 6.1 ]] || die "the cloud flavour is fetched for 6.1 only"
 
 # The meta package names the current ABI: linux-image-amd64 (6.1) or
 # linux-image-6.12-amd64, which depend on linux-image-<release>.
 meta_pkg() {
-	if [[ $series == 6.1 ]]; then echo "linux-image-$arch"; else echo "linux-image-$series-$arch"; fi
+	if [[ $series == 6.1 ]]; then echo "linux-image-$flavour"; else echo "linux-image-$series-$flavour"; fi
 }
 
 # first package named like $2 in the candidate's Depends of package $1
@@ -71,7 +76,8 @@ resolve_release() {
 # (offline), newest first.
 cached_release() {
 	local d
-	for d in $(find "$cache" -maxdepth 1 \( -name "$series.*-$arch" -o -name "$series-*-$arch" \) 2>/dev/null | sort -rV); do
+	for d in $(find "$cache" -maxdepth 1 \( -name "$series.*-$flavour" -o -name "$series-*-$flavour" \) 2>/dev/null | sort -rV); do
+		[[ $flavour == cloud-* || $d != *-cloud-* ]] || continue
 		[[ -f $d/.complete ]] && { basename "$d"; return 0; }
 	done
 	return 1

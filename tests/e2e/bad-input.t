@@ -4,7 +4,10 @@
 # Bad descriptors, one guest: each load must fail with its message, leave
 # the layout exactly as it was (fixedbar-plan --from-sysfs, /proc/iomem and
 # every config header captured before and after) and the devices working.
-# Then a bound nvme driver: refused by default, rebind=1 applies.
+# Then a bound nvme driver: a constraint (the fixed BAR lands, nvme stays
+# and reads its disk); refused only when nvme itself must move (a BAR fixed
+# where its BAR 0 is, 0xfe400000 as SeaBIOS lays this guest out), where
+# rebind=1 unbinds nvme alone and applies.
 #
 # Under root port 00:10.0 and an x3130 switch: an ivshmem (A, function 0)
 # and a pci-testdev (A1, function 1) below downstream port 0, an ivshmem (B)
@@ -17,6 +20,8 @@ A=0000:00:10.0/00.0/00.0/00.0
 A1=0000:00:10.0/00.0/00.0/00.1
 B=0000:00:10.0/00.0/01.0/00.0
 N=0000:00:10.0/00.0/02.0/00.0
+# where SeaBIOS puts nvme's BAR 0 (checked below, from the capture)
+nvme_bar0=0xfe400000
 
 # tag, map (and more parameters), errno, the message the kernel log must hold
 cases=(
@@ -73,12 +78,17 @@ capture dry-run
 drv nvme
 nvme_read bad
 ivshmem bad $A
-capture bound-before
+bars bound-before $N
 load bound 'map=$A=bar2@0x10000000000'
 capture bound
-load rebind 'map=$A=bar2@0x10000000000' rebind=1
+bars bound $A $N
+echo "\$(driver $N)" >/res/bound.drivers
+nvme_read bound
+load refused 'map=$A=bar2@0x10000000000;$B=bar0@$nvme_bar0'
+capture refused
+load rebind 'map=$A=bar2@0x10000000000;$B=bar0@$nvme_bar0' rebind=1
 capture after
-bars after $A
+bars after $A $B
 echo "\$(driver $N)" >/res/drivers
 nvme_read after
 ivshmem after $A
@@ -99,13 +109,25 @@ check_unchanged before dry-run
 is "$(rfile bad.nvme)" "$nvme_pattern" "after the bad input: nvme reads block 0"
 is "$(rfile bad.ivshmem)" "host-pattern-bad-1" "after the bad input: ivshmem reads the host's pattern"
 
-is "$(rfile bound.rc)" 16 "bound driver: insmod fails with EBUSY"
-like "$(rfile bound.dmesg)" "$N: driver nvme is bound" "bound driver: the message names device and driver"
-check_unchanged bound-before bound
-check_load rebind 1
+is "$(($(awk '{ print $3 }' "$res/bound-before.bars")))" "$((nvme_bar0))" \
+	"nvme's BAR 0 is where the cases expect it"
+check_load bound 1
+check_fixed bound "$A=bar2@0x10000000000"
+is "$(grep "^$N " "$res/bound.bars" | cut -d' ' -f3-)" "$(cut -d' ' -f3- "$res/bound-before.bars")" \
+	"bound nvme: a constraint, its BARs stay"
+is "$(rfile bound.drivers)" nvme "bound nvme: still bound, nothing unbound"
+is "$(grep -c unbinding "$res/bound.dmesg")" 0 "bound nvme: no driver unbound"
+is "$(rfile bound.nvme)" "$nvme_pattern" "bound nvme: reads block 0 after the load"
+is "$(rfile refused.rc)" 16 "nvme must move: insmod fails with EBUSY"
+like "$(rfile refused.dmesg)" "$N: driver nvme is bound and BAR 0 [mem $nvme_bar0-" \
+	"nvme must move: the message names device, driver and BAR"
+like "$(rfile refused.dmesg)" "load pci_fixedbar with rebind=1" "nvme must move: the message suggests rebind=1"
+check_unchanged bound refused
+check_load rebind 2
 like "$(rfile rebind.dmesg)" "unbinding driver nvme" "rebind=1: nvme unbound for the move"
-check_fixed after "$A=bar2@0x10000000000"
-check_layout after "$A=bar2@0x10000000000"
+is "$(grep -c "unbinding driver" "$res/rebind.dmesg")" 1 "rebind=1: only nvme unbound"
+check_fixed after "$A=bar2@0x10000000000" "$B=bar0@$nvme_bar0"
+check_layout after "$A=bar2@0x10000000000" "$B=bar0@$nvme_bar0"
 check_replay rebind
 is "$(rfile drivers)" nvme "rebind=1: nvme bound again"
 is "$(rfile after.nvme)" "$nvme_pattern" "rebind=1: nvme reads block 0 through the moved BAR"

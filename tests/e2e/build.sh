@@ -9,25 +9,31 @@
 #                    static fixedbar-plan, fixedbar-check and mm, and
 #                    tests/e2e/init
 #
-# usage: tests/e2e/build.sh 6.1|6.12 OUT
+# usage: tests/e2e/build.sh 6.1|6.12|6.1-cloud OUT
+#
+# 6.1-cloud is Debian's cloud-amd64 flavour: nvme built in, bound at boot.
 
 set -euo pipefail
 
 kver=$1
 out=$2/$kver
 top=$(cd "$(dirname "$0")/../.." && pwd)
-eval "$("$top/scripts/fetch-kernel.sh" "$kver" amd64)"
+flavour=amd64
+[[ $kver == *-cloud ]] && flavour=cloud-amd64
+eval "$("$top/scripts/fetch-kernel.sh" "${kver%-cloud}" "$flavour")"
 : "${KERNELRELEASE:?}" "${KERNELDIR:?}" "${VMLINUZ:?}" "${MODDIR:?}"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# The payload starts at the first xz or zstd magic after the setup code.
+# The payload starts at the first xz, zstd or lz4 (the cloud flavour)
+# magic after the setup code.
 if [[ ! -s $out/vmlinux || $out/vmlinux -ot $VMLINUZ ]]; then
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00|\x28\xb5\x2f\xfd' "$VMLINUZ" |
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00|\x28\xb5\x2f\xfd|\x02\x21\x4c\x18' "$VMLINUZ" |
 		head -1 | cut -d: -f1)
 	case $(tail -c +$((off + 1)) "$VMLINUZ" | head -c 1 | od -An -tx1) in
 	*fd) tail -c +$((off + 1)) "$VMLINUZ" | xz -dcq >"$out/vmlinux.tmp" 2>/dev/null || true ;;
 	*28) tail -c +$((off + 1)) "$VMLINUZ" | zstd -dcq >"$out/vmlinux.tmp" 2>/dev/null || true ;;
+	*02) tail -c +$((off + 1)) "$VMLINUZ" | lz4 -dcq >"$out/vmlinux.tmp" 2>/dev/null || true ;;
 	esac
 	file -b "$out/vmlinux.tmp" | grep -q '^ELF 64-bit' ||
 		{ echo "build.sh: cannot unpack $VMLINUZ" >&2; exit 1; }

@@ -5,7 +5,8 @@
 # Makefile.
 #
 #   make check-e2e                 every scenario (tests/e2e/*.t), 6.1 and
-#                                  the 6.12 subset (tests/e2e/*-6.12.t)
+#                                  the 6.12 subset (tests/e2e/*-6.12.t),
+#                                  Debian's cloud-amd64 6.1 (*-cloud.t)
 #   E2E_KERNEL=6.12 prove tests/e2e/main.t   one scenario by hand, after
 #                                  make e2e-prep
 #
@@ -59,6 +60,7 @@ e2e-prep: $(E2E_HOST)
 	scripts/install-deps.sh e2e
 	tests/e2e/build.sh 6.1 $(E2E_DIR)
 	tests/e2e/build.sh 6.12 $(E2E_DIR)
+	tests/e2e/build.sh 6.1-cloud $(E2E_DIR)
 
 check-e2e: e2e-prep
 	E2E_BUILD=$(abspath $(E2E_DIR)) FIXEDBAR_PLAN=$(abspath $(BUILD)/rel/fixedbar-plan) \

@@ -163,6 +163,7 @@ kernel() {
 
 send_results() {
 	[ "$e2e_ok" = 1 ] && echo E2E-OK >/res/zz-status
+	cat /proc/sys/kernel/tainted >/res/tainted 2>/dev/null
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null
 	for f in /res/*; do
 		echo "@@@FILE ${f#/res/}"

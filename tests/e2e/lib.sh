@@ -4,7 +4,7 @@
 # Host side of the end-to-end tests, sourced by each tests/e2e/*.t: boots
 # one guest per case and checks what it sent back, in TAP.
 #
-#   E2E_KERNEL   6.1 (default) or 6.12
+#   E2E_KERNEL   6.1 (default), 6.12 or 6.1-cloud (Debian cloud-amd64)
 #   E2E_BUILD    what make e2e-prep built (default build/e2e)
 #   E2E_TIMEOUT  seconds one guest may run (default 240)
 #   E2E_QEMU     the qemu-system-x86_64 to run (default: the system's)
@@ -176,7 +176,23 @@ boot() {
 		f != "" { print >> f }'
 	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
 	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
+	check_kernel_clean
 	return 0
+}
+
+# check_kernel_clean: the guest kernel logged no warning, oops or BUG, and
+# carries no taint but the out-of-tree module's own (O 4096, E 8192);
+# tests/boot images, with their own /init, send no taint file
+check_kernel_clean() {
+	local bad taint
+
+	bad=$(grep -a -E -m3 'WARNING:|BUG:|Oops|general protection fault|Call Trace:|Kernel panic' \
+		"$work/console.log" 2>&1)
+	is "$bad" "" "$case_name: no kernel warning, oops or BUG on the console"
+	[[ -n ${boot_initrd:-} ]] && return 0
+	taint=$(rfile tainted)
+	is "$((${taint:-1048576} & ~(4096 | 8192)))" 0 \
+		"$case_name: no kernel taint but O and E (tainted=${taint:-missing})"
 }
 
 # check_load TAG N: the module loaded and reported N fixed BARs placed

@@ -1140,6 +1140,10 @@ struct nv_ctx {
 	int nr;
 	u64 layouts, max;
 	bool *to_pref;			/* per dev and slot; slot 6: window */
+	/* fixedbar_brute_min_moves(): explore every layout, keep the fewest */
+	bool minimize;
+	u32 best;			/* fewest moves of a valid layout */
+	u32 moved;			/* BARs placed so far away from cur */
 };
 /* clang-format on */
 
@@ -1156,12 +1160,17 @@ static void hull(struct fixedbar_range *w, const struct fixedbar_range *r)
 	w->assigned = true;
 }
 
-/* Windows as the hulls of their contents, bottom-up, then validation. */
-static bool nv_valid(struct nv_ctx *n)
+/*
+ * Windows as the hulls of their contents, bottom-up; a window whose bit is
+ * set in @keep (bit 2 * n + (pref), n counting bridges bottom-up) is where
+ * it is now instead.
+ */
+static void nv_windows(struct nv_ctx *n, u32 keep)
 {
 	const struct fixedbar_topo *t = n->t;
+	int nb = 0;
 	u32 d;
-	int c, s;
+	int c, s, w;
 
 	for (d = t->nr_devs; d-- > 0;) {
 		struct fixedbar_plan_dev *pd = &n->p.devs[d];
@@ -1194,8 +1203,35 @@ static bool nv_valid(struct nv_ctx *n)
 			hull(&pd->win[tp ? FIXEDBAR_WIN_PREF : FIXEDBAR_WIN_MEM],
 			     &px->win[FIXEDBAR_WIN_PREF]);
 		}
+		for (w = FIXEDBAR_WIN_MEM; w <= FIXEDBAR_WIN_PREF; w++)
+			if (keep & (1U << (2 * nb + (w == FIXEDBAR_WIN_PREF))))
+				pd->win[w] = b->br.cur[w];
+		nb++;
 	}
-	return !fixedbar_validate(t, &n->p, NULL, 0);
+}
+
+static bool nv_valid(struct nv_ctx *n)
+{
+	nv_windows(n, 0);
+	return !fixedbar_validate(n->t, &n->p, NULL, 0);
+}
+
+/* The fewest moves of this placement over every choice of windows. */
+static void nv_min_windows(struct nv_ctx *n)
+{
+	const struct fixedbar_topo *t = n->t;
+	u32 keep, nbr = 0, d, moved;
+
+	for (d = 0; d < t->nr_devs; d++)
+		nbr += t->devs[d].is_bridge;
+	for (keep = 0; keep < 1U << (2 * nbr); keep++) {
+		nv_windows(n, keep);
+		if (fixedbar_validate(t, &n->p, NULL, 0))
+			continue;
+		moved = fixedbar_plan_nr_moved(t, &n->p);
+		if (moved < n->best)
+			n->best = moved;
+	}
 }
 
 /* Every routing of the current positions. */
@@ -1214,19 +1250,63 @@ static int nv_route(struct nv_ctx *n)
 			n->to_pref[n->rdev[i] * FIXEDBAR_NR_SLOTS + slot] =
 				r & (1U << i);
 		}
-		if (nv_valid(n))
+		if (n->minimize)
+			nv_min_windows(n);
+		else if (nv_valid(n))
 			return 1;
 	}
 	return 0;
+}
+
+static int nv_place(struct nv_ctx *n, int i);
+
+/* The next BAR, counting this one's move; prunes what cannot beat the best. */
+static int nv_place_next(struct nv_ctx *n, const struct nv_bar *b, int i)
+{
+	bool moved = n->minimize &&
+		     fixedbar_plan_bar_moved(n->t, &n->p, b->dev, b->slot);
+	int ret;
+
+	if (n->minimize && n->moved + moved >= n->best)
+		return 0;
+	n->moved += moved;
+	ret = nv_place(n, i + 1);
+	n->moved -= moved;
+	return ret;
+}
+
+/* Places BAR @i at @at unless it overlaps a sibling placed before it. */
+static int nv_try_at(struct nv_ctx *n, int i, u64 at)
+{
+	const struct fixedbar_topo *t = n->t;
+	const struct nv_bar *b = &n->bars[i];
+	struct fixedbar_range *r = &n->p.devs[b->dev].bars[b->slot];
+	int j;
+
+	/* only a cheap prune: siblings never overlap */
+	for (j = 0; j < i; j++) {
+		const struct nv_bar *o = &n->bars[j];
+		const struct fixedbar_range *q =
+			&n->p.devs[o->dev].bars[o->slot];
+
+		if (t->devs[o->dev].parent == t->devs[b->dev].parent &&
+		    overlaps(at, at + b->span - 1, q->start, q->end))
+			return 0;
+	}
+	r->assigned = true;
+	r->start = at;
+	r->end = at + b->span - 1;
+	return nv_place_next(n, b, i);
 }
 
 static int nv_place(struct nv_ctx *n, int i)
 {
 	const struct fixedbar_topo *t = n->t;
 	const struct nv_bar *b;
+	const struct fixedbar_range *cur;
 	struct fixedbar_range *r;
 	u32 a;
-	int j, ret;
+	int ret;
 
 	if (i == n->nbars)
 		return nv_route(n);
@@ -1236,7 +1316,14 @@ static int nv_place(struct nv_ctx *n, int i)
 		r->assigned = true;
 		r->start = b->addr;
 		r->end = b->addr + b->span - 1;
-		return nv_place(n, i + 1);
+		return nv_place_next(n, b, i);
+	}
+	/* where it is now first: the bound then prunes sooner */
+	cur = &t->devs[b->dev].bars[b->slot].cur;
+	if (n->minimize && cur->assigned && !(cur->start & (b->align - 1))) {
+		ret = nv_try_at(n, i, cur->start);
+		if (ret)
+			return ret;
 	}
 	for (a = 0; a < t->nr_apertures; a++) {
 		const struct fixedbar_aperture *ap = &t->apertures[a];
@@ -1246,25 +1333,9 @@ static int nv_place(struct nv_ctx *n, int i)
 			continue;
 		for (at = align_up(ap->start, b->align);
 		     at + b->span - 1 <= ap->end; at += b->align) {
-			bool clash = false;
-
-			/* only a cheap prune: siblings never overlap */
-			for (j = 0; j < i && !clash; j++) {
-				const struct nv_bar *o = &n->bars[j];
-				const struct fixedbar_range *q =
-					&n->p.devs[o->dev].bars[o->slot];
-
-				clash = t->devs[o->dev].parent ==
-						t->devs[b->dev].parent &&
-					overlaps(at, at + b->span - 1, q->start,
-						 q->end);
-			}
-			if (clash)
+			if (n->minimize && cur->assigned && at == cur->start)
 				continue;
-			r->assigned = true;
-			r->start = at;
-			r->end = at + b->span - 1;
-			ret = nv_place(n, i + 1);
+			ret = nv_try_at(n, i, at);
 			if (ret)
 				return ret;
 		}
@@ -1273,27 +1344,15 @@ static int nv_place(struct nv_ctx *n, int i)
 	return 0;
 }
 
-enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
-						u64 max_layouts, u64 *layouts)
+/* The BARs and routing bits of @t for the naive enumeration. */
+static enum fixedbar_brute_result nv_setup(struct nv_ctx *n,
+					   const struct br_ctx *c)
 {
-	enum fixedbar_brute_result res;
-	struct br_ctx *c;
-	struct nv_ctx *n;
+	const struct fixedbar_topo *t = n->t;
 	u32 d;
-	int s, ret;
+	int s;
 
-	c = xzalloc(sizeof(*c));
-	c->t = t;
-	c->fixed = xzalloc(t->nr_devs * 6 * sizeof(*c->fixed));
-	c->fixed_addr = xzalloc(t->nr_devs * 6 * sizeof(*c->fixed_addr));
-	res = setup(c);
-	n = xzalloc(sizeof(*n));
-	n->t = t;
-	n->max = max_layouts;
-	n->to_pref = xzalloc(t->nr_devs * FIXEDBAR_NR_SLOTS + 1);
-	n->p.nr_devs = t->nr_devs;
-	n->p.devs = xzalloc(t->nr_devs * sizeof(*n->p.devs) + 1);
-	for (d = 0; d < t->nr_devs && res == FIXEDBAR_BRUTE_FEASIBLE; d++) {
+	for (d = 0; d < t->nr_devs; d++) {
 		const struct fixedbar_dev *x = &t->devs[d];
 		bool route = x->parent >= 0 && t->devs[x->parent].br.pref;
 
@@ -1305,9 +1364,7 @@ enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
 			    s == FIXEDBAR_ROM_SLOT)
 				continue;
 			if (n->nbars == 64 || (route && b->pref && n->nr == 32))
-				res = FIXEDBAR_BRUTE_UNSUPPORTED;
-			if (res != FIXEDBAR_BRUTE_FEASIBLE)
-				break;
+				return FIXEDBAR_BRUTE_UNSUPPORTED;
 			nb->dev = (int)d;
 			nb->slot = s;
 			nb->span = fixedbar_bar_span(b);
@@ -1320,22 +1377,50 @@ enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
 				n->rslot[n->nr++] = s;
 			}
 		}
-		if (route && x->is_bridge && x->br.pref &&
-		    res == FIXEDBAR_BRUTE_FEASIBLE) {
-			if (n->nr == 32) {
-				res = FIXEDBAR_BRUTE_UNSUPPORTED;
-				break;
-			}
+		if (route && x->is_bridge && x->br.pref) {
+			if (n->nr == 32)
+				return FIXEDBAR_BRUTE_UNSUPPORTED;
 			n->rdev[n->nr] = (int)d;
 			n->rslot[n->nr++] = -1;
 		}
 	}
+	return FIXEDBAR_BRUTE_FEASIBLE;
+}
+
+static enum fixedbar_brute_result nv_run(const struct fixedbar_topo *t,
+					 u64 max_layouts, u64 *layouts,
+					 u32 *min_moves)
+{
+	enum fixedbar_brute_result res;
+	struct br_ctx *c;
+	struct nv_ctx *n;
+	int ret;
+
+	c = xzalloc(sizeof(*c));
+	c->t = t;
+	c->fixed = xzalloc(t->nr_devs * 6 * sizeof(*c->fixed));
+	c->fixed_addr = xzalloc(t->nr_devs * 6 * sizeof(*c->fixed_addr));
+	res = setup(c);
+	n = xzalloc(sizeof(*n));
+	n->t = t;
+	n->max = max_layouts;
+	n->minimize = min_moves != NULL;
+	n->best = ~0U;
+	n->to_pref = xzalloc(t->nr_devs * FIXEDBAR_NR_SLOTS + 1);
+	n->p.nr_devs = t->nr_devs;
+	n->p.devs = xzalloc(t->nr_devs * sizeof(*n->p.devs) + 1);
+	if (res == FIXEDBAR_BRUTE_FEASIBLE)
+		res = nv_setup(n, c);
 	if (res == FIXEDBAR_BRUTE_FEASIBLE) {
 		ret = nv_place(n, 0);
+		if (n->minimize && ret == 0 && n->best != ~0U)
+			ret = 1;
 		res = ret > 0 ? FIXEDBAR_BRUTE_FEASIBLE :
 		      ret < 0 ? FIXEDBAR_BRUTE_UNSUPPORTED :
 				FIXEDBAR_BRUTE_INFEASIBLE;
 	}
+	if (min_moves)
+		*min_moves = n->best;
 	if (layouts)
 		*layouts = n->layouts;
 	free(n->p.devs);
@@ -1345,6 +1430,19 @@ enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
 	free(c->fixed_addr);
 	free(c);
 	return res;
+}
+
+enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
+						u64 max_layouts, u64 *layouts)
+{
+	return nv_run(t, max_layouts, layouts, NULL);
+}
+
+enum fixedbar_brute_result
+fixedbar_brute_min_moves(const struct fixedbar_topo *t, u64 max_layouts,
+			 u32 *min_moves, u64 *layouts)
+{
+	return nv_run(t, max_layouts, layouts, min_moves);
 }
 
 const char *fixedbar_brute_result_name(enum fixedbar_brute_result r)

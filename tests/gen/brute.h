@@ -55,6 +55,18 @@ enum fixedbar_brute_result fixedbar_brute_solve(
 enum fixedbar_brute_result fixedbar_brute_naive(const struct fixedbar_topo *t,
 						u64 max_layouts, u64 *layouts);
 
+/*
+ * The fewest resources any valid layout moves (fixedbar_plan_nr_moved()),
+ * by the same naive enumeration: every placement and routing as above,
+ * each BAR tried where it is now first, each memory window either the hull
+ * of what it holds or where it is now; placements that already move as
+ * many as the best layout found are cut.  FIXEDBAR_BRUTE_FEASIBLE with
+ * @min_moves set, or as fixedbar_brute_naive().
+ */
+enum fixedbar_brute_result fixedbar_brute_min_moves(
+	const struct fixedbar_topo *t, u64 max_layouts, u32 *min_moves,
+	u64 *layouts);
+
 const char *fixedbar_brute_result_name(enum fixedbar_brute_result r);
 
 #endif /* FIXEDBAR_BRUTE_H */
