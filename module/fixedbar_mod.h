@@ -78,6 +78,18 @@ extern bool fixedbar_dry_run;
 int fixedbar_source_init(struct fixedbar_topo *wanted, const char *map);
 void fixedbar_source_exit(void);
 int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len);
+int fixedbar_source_add(const char *s, const char *path, const char *kind,
+			const char *node);
+
+/* source_acpi.c */
+#ifdef CONFIG_ACPI
+int fixedbar_source_acpi(void);
+#else
+static inline int fixedbar_source_acpi(void)
+{
+	return 0;
+}
+#endif
 
 /* snapshot.c */
 int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,

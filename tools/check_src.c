@@ -437,6 +437,13 @@ static int acpi_obj(struct check_wants *ws, const char *sysfs,
 	if (!o->has_bars)
 		return 0;
 	snprintf(from, sizeof(from), "acpi %s %s", o->table, o->path);
+	if (o->nr_props > 1)
+		return check_note(ws, true,
+				  "%s: property \"fixed-bars\" appears %u times in _DSD; fix the descriptor",
+				  from, o->nr_props);
+	if (o->bad[0])
+		return check_note(ws, true, "%s: %s; fix the descriptor", from,
+				  o->bad);
 	if (o->compatible && o->prp0001) {
 		for (i = 0; !ret && i < o->nr_bars; i++)
 			ret = check_add_string(ws, o->bars[i], NULL, from);
