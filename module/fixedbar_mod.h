@@ -74,6 +74,9 @@ struct fixedbar_group {
 /* main.c */
 extern bool fixedbar_dry_run;
 
+/* param.c */
+const char *fixedbar_param_map(void);
+
 /* source.c */
 int fixedbar_source_init(struct fixedbar_topo *wanted, const char *map);
 void fixedbar_source_exit(void);

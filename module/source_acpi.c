@@ -210,48 +210,83 @@ static int src_acpi_add(acpi_handle handle, const struct src_acpi_dsd *d)
 	return ret;
 }
 
-static acpi_status src_acpi_visit(acpi_handle obj, u32 level, void *ctx,
-				  void **retval)
+/* One parent of a _DSD: read its "fixed-bars", if any. */
+static int src_acpi_node(acpi_handle handle)
 {
 	struct acpi_buffer buf = { ACPI_ALLOCATE_BUFFER, NULL };
 	struct acpi_buffer name = { ACPI_ALLOCATE_BUFFER, NULL };
 	struct src_acpi_dsd d = { };
-	char seg[5];
-	struct acpi_buffer sbuf = { sizeof(seg), seg };
-	acpi_handle handle;
-	int *err = ctx, ret;
+	int ret = 0;
 
-	if (ACPI_FAILURE(acpi_get_name(obj, ACPI_SINGLE_NAME, &sbuf)) ||
-	    strcmp(seg, "_DSD") || ACPI_FAILURE(acpi_get_parent(obj, &handle)))
-		return AE_OK;
 	if (ACPI_FAILURE(acpi_evaluate_object(handle, "_DSD", NULL, &buf)))
-		return AE_OK;
+		return 0;
 	src_acpi_dsd(buf.pointer, &d);
 	if (d.nr_bars &&
-	    ACPI_SUCCESS(acpi_get_name(handle, ACPI_FULL_PATHNAME, &name))) {
+	    ACPI_FAILURE(acpi_get_name(handle, ACPI_FULL_PATHNAME, &name)))
+		ret = -ENOMEM;
+	if (d.nr_bars && !ret) {
 		d.node = name.pointer;
 		ret = src_acpi_check_bars(&d) ?: src_acpi_add(handle, &d);
-		if (ret && !*err)
-			*err = ret;
-	} else if (d.nr_bars && !*err) {
-		*err = -ENOMEM;
 	}
 	kfree(name.pointer);
 	kfree(buf.pointer);
+	return ret;
+}
+
+/* the parents of every _DSD of the namespace, each once */
+struct src_acpi_list {
+	acpi_handle *h;
+	u32 nr;
+	u32 max;
+	int err;
+};
+
+static acpi_status src_acpi_visit(acpi_handle obj, u32 level, void *ctx,
+				  void **retval)
+{
+	struct src_acpi_list *l = ctx;
+	char seg[5];
+	struct acpi_buffer sbuf = { sizeof(seg), seg };
+	acpi_handle parent, *h;
+	u32 i;
+
+	if (ACPI_FAILURE(acpi_get_name(obj, ACPI_SINGLE_NAME, &sbuf)) ||
+	    strcmp(seg, "_DSD") || ACPI_FAILURE(acpi_get_parent(obj, &parent)))
+		return AE_OK;
+	for (i = 0; i < l->nr; i++)
+		if (l->h[i] == parent)
+			return AE_OK;
+	if (l->nr == l->max) {
+		h = krealloc_array(l->h, l->max + 16, sizeof(*h), GFP_KERNEL);
+		if (!h) {
+			l->err = -ENOMEM;
+			return AE_CTRL_TERMINATE;
+		}
+		l->h = h;
+		l->max += 16;
+	}
+	l->h[l->nr++] = parent;
 	return AE_OK;
 }
 
 /*
  * Reads every _DSD "fixed-bars" of the namespace into the entries; reports
- * every bad one and returns the first error.
+ * every bad one and returns the first error.  The _DSD objects are found
+ * first and evaluated after the walk (the walk may visit a node twice).
  */
 int fixedbar_source_acpi(void)
 {
-	int err = 0;
+	struct src_acpi_list l = { };
+	int ret;
+	u32 i;
 
 	if (acpi_disabled)
 		return 0;
 	acpi_walk_namespace(ACPI_TYPE_ANY, ACPI_ROOT_OBJECT, ACPI_UINT32_MAX,
-			    src_acpi_visit, NULL, &err, NULL);
-	return err;
+			    src_acpi_visit, NULL, &l, NULL);
+	ret = l.err;
+	for (i = 0; i < l.nr; i++)
+		ret = src_acpi_node(l.h[i]) ?: ret;
+	kfree(l.h);
+	return ret;
 }

@@ -540,12 +540,43 @@ static bool is_map_key(const char *key, size_t len)
 	return true;
 }
 
-/* The value of the last pci_fixedbar.map= on the command line, or NULL. */
-static char *cmdline_map(const char *cmdline)
+/* Appends @len bytes of @val, without quotes, to *@map ("a;b"). */
+static int cmdline_append(char **map, const char *val, size_t len)
+{
+	size_t used = *map ? strlen(*map) : 0;
+	char *m = realloc(*map, used + len + 2), *out;
+	size_t i;
+
+	if (!m) {
+		free(*map);
+		*map = NULL;
+		return -ENOMEM;
+	}
+	out = m + used;
+	if (used && len)
+		*out++ = ';';
+	for (i = 0; i < len; i++)
+		if (val[i] != '"')
+			*out++ = val[i];
+	*out = '\0';
+	*map = m;
+	/* the module refuses a value whitespace cut after ';' or ',' */
+	out = m + strlen(m);
+	while (out > m + used && strchr(" \t", out[-1]))
+		out--;
+	return out > m + used && strchr(";,", out[-1]) ? -EINVAL : 0;
+}
+
+/*
+ * Every pci_fixedbar.map= of the command line, joined by ';' in order (the
+ * module appends repeated map= values) in *@map, NULL when there is none.
+ * -EINVAL for a value that ends in ';' or ',', as the module refuses it.
+ */
+static int cmdline_map(const char *cmdline, char **map)
 {
 	const char *p = cmdline, *key, *eq;
-	char *map = NULL, *out, *in;
 	bool quoted;
+	int ret;
 
 	while (*p) {
 		while (*p == ' ' || *p == '\n' || *p == '\t')
@@ -562,29 +593,33 @@ static char *cmdline_map(const char *cmdline)
 		eq = memchr(key, '=', p > key ? p - key : 0);
 		if (!eq || !is_map_key(key, eq - key))
 			continue;
-		free(map);
-		map = strndup(eq + 1, p - eq - 1);
-		if (!map)
-			return NULL;
-		for (out = map, in = map; *in; in++)
-			if (*in != '"')
-				*out++ = *in;
-		*out = '\0';
+		ret = cmdline_append(map, eq + 1, p - eq - 1);
+		if (ret)
+			return ret;
 	}
-	return map;
+	return 0;
 }
 
 static int read_cmdline(struct check_wants *ws, const char *proc)
 {
-	char path[PATH_MAX], *cmdline, *map;
+	char path[PATH_MAX], *cmdline, *map = NULL;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc);
 	cmdline = slurp(path, NULL);
 	if (!cmdline)
 		return check_error("%s: %s", path, strerror(errno));
-	map = cmdline_map(cmdline);
+	ret = cmdline_map(cmdline, &map);
 	free(cmdline);
+	if (ret == -ENOMEM)
+		return check_error("out of memory");
+	if (ret) {
+		ret = check_note(ws, true,
+				 "cmdline: pci_fixedbar.map=%s ends with a separator: whitespace split the value, the module refuses it; write the entries without blanks, or quote the whole value",
+				 map);
+		free(map);
+		return ret;
+	}
 	if (!map)
 		return check_note(ws, false, "cmdline: no pci_fixedbar.map=");
 	ret = check_add_string(ws, map, NULL, "cmdline");
@@ -602,7 +637,10 @@ static int read_module(struct check_wants *ws, const char *sysfs)
 	map = slurp(path, NULL);
 	if (!map)
 		return check_note(ws, false, "module: pci_fixedbar not loaded");
-	if (strcmp(map, "(null)\n"))
+	map[strcspn(map, "\n")] = '\0';
+	if (map[0] == '(')
+		ret = check_note(ws, false, "module map: %s", map);
+	else
 		ret = check_add_string(ws, map, NULL, "module map");
 	free(map);
 	return ret;
