@@ -127,6 +127,9 @@ int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len)
 
 	devfn[n++] = pdev->devfn;
 	while (!pci_is_root_bus(bus) && n <= FIXEDBAR_MAX_DEPTH) {
+		/* a VF's virtual bus has no bridge */
+		if (!bus->self)
+			return -ENODEV;
 		devfn[n++] = bus->self->devfn;
 		bus = bus->parent;
 	}
@@ -196,6 +199,37 @@ static int source_map(const char *map)
 }
 
 /*
+ * A VF's BARs are not registers of the VF: they move only with the VF
+ * BARs of its PF, which cannot be fixed.  An entry naming a VF is an
+ * error, not an unknown device.
+ */
+static int source_vfs(void)
+{
+	char path[FIXEDBAR_PATH_LEN], want[FIXEDBAR_PATH_LEN];
+	struct fixedbar_entry e;
+	struct pci_dev *pdev = NULL;
+	int ret = 0;
+	u32 i;
+
+	for_each_pci_dev(pdev) {
+		if (!pdev->is_virtfn ||
+		    fixedbar_pdev_path(pdev, path, sizeof(path)) < 0)
+			continue;
+		for (i = 0; i < source_wanted->nr_entries; i++) {
+			e = source_wanted->entries[i];
+			e.nr_bars = 0;
+			fixedbar_format_entry(&e, want, sizeof(want));
+			if (strcmp(path, want))
+				continue;
+			pci_err(pdev, "entry %s: an SR-IOV VF; its BARs are placed only through the VF BARs of its PF %s, which cannot be fixed; remove the entry\n",
+				want, pci_name(pci_physfn(pdev)));
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+/*
  * Collects every entry into @wanted (entries only, no devices).  Every
  * source is read and every bad descriptor reported before the first error
  * is returned: one broken table does not hide another.
@@ -213,6 +247,8 @@ int fixedbar_source_init(struct fixedbar_topo *wanted, const char *map)
 	ret = source_dt_devices() ?: ret;
 	ret = fixedbar_source_acpi() ?: ret;
 	ret = source_map(map) ?: ret;
+	if (!ret)
+		ret = source_vfs();
 	/* later probes only warn */
 	source_wanted = NULL;
 	if (ret)

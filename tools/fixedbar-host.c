@@ -1535,14 +1535,27 @@ static int emit_qemu(FILE *f, int nr_entries)
 	return 0;
 }
 
+/* x86's and arm64's COMMAND_LINE_SIZE: the whole kernel command line */
+#define CMDLINE_MAX 2048
+
+/*
+ * One pci_fixedbar.map= (the module takes any length and appends repeated
+ * ones); says when it takes much of the command line.
+ */
 static int emit_map(FILE *f, char **entries, int n)
 {
+	size_t len = strlen("pci_fixedbar.map=");
 	int i;
 
 	fputs("pci_fixedbar.map=", f);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fprintf(f, "%s%s", i ? ";" : "", entries[i]);
+		len += strlen(entries[i]) + !!i;
+	}
 	fputc('\n', f);
+	if (len > CMDLINE_MAX / 2)
+		notice("pci_fixedbar.map= is %zu bytes of the %d the whole kernel command line holds: describe the fixed BARs in ACPI (--format aml) or a device tree (--format dts) instead, which hold any number",
+		       len, CMDLINE_MAX);
 	return 0;
 }
 

@@ -36,6 +36,10 @@ cases=(
 	"must both hold fixed BARs but would overlap"
 	32bit-above-4g "$A=bar0@0x10000000000" 22
 	"$A bar0 [mem 0x10000000000-0x100000000ff]: a 32-bit BAR cannot decode an address above 4GiB"
+	whitespace-split "$A=bar2@0x10000000000; $B=bar2@0x10004000000" 22
+	"ends with ';': whitespace split the value"
+	whitespace-split-dry-run "$A=bar2@0x10000000000, bar0@0x80000000 dry_run=1" 22
+	"ends with ',': whitespace split the value"
 	rollback "$A=bar2@0x10000000000 fault_write=12" 5
 	"every device is back where it was"
 )
