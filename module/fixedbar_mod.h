@@ -66,6 +66,7 @@ struct fixedbar_group {
 	bool planned;
 	bool applied;
 	struct fixedbar_node *nodes;	/* topo.nr_devs of them */
+	u32 nr_guarded;			/* nodes locked and resumed (guard.c) */
 	char *json;			/* debugfs dump */
 	size_t json_len;
 	struct dentry *dentry;
@@ -112,6 +113,10 @@ void fixedbar_rollback(struct fixedbar_group *g,
 		       const struct fixedbar_hw_ops *ops);
 
 void fixedbar_res_label(char *buf, size_t len, int resno);
+
+/* guard.c: device locks and runtime-PM references around the apply */
+int fixedbar_guard(struct list_head *groups);
+void fixedbar_unguard(struct list_head *groups);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

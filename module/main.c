@@ -172,8 +172,12 @@ static int main_run_locked(void)
 	list_for_each_entry(g, &main_groups, list)
 		if (!ret)
 			ret = main_plan(g);
-	if (!ret && !fixedbar_dry_run)
-		ret = main_apply();
+	if (!ret && !fixedbar_dry_run) {
+		ret = fixedbar_guard(&main_groups);
+		if (!ret)
+			ret = main_apply();
+		fixedbar_unguard(&main_groups);
+	}
 	list_for_each_entry(g, &main_groups, list) {
 		if (ret)
 			break;

@@ -56,6 +56,11 @@ static int source_dt_strings(struct device_node *np, const char *path)
 	char *node;
 
 	n = of_property_count_strings(np, FIXEDBAR_PROP);
+	if (!n || n == -ENODATA) {
+		pr_err("dt %pOF: property \"%s\" is empty; fix the descriptor\n",
+		       np, FIXEDBAR_PROP);
+		return -EINVAL;
+	}
 	if (n < 0) {
 		pr_err("dt %pOF: property \"%s\" is not a list of NUL-terminated strings (%d); fix the descriptor\n",
 		       np, FIXEDBAR_PROP, n);

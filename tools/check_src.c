@@ -218,7 +218,10 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Adds each string of a NUL-separated DT string list. */
+/*
+ * Adds each string of a NUL-separated DT string list.  Empty or not
+ * NUL-terminated (an integer cell, bytes) is a problem, as for the module.
+ */
 static int add_dt_strings(struct check_wants *ws, const char *file,
 			  const char *dev_path, const char *from)
 {
@@ -228,6 +231,14 @@ static int add_dt_strings(struct check_wants *ws, const char *file,
 
 	if (!buf)
 		return check_error("%s: %s", file, strerror(errno));
+	if (!len || buf[len - 1]) {
+		ret = check_note(ws, true,
+				 "%s: property \"fixed-bars\" is %s; fix the descriptor",
+				 from, len ? "not a list of NUL-terminated strings" :
+					     "empty");
+		free(buf);
+		return ret;
+	}
 	for (off = 0; !ret && off < len; off += strlen(buf + off) + 1)
 		ret = check_add_string(ws, buf + off, dev_path, from);
 	free(buf);
@@ -259,6 +270,50 @@ static bool dt_node_enabled(const char *dir)
 	return ok;
 }
 
+static int dt_is_of_node(struct check_wants *ws, const char *sysfs,
+			 const char *devdir, const char *path, void *arg)
+{
+	char link[PATH_MAX], real[PATH_MAX];
+	const char *dir = arg;
+
+	snprintf(link, sizeof(link), "%s/of_node", devdir);
+	return realpath(link, real) && !strcmp(real, dir);
+}
+
+static int each_pci_dev(struct check_wants *ws, const char *sysfs,
+			int (*fn)(struct check_wants *ws, const char *sysfs,
+				  const char *devdir, const char *path,
+				  void *arg),
+			void *arg);
+
+/*
+ * "fixed-bars" on a node that is no PCI device's own node (dt_pci_dev
+ * reads those): nothing reads it, and the module refuses to load.
+ */
+static int dt_stray(struct check_wants *ws, const char *dir, const char *node)
+{
+	char path[PATH_MAX], real[PATH_MAX], sysfs[PATH_MAX], *p;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/fixed-bars", dir);
+	if (access(path, F_OK) || !realpath(dir, real))
+		return 0;
+	/* .../firmware/devicetree/base/... -> the sysfs root */
+	snprintf(sysfs, sizeof(sysfs), "%s", dir);
+	p = strstr(sysfs, "/firmware/devicetree/base");
+	if (!p)
+		return 0;
+	*p = '\0';
+	ret = each_pci_dev(ws, sysfs, dt_is_of_node, real);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return 0;
+	return check_note(ws, true,
+			  "dt %s: \"fixed-bars\" on a node that is no PCI device's node and no \"%s\" node: the module refuses it; nest it host -> ports -> device by devfn (reg)",
+			  node, FIXEDBAR_AML_COMPATIBLE);
+}
+
 /* Every "linux,pci-fixedbar" node below @dir (@node: its DT path). */
 static int dt_walk(struct check_wants *ws, const char *dir, const char *node,
 		   int depth)
@@ -281,6 +336,8 @@ static int dt_walk(struct check_wants *ws, const char *dir, const char *node,
 					 from);
 		else
 			ret = add_dt_strings(ws, path, NULL, from);
+	} else {
+		ret = dt_stray(ws, dir, node);
 	}
 	d = depth < 64 ? opendir(dir) : NULL;
 	while (!ret && d && (de = readdir(d))) {
