@@ -176,7 +176,21 @@ boot() {
 		f != "" { print >> f }'
 	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
 	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
+	check_kernel
 	return 0
+}
+
+# check_kernel: no WARN, BUG, lockdep or sanitizer report in any kernel
+# log the guest sent (each load's, and the rest at the end), and no taint
+# but the out-of-tree module's own (O 4096, E 8192)
+check_kernel() {
+	local bad taint
+
+	bad=$(cat "$res"/*.dmesg "$res/zz-dmesg" "$work/console.log" 2>/dev/null |
+		grep -E 'WARNING:|BUG:|Oops|cut here|circular locking|recursive locking|lock held|UBSAN:|KASAN:|Kernel panic' | head -5)
+	is "$bad" "" "$case_name: no WARN, BUG, lockdep or sanitizer report"
+	taint=$(rfile zz-tainted)
+	is "$((${taint:-1} & ~(4096 | 8192)))" 0 "$case_name: no taint but the module's own (tainted=$taint)"
 }
 
 # check_load TAG N: the module loaded and reported N fixed BARs placed
