@@ -758,7 +758,8 @@ static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
 		k = c->items[o->item].owner;
 	}
 	if (!fb_in_aperture(c, b->type, root_nonpref, addr, end)) {
-		snprintf(why, sizeof(why), "outside every %shost bridge aperture; %s",
+		snprintf(why, sizeof(why),
+			 "outside every %shost bridge aperture; %s",
 			 root_nonpref && b->type == FIXEDBAR_RES_MEM ?
 				 "non-prefetchable " :
 				 "",

@@ -234,8 +234,9 @@ static int add_dt_strings(struct check_wants *ws, const char *file,
 	if (!len || buf[len - 1]) {
 		ret = check_note(ws, true,
 				 "%s: property \"fixed-bars\" is %s; fix the descriptor",
-				 from, len ? "not a list of NUL-terminated strings" :
-					     "empty");
+				 from,
+				 len ? "not a list of NUL-terminated strings" :
+				       "empty");
 		free(buf);
 		return ret;
 	}
