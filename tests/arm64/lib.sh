@@ -137,7 +137,7 @@ boot() {
 		(cd "$work/upgrade" && find kernel | cpio -o -H newc --quiet) >"$initrd"
 	fi
 	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >>"$initrd"
-	append="console=ttyAMA0 panic=-1 rdinit=/init $kernel_args"
+	append="console=ttyAMA0 panic=-1 rdinit=/init $quiet_args $kernel_args"
 	[[ $A64_FW == acpi ]] && append+=" acpi=force"
 	m=virt,highmem=on
 	qargs=(-accel tcg -cpu cortex-a57 -m 1G -smp 1 -nographic -nodefaults
