@@ -70,6 +70,7 @@ struct fixedbar_group {
 	bool planned;
 	bool applied;
 	struct fixedbar_node *nodes;	/* topo.nr_devs of them */
+	u32 nr_guarded;			/* nodes locked and resumed (guard.c) */
 	char *json;			/* debugfs dump */
 	size_t json_len;
 	struct dentry *dentry;
@@ -78,10 +79,25 @@ struct fixedbar_group {
 /* main.c */
 extern bool fixedbar_dry_run;
 
+/* param.c */
+const char *fixedbar_param_map(void);
+
 /* source.c */
 int fixedbar_source_init(struct fixedbar_topo *wanted, const char *map);
 void fixedbar_source_exit(void);
 int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len);
+int fixedbar_source_add(const char *s, const char *path, const char *kind,
+			const char *node);
+
+/* source_acpi.c */
+#ifdef CONFIG_ACPI
+int fixedbar_source_acpi(void);
+#else
+static inline int fixedbar_source_acpi(void)
+{
+	return 0;
+}
+#endif
 
 /* snapshot.c */
 int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
@@ -111,6 +127,10 @@ int fixedbar_bound_plan_unpinned(struct fixedbar_group *g,
 int fixedbar_bound_refuse(struct fixedbar_group *g,
 			  const struct fixedbar_plan *p);
 void fixedbar_bound_mark_unbind(struct fixedbar_group *g);
+
+/* guard.c: device locks and runtime-PM references around the apply */
+int fixedbar_guard(struct list_head *groups);
+void fixedbar_unguard(struct list_head *groups);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

@@ -9,10 +9,6 @@
 #include <linux/slab.h>
 #include "fixedbar_mod.h"
 
-static char *map;
-module_param(map, charp, 0444);
-MODULE_PARM_DESC(map, "descriptor entries separated by ';', e.g. 0000:00:01.0/00.0=bar2@0x8000000000");
-
 bool fixedbar_dry_run;
 module_param_named(dry_run, fixedbar_dry_run, bool, 0444);
 MODULE_PARM_DESC(dry_run, "plan and report without touching hardware");
@@ -204,8 +200,12 @@ static int main_run_locked(void)
 	list_for_each_entry(g, &main_groups, list)
 		if (!ret)
 			ret = main_plan(g);
-	if (!ret && !fixedbar_dry_run)
-		ret = main_apply();
+	if (!ret && !fixedbar_dry_run) {
+		ret = fixedbar_guard(&main_groups);
+		if (!ret)
+			ret = main_apply();
+		fixedbar_unguard(&main_groups);
+	}
 	list_for_each_entry(g, &main_groups, list) {
 		if (ret)
 			break;
@@ -311,7 +311,7 @@ static int __init fixedbar_init(void)
 	int ret;
 
 	fixedbar_topo_init(&main_wanted);
-	ret = fixedbar_source_init(&main_wanted, map);
+	ret = fixedbar_source_init(&main_wanted, fixedbar_param_map());
 	if (ret)
 		goto err_source;
 	if (!main_wanted.nr_entries) {

@@ -44,6 +44,10 @@ module-check:
 		$(MAKE) -C $$KERNELDIR M=$$out $(MODULE_KBUILD_FLAGS) \
 			modules; \
 		ls -l $$out/pci_fixedbar.ko; \
+		if modinfo -F parm $$out/pci_fixedbar.ko | grep -i fault; then \
+			echo "module-check: a test hook in a shipped build"; \
+			exit 1; \
+		fi; \
 	done
 
 # The arm64 module, cross-built with the host's own kbuild tools (the

@@ -192,6 +192,9 @@ static int snap_bus(struct fixedbar_group *g, struct pci_bus *bus, int parent)
 	int idx, ret;
 
 	list_for_each_entry(pdev, &bus->devices, bus_list) {
+		/* its BARs are its PF's VF BARs, which the PF's node holds */
+		if (pdev->is_virtfn)
+			continue;
 		idx = snap_dev(g, parent, pdev);
 		if (idx < 0)
 			return idx;

@@ -8,64 +8,102 @@
  *    child node or ACPI _ADR companion) holding only "barN@0x..." items:
  *    the device part is the device's own path;
  *  - the map= parameter.
- * Strings only, so no 64-bit ACPI integer is ever needed.  Entries that
+ * ACPI _DSD objects are read by source_acpi.c, DT nodes here, directly:
+ * every "fixed-bars" in the firmware is read or is an error naming its
+ * node and property (no node is dropped for being unpopulated or
+ * malformed).  Strings only, so no 64-bit ACPI integer is ever needed.  Entries that
  * agree merge; a BAR named twice with different addresses is an error.
  */
 #include <linux/mod_devicetable.h>
+#include <linux/of.h>
 #include <linux/platform_device.h>
-#include <linux/property.h>
 #include <linux/slab.h>
 #include "fixedbar_mod.h"
 
 static struct fixedbar_topo *source_wanted;
-static int source_err;
 static bool source_registered;
 
-/* Adds each string of @prop on @fwnode, prefixed by @path when not NULL. */
-static int source_add_strings(struct fwnode_handle *fwnode, const char *path,
-			      const char *what)
+/*
+ * One descriptor string @s from @node (@kind "dt", "acpi"), prefixed with
+ * "@path=" for a PCI device's own items.  No fixed-size buffer: a string
+ * is read whole, however long.  Control bytes are escaped in the message.
+ */
+int fixedbar_source_add(const char *s, const char *path, const char *kind,
+			const char *node)
 {
 	char msg[FIXEDBAR_MSG_LEN];
-	const char **strs;
-	char *buf;
-	int n, i, ret;
-
-	n = fwnode_property_string_array_count(fwnode, FIXEDBAR_PROP);
-	if (n <= 0)
-		return n == -EINVAL ? 0 : n;
-	strs = kcalloc(n, sizeof(*strs), GFP_KERNEL);
-	buf = kmalloc(FIXEDBAR_PATH_LEN + 256, GFP_KERNEL);
-	ret = (strs && buf) ? 0 : -ENOMEM;
-	if (!ret)
-		ret = fwnode_property_read_string_array(fwnode, FIXEDBAR_PROP,
-							strs, n);
-	for (i = 0; ret >= 0 && i < n; i++) {
-		if (path)
-			snprintf(buf, FIXEDBAR_PATH_LEN + 256, "%s=%s", path,
-				 strs[i]);
-		ret = fixedbar_parse_map(path ? buf : strs[i], source_wanted,
-					 msg, sizeof(msg));
-		if (ret)
-			pr_err("%s \"%s\" in %pfw: %s; fix the descriptor\n",
-			       what, strs[i], fwnode, msg);
-	}
-	kfree(buf);
-	kfree(strs);
-	return ret < 0 ? ret : 0;
-}
-
-/* Probed synchronously from platform_driver_register() in module init. */
-static int source_probe(struct platform_device *pdev)
-{
+	char *buf = NULL;
 	int ret;
 
-	if (!source_wanted) {
-		dev_warn(&pdev->dev, "descriptor node appeared after pci_fixedbar was loaded; reload the module to apply it\n");
-		return 0;
+	if (path) {
+		buf = kasprintf(GFP_KERNEL, "%s=%s", path, s);
+		if (!buf)
+			return -ENOMEM;
 	}
-	ret = source_add_strings(dev_fwnode(&pdev->dev), NULL, "entry");
-	if (ret && !source_err)
-		source_err = ret;
+	ret = fixedbar_parse_map(buf ?: s, source_wanted, msg, sizeof(msg));
+	if (ret)
+		pr_err("%s %s: \"%*pE\": %*pE; fix the descriptor\n", kind,
+		       node, (int)strlen(s), s, (int)strlen(msg), msg);
+	kfree(buf);
+	return ret;
+}
+
+/* The "fixed-bars" of a DT node: every item, or one line saying why not. */
+static int source_dt_strings(struct device_node *np, const char *path)
+{
+	const char **strs;
+	int n, i, ret = 0;
+	char *node;
+
+	n = of_property_count_strings(np, FIXEDBAR_PROP);
+	if (!n || n == -ENODATA) {
+		pr_err("dt %pOF: property \"%s\" is empty; fix the descriptor\n",
+		       np, FIXEDBAR_PROP);
+		return -EINVAL;
+	}
+	if (n < 0) {
+		pr_err("dt %pOF: property \"%s\" is not a list of NUL-terminated strings (%d); fix the descriptor\n",
+		       np, FIXEDBAR_PROP, n);
+		return -EINVAL;
+	}
+	strs = kcalloc(max(n, 1), sizeof(*strs), GFP_KERNEL);
+	node = kasprintf(GFP_KERNEL, "%pOF", np);
+	if (!strs || !node)
+		n = -ENOMEM;
+	else
+		n = of_property_read_string_array(np, FIXEDBAR_PROP, strs, n);
+	for (i = 0; i < n; i++)
+		ret = fixedbar_source_add(strs[i], path, "dt", node) ?: ret;
+	kfree(node);
+	kfree(strs);
+	return n < 0 ? n : ret;
+}
+
+/* Every available "linux,pci-fixedbar" DT node, populated or not. */
+static int source_dt_nodes(void)
+{
+	struct device_node *np;
+	int ret = 0;
+
+	for_each_compatible_node(np, NULL, FIXEDBAR_COMPATIBLE) {
+		if (!of_device_is_available(np))
+			continue;
+		if (!of_property_present(np, FIXEDBAR_PROP)) {
+			pr_err("dt %pOF: no \"%s\" property; fix the descriptor\n",
+			       np, FIXEDBAR_PROP);
+			ret = ret ?: -EINVAL;
+			continue;
+		}
+		ret = source_dt_strings(np, NULL) ?: ret;
+	}
+	return ret;
+}
+
+/* Bound only so the modalias loads the module; entries come from above. */
+static int source_probe(struct platform_device *pdev)
+{
+	if (!source_wanted)
+		dev_warn(&pdev->dev, "descriptor node appeared after pci_fixedbar was loaded; reload the module to apply it\n");
 	return 0;
 }
 
@@ -94,6 +132,9 @@ int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len)
 
 	devfn[n++] = pdev->devfn;
 	while (!pci_is_root_bus(bus) && n <= FIXEDBAR_MAX_DEPTH) {
+		/* a VF's virtual bus has no bridge */
+		if (!bus->self)
+			return -ENODEV;
 		devfn[n++] = bus->self->devfn;
 		bus = bus->parent;
 	}
@@ -108,26 +149,44 @@ int fixedbar_pdev_path(struct pci_dev *pdev, char *buf, size_t len)
 	return used;
 }
 
-static int source_pci_devices(void)
+static struct pci_dev *source_dt_device_of(struct device_node *np)
 {
 	struct pci_dev *pdev = NULL;
-	char path[FIXEDBAR_PATH_LEN];
-	struct fwnode_handle *fwnode;
-	int ret;
 
-	for_each_pci_dev(pdev) {
-		fwnode = dev_fwnode(&pdev->dev);
-		if (!fwnode || !fwnode_property_present(fwnode, FIXEDBAR_PROP))
+	for_each_pci_dev(pdev)
+		if (pdev->dev.of_node == np)
+			return pdev;
+	return NULL;
+}
+
+/*
+ * Every other DT node with "fixed-bars" must be a PCI device's own node
+ * (its items), or nothing would honour it: that is an error.
+ */
+static int source_dt_devices(void)
+{
+	char path[FIXEDBAR_PATH_LEN];
+	struct device_node *np;
+	struct pci_dev *pdev;
+	int ret = 0, r;
+
+	for_each_node_with_property(np, FIXEDBAR_PROP) {
+		if (of_device_is_compatible(np, FIXEDBAR_COMPATIBLE))
 			continue;
-		ret = fixedbar_pdev_path(pdev, path, sizeof(path));
-		if (ret >= 0)
-			ret = source_add_strings(fwnode, path, "item");
-		if (ret < 0) {
-			pci_dev_put(pdev);
-			return ret;
+		pdev = source_dt_device_of(np);
+		if (!pdev) {
+			pr_err("dt %pOF: \"%s\" on a node that is no PCI device's node and no \"%s\" node; nest it host -> ports -> device by devfn (reg)\n",
+			       np, FIXEDBAR_PROP, FIXEDBAR_COMPATIBLE);
+			ret = ret ?: -ENODEV;
+			continue;
 		}
+		r = fixedbar_pdev_path(pdev, path, sizeof(path));
+		pci_dev_put(pdev);
+		if (r >= 0)
+			r = source_dt_strings(np, path);
+		ret = ret ?: r;
 	}
-	return 0;
+	return ret;
 }
 
 static int source_map(const char *map)
@@ -139,27 +198,62 @@ static int source_map(const char *map)
 		return 0;
 	ret = fixedbar_parse_map(map, source_wanted, msg, sizeof(msg));
 	if (ret)
-		pr_err("map=%s: %s; fix the pci_fixedbar.map parameter\n", map,
-		       msg);
+		pr_err("map=%*pE: %*pE; fix the pci_fixedbar.map parameter\n",
+		       (int)strlen(map), map, (int)strlen(msg), msg);
 	return ret;
 }
 
-/* Collects every entry into @wanted (entries only, no devices). */
+/*
+ * A VF's BARs are not registers of the VF: they move only with the VF
+ * BARs of its PF, which cannot be fixed.  An entry naming a VF is an
+ * error, not an unknown device.
+ */
+static int source_vfs(void)
+{
+	char path[FIXEDBAR_PATH_LEN], want[FIXEDBAR_PATH_LEN];
+	struct fixedbar_entry e;
+	struct pci_dev *pdev = NULL;
+	int ret = 0;
+	u32 i;
+
+	for_each_pci_dev(pdev) {
+		if (!pdev->is_virtfn ||
+		    fixedbar_pdev_path(pdev, path, sizeof(path)) < 0)
+			continue;
+		for (i = 0; i < source_wanted->nr_entries; i++) {
+			e = source_wanted->entries[i];
+			e.nr_bars = 0;
+			fixedbar_format_entry(&e, want, sizeof(want));
+			if (strcmp(path, want))
+				continue;
+			pci_err(pdev, "entry %s: an SR-IOV VF; its BARs are placed only through the VF BARs of its PF %s, which cannot be fixed; remove the entry\n",
+				want, pci_name(pci_physfn(pdev)));
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+/*
+ * Collects every entry into @wanted (entries only, no devices).  Every
+ * source is read and every bad descriptor reported before the first error
+ * is returned: one broken table does not hide another.
+ */
 int fixedbar_source_init(struct fixedbar_topo *wanted, const char *map)
 {
 	int ret;
 
 	source_wanted = wanted;
-	source_err = 0;
 	ret = platform_driver_register(&source_driver);
 	if (ret)
 		return ret;
 	source_registered = true;
-	ret = source_err;
+	ret = source_dt_nodes();
+	ret = source_dt_devices() ?: ret;
+	ret = fixedbar_source_acpi() ?: ret;
+	ret = source_map(map) ?: ret;
 	if (!ret)
-		ret = source_pci_devices();
-	if (!ret)
-		ret = source_map(map);
+		ret = source_vfs();
 	/* later probes only warn */
 	source_wanted = NULL;
 	if (ret)

@@ -437,6 +437,21 @@ static int fb_fail_bar(struct fb_ctx *c, int err, int entry, int dev, int slot,
 	return c->err = err;
 }
 
+/* A BAR that would end beyond 2^64: no range to print, it would wrap. */
+static int fb_fail_wrap(struct fb_ctx *c, int entry, int dev, int slot,
+			u64 addr, u64 span)
+{
+	char path[FIXEDBAR_PATH_LEN];
+
+	fixedbar_path(c, dev, path, sizeof(path));
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s at 0x%llx: its 0x%llx bytes would end beyond the 64-bit address space; pick a lower address",
+		 path, fixedbar_slot_name(slot), (unsigned long long)addr,
+		 (unsigned long long)span);
+	fb_add_err_entry(c, entry);
+	return c->err = -EINVAL;
+}
+
 bool fixedbar_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
 			  bool need_nonpref, u64 lo, u64 hi)
 {
@@ -450,6 +465,17 @@ bool fixedbar_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
 		if (lo >= a->start && hi <= a->end)
 			return true;
 	}
+	return false;
+}
+
+static bool fb_has_high_aperture(const struct fb_ctx *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->t->nr_apertures; i++)
+		if (c->t->apertures[i].type == FIXEDBAR_RES_MEM &&
+		    c->t->apertures[i].end >= FIXEDBAR_4G)
+			return true;
 	return false;
 }
 
@@ -485,10 +511,13 @@ static int fb_check_route(struct fb_ctx *c, int entry, int dev, int slot,
 	}
 	if (!fixedbar_in_aperture(c, b->type, root_nonpref, addr, end)) {
 		snprintf(why, sizeof(why),
-			 "outside every %shost bridge aperture; apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it",
+			 "outside every %shost bridge aperture; %s",
 			 root_nonpref && b->type == FIXEDBAR_RES_MEM ?
 				 "non-prefetchable " :
-				 "");
+				 "",
+			 end >= FIXEDBAR_4G && !fb_has_high_aperture(c) ?
+				 "this root bus has no aperture above 4GiB at all (a pxb root bus gets only the windows firmware sized for its devices at boot, whatever pci-hole64-size says): put the device on the main root bus or behind a root port there, or pick an address inside an aperture it has" :
+				 "apertures cannot be extended from the guest, so enlarge the VM's PCI window (e.g. pci-hole64-size) or pick an address inside it");
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr, why);
 	}
 	return 0;
@@ -501,12 +530,11 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 	const struct fixedbar_bar *b = &d->bars[slot];
 	u64 span = fixedbar_bar_span(b), end = addr + span - 1;
 
+	if (end < addr)
+		return fb_fail_wrap(c, entry, dev, slot, addr, span);
 	if (addr & (b->size - 1))
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
 				   "address not aligned to the BAR size; a BAR must start at a multiple of its size");
-	if (end < addr)
-		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
-				   "address overflows 64 bits");
 	if (b->type == FIXEDBAR_RES_MEM && !b->mem64 && end >= FIXEDBAR_4G)
 		return fb_fail_bar(c, -EINVAL, entry, dev, slot, addr,
 				   "a 32-bit BAR cannot decode an address above 4GiB; fix it below 4GiB");

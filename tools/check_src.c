@@ -218,7 +218,10 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Adds each string of a NUL-separated DT string list. */
+/*
+ * Adds each string of a NUL-separated DT string list.  Empty or not
+ * NUL-terminated (an integer cell, bytes) is a problem, as for the module.
+ */
 static int add_dt_strings(struct check_wants *ws, const char *file,
 			  const char *dev_path, const char *from)
 {
@@ -228,6 +231,15 @@ static int add_dt_strings(struct check_wants *ws, const char *file,
 
 	if (!buf)
 		return check_error("%s: %s", file, strerror(errno));
+	if (!len || buf[len - 1]) {
+		ret = check_note(ws, true,
+				 "%s: property \"fixed-bars\" is %s; fix the descriptor",
+				 from,
+				 len ? "not a list of NUL-terminated strings" :
+				       "empty");
+		free(buf);
+		return ret;
+	}
 	for (off = 0; !ret && off < len; off += strlen(buf + off) + 1)
 		ret = check_add_string(ws, buf + off, dev_path, from);
 	free(buf);
@@ -259,6 +271,50 @@ static bool dt_node_enabled(const char *dir)
 	return ok;
 }
 
+static int dt_is_of_node(struct check_wants *ws, const char *sysfs,
+			 const char *devdir, const char *path, void *arg)
+{
+	char link[PATH_MAX], real[PATH_MAX];
+	const char *dir = arg;
+
+	snprintf(link, sizeof(link), "%s/of_node", devdir);
+	return realpath(link, real) && !strcmp(real, dir);
+}
+
+static int each_pci_dev(struct check_wants *ws, const char *sysfs,
+			int (*fn)(struct check_wants *ws, const char *sysfs,
+				  const char *devdir, const char *path,
+				  void *arg),
+			void *arg);
+
+/*
+ * "fixed-bars" on a node that is no PCI device's own node (dt_pci_dev
+ * reads those): nothing reads it, and the module refuses to load.
+ */
+static int dt_stray(struct check_wants *ws, const char *dir, const char *node)
+{
+	char path[PATH_MAX], real[PATH_MAX], sysfs[PATH_MAX], *p;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/fixed-bars", dir);
+	if (access(path, F_OK) || !realpath(dir, real))
+		return 0;
+	/* .../firmware/devicetree/base/... -> the sysfs root */
+	snprintf(sysfs, sizeof(sysfs), "%s", dir);
+	p = strstr(sysfs, "/firmware/devicetree/base");
+	if (!p)
+		return 0;
+	*p = '\0';
+	ret = each_pci_dev(ws, sysfs, dt_is_of_node, real);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return 0;
+	return check_note(ws, true,
+			  "dt %s: \"fixed-bars\" on a node that is no PCI device's node and no \"%s\" node: the module refuses it; nest it host -> ports -> device by devfn (reg)",
+			  node, FIXEDBAR_AML_COMPATIBLE);
+}
+
 /* Every "linux,pci-fixedbar" node below @dir (@node: its DT path). */
 static int dt_walk(struct check_wants *ws, const char *dir, const char *node,
 		   int depth)
@@ -281,6 +337,8 @@ static int dt_walk(struct check_wants *ws, const char *dir, const char *node,
 					 from);
 		else
 			ret = add_dt_strings(ws, path, NULL, from);
+	} else {
+		ret = dt_stray(ws, dir, node);
 	}
 	d = depth < 64 ? opendir(dir) : NULL;
 	while (!ret && d && (de = readdir(d))) {
@@ -437,6 +495,13 @@ static int acpi_obj(struct check_wants *ws, const char *sysfs,
 	if (!o->has_bars)
 		return 0;
 	snprintf(from, sizeof(from), "acpi %s %s", o->table, o->path);
+	if (o->nr_props > 1)
+		return check_note(ws, true,
+				  "%s: property \"fixed-bars\" appears %u times in _DSD; fix the descriptor",
+				  from, o->nr_props);
+	if (o->bad[0])
+		return check_note(ws, true, "%s: %s; fix the descriptor", from,
+				  o->bad);
 	if (o->compatible && o->prp0001) {
 		for (i = 0; !ret && i < o->nr_bars; i++)
 			ret = check_add_string(ws, o->bars[i], NULL, from);
@@ -533,12 +598,43 @@ static bool is_map_key(const char *key, size_t len)
 	return true;
 }
 
-/* The value of the last pci_fixedbar.map= on the command line, or NULL. */
-static char *cmdline_map(const char *cmdline)
+/* Appends @len bytes of @val, without quotes, to *@map ("a;b"). */
+static int cmdline_append(char **map, const char *val, size_t len)
+{
+	size_t used = *map ? strlen(*map) : 0;
+	char *m = realloc(*map, used + len + 2), *out;
+	size_t i;
+
+	if (!m) {
+		free(*map);
+		*map = NULL;
+		return -ENOMEM;
+	}
+	out = m + used;
+	if (used && len)
+		*out++ = ';';
+	for (i = 0; i < len; i++)
+		if (val[i] != '"')
+			*out++ = val[i];
+	*out = '\0';
+	*map = m;
+	/* the module refuses a value whitespace cut after ';' or ',' */
+	out = m + strlen(m);
+	while (out > m + used && strchr(" \t", out[-1]))
+		out--;
+	return out > m + used && strchr(";,", out[-1]) ? -EINVAL : 0;
+}
+
+/*
+ * Every pci_fixedbar.map= of the command line, joined by ';' in order (the
+ * module appends repeated map= values) in *@map, NULL when there is none.
+ * -EINVAL for a value that ends in ';' or ',', as the module refuses it.
+ */
+static int cmdline_map(const char *cmdline, char **map)
 {
 	const char *p = cmdline, *key, *eq;
-	char *map = NULL, *out, *in;
 	bool quoted;
+	int ret;
 
 	while (*p) {
 		while (*p == ' ' || *p == '\n' || *p == '\t')
@@ -555,29 +651,33 @@ static char *cmdline_map(const char *cmdline)
 		eq = memchr(key, '=', p > key ? p - key : 0);
 		if (!eq || !is_map_key(key, eq - key))
 			continue;
-		free(map);
-		map = strndup(eq + 1, p - eq - 1);
-		if (!map)
-			return NULL;
-		for (out = map, in = map; *in; in++)
-			if (*in != '"')
-				*out++ = *in;
-		*out = '\0';
+		ret = cmdline_append(map, eq + 1, p - eq - 1);
+		if (ret)
+			return ret;
 	}
-	return map;
+	return 0;
 }
 
 static int read_cmdline(struct check_wants *ws, const char *proc)
 {
-	char path[PATH_MAX], *cmdline, *map;
+	char path[PATH_MAX], *cmdline, *map = NULL;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/cmdline", proc);
 	cmdline = slurp(path, NULL);
 	if (!cmdline)
 		return check_error("%s: %s", path, strerror(errno));
-	map = cmdline_map(cmdline);
+	ret = cmdline_map(cmdline, &map);
 	free(cmdline);
+	if (ret == -ENOMEM)
+		return check_error("out of memory");
+	if (ret) {
+		ret = check_note(ws, true,
+				 "cmdline: pci_fixedbar.map=%s ends with a separator: whitespace split the value, the module refuses it; write the entries without blanks, or quote the whole value",
+				 map);
+		free(map);
+		return ret;
+	}
 	if (!map)
 		return check_note(ws, false, "cmdline: no pci_fixedbar.map=");
 	ret = check_add_string(ws, map, NULL, "cmdline");
@@ -595,7 +695,10 @@ static int read_module(struct check_wants *ws, const char *sysfs)
 	map = slurp(path, NULL);
 	if (!map)
 		return check_note(ws, false, "module: pci_fixedbar not loaded");
-	if (strcmp(map, "(null)\n"))
+	map[strcspn(map, "\n")] = '\0';
+	if (map[0] == '(')
+		ret = check_note(ws, false, "module map: %s", map);
+	else
 		ret = check_add_string(ws, map, NULL, "module map");
 	free(map);
 	return ret;

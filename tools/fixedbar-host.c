@@ -1548,19 +1548,37 @@ static int emit_qemu(FILE *f, int nr_entries)
 	return 0;
 }
 
-static void put_map(FILE *f, char **entries, int n)
+/* x86's and arm64's COMMAND_LINE_SIZE: the whole kernel command line */
+#define CMDLINE_MAX 2048
+
+/* pci_fixedbar.map= and the entries; returns the length written */
+static size_t put_map(FILE *f, char **entries, int n)
 {
+	size_t len = strlen("pci_fixedbar.map=");
 	int i;
 
 	fputs("pci_fixedbar.map=", f);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fprintf(f, "%s%s", i ? ";" : "", entries[i]);
+		len += strlen(entries[i]) + !!i;
+	}
+	return len;
+}
+
+/* The module takes any length and appends repeated map=; the command line does not. */
+static void map_notice(size_t len)
+{
+	if (len > CMDLINE_MAX / 2)
+		notice("pci_fixedbar.map= is %zu bytes of the %d the whole kernel command line holds: describe the fixed BARs in ACPI (--format aml) or a device tree (--format dts) instead, which hold any number",
+		       len, CMDLINE_MAX);
 }
 
 static int emit_map(FILE *f, char **entries, int n)
 {
-	put_map(f, entries, n);
+	size_t len = put_map(f, entries, n);
+
 	fputc('\n', f);
+	map_notice(len);
 	return 0;
 }
 
@@ -1575,7 +1593,7 @@ static int emit_grub(FILE *f, char **entries, int n)
 	fputs("# /etc/default/grub.d/pci-fixedbar.cfg, then update-grub (fixedbar-host -f grub)\n"
 	      "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX '",
 	      f);
-	put_map(f, entries, n);
+	map_notice(put_map(f, entries, n));
 	fputs("'\"\n", f);
 	return 0;
 }

@@ -349,6 +349,71 @@ static void match_prp0001(struct aml *a, struct fixedbar_aml_obj *o,
 		o->prp0001 = true;
 }
 
+/* the ACPI type of the data object at @p, as module/source_acpi.c names it */
+static const char *aml_type(const struct aml *a, size_t p)
+{
+	switch (a->b[p]) {
+	case 0x00: /* Zero */
+	case 0x01: /* One */
+	case 0xff: /* Ones */
+	case 0x0a: /* BytePrefix */
+	case 0x0b: /* WordPrefix */
+	case 0x0c: /* DWordPrefix */
+	case 0x0e: /* QWordPrefix */
+	case 0x5b: /* Revision */
+		return "an Integer";
+	case 0x0d:
+		return "a String";
+	case 0x11:
+		return "a Buffer";
+	case 0x12:
+	case 0x13:
+		return "a Package";
+	default:
+		return "a reference";
+	}
+}
+
+/*
+ * "fixed-bars": a String or a Package of Strings, nothing else, the rule
+ * module/source_acpi.c applies; anything else sets o->bad.
+ */
+static void get_bars(struct aml *a, size_t p, size_t limit,
+		     struct fixedbar_aml_obj *o)
+{
+	size_t end, q = p;
+	const char *s;
+	u32 i;
+
+	for (i = 0; q < limit && skip_data(a, &q, limit); i++)
+		;
+	if (i != 1 || q != limit) {
+		snprintf(o->bad, sizeof(o->bad),
+			 "property \"fixed-bars\" has %u values, not 1", i);
+		return;
+	}
+	if (get_string(a, &p, limit, &s)) {
+		add_bar_string(a, o, s);
+		return;
+	}
+	if (!get_package(a, &p, limit, &end)) {
+		snprintf(o->bad, sizeof(o->bad),
+			 "property \"fixed-bars\" is %s, not a String or a Package of Strings",
+			 aml_type(a, p));
+		return;
+	}
+	for (i = 0; p < end && !a->err; i++) {
+		if (get_string(a, &p, end, &s)) {
+			add_bar_string(a, o, s);
+			continue;
+		}
+		snprintf(o->bad, sizeof(o->bad),
+			 "property \"fixed-bars\": element %u is %s, not a String",
+			 i, aml_type(a, p));
+		return;
+	}
+}
+
 /* Package () { Package () { "key", value }, ... } of the properties UUID */
 static void parse_props(struct aml *a, size_t p, size_t limit,
 			struct fixedbar_aml_obj *o)
@@ -370,10 +435,10 @@ static void parse_props(struct aml *a, size_t p, size_t limit,
 			continue;
 		if (!strcmp(key, "compatible")) {
 			each_string(a, q, pend, o, match_compatible);
-		} else if (!strcmp(key, "fixed-bars")) {
+		} else if (!strcmp(key, "fixed-bars") && !o->nr_props++) {
 			o->has_bars = true;
 			snprintf(o->table, sizeof(o->table), "%s", a->table);
-			each_string(a, q, pend, o, add_bar_string);
+			get_bars(a, q, pend, o);
 		}
 	}
 }

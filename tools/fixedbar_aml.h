@@ -23,6 +23,8 @@ struct fixedbar_aml_obj {
 	bool prp0001; /* _HID or _CID "PRP0001" */
 	bool compatible; /* "compatible" holds "linux,pci-fixedbar" */
 	bool has_bars; /* a "fixed-bars" property */
+	u32 nr_props; /* how many "fixed-bars" keys its _DSD has */
+	char bad[128]; /* why its "fixed-bars" is malformed, or "" */
 	u32 nr_bars;
 	char **bars; /* its strings */
 };

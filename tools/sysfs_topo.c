@@ -148,6 +148,13 @@ static void free_sdevs(struct sdev *s, size_t n)
 	free(s);
 }
 
+static bool is_virtfn(const char *dir)
+{
+	char link[PATH_MAX];
+
+	return !join(link, sizeof(link), dir, "physfn") && !access(link, F_OK);
+}
+
 static int scan_devices(const char *devdir, struct sdev **out, size_t *nr,
 			char *msg, size_t msglen)
 {
@@ -180,6 +187,9 @@ static int scan_devices(const char *devdir, struct sdev **out, size_t *nr,
 			continue;
 		snprintf(d->name, sizeof(d->name), "%.15s", de->d_name);
 		if (join(path, sizeof(path), devdir, de->d_name))
+			continue;
+		/* a VF: its BARs are its PF's VF BARs, as the module sees it */
+		if (is_virtfn(path))
 			continue;
 		d->real = realpath(path, NULL);
 		if (!d->real)

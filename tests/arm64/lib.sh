@@ -137,7 +137,7 @@ boot() {
 		(cd "$work/upgrade" && find kernel | cpio -o -H newc --quiet) >"$initrd"
 	fi
 	cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >>"$initrd"
-	append="console=ttyAMA0 panic=-1 rdinit=/init $kernel_args"
+	append="console=ttyAMA0 panic=-1 rdinit=/init $quiet_args $kernel_args"
 	[[ $A64_FW == acpi ]] && append+=" acpi=force"
 	m=virt,highmem=on
 	qargs=(-accel tcg -cpu cortex-a57 -m 1G -smp 1 -nographic -nodefaults
@@ -168,5 +168,6 @@ boot() {
 		f != "" { print >> f }'
 	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
 	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
+	check_kernel_clean
 	return 0
 }

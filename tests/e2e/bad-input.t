@@ -41,6 +41,12 @@ cases=(
 	"must both hold fixed BARs but would overlap"
 	32bit-above-4g "$A=bar0@0x10000000000" 22
 	"$A bar0 [mem 0x10000000000-0x100000000ff]: a 32-bit BAR cannot decode an address above 4GiB"
+	whitespace-split "$A=bar2@0x10000000000; $B=bar2@0x10004000000" 22
+	"ends with ';': whitespace split the value"
+	whitespace-split-dry-run "$A=bar2@0x10000000000, bar0@0x80000000 dry_run=1" 22
+	"ends with ',': whitespace split the value"
+	control-bytes "$A=bar2@0x1000$(printf '\033')[31m" 22
+	"map=$A=bar2@0x1000\\e[31m: "
 	rollback "$A=bar2@0x10000000000 fault_write=12" 5
 	"every device is back where it was"
 )
@@ -102,6 +108,8 @@ for ((i = 0; i < ${#cases[@]}; i += 4)); do
 	like "$(rfile "$tag.dmesg")" "${cases[i + 3]}" "$tag: the message"
 	check_unchanged before "$tag"
 done
+is "$(grep -c $'\033' "$res/control-bytes.dmesg")" 0 \
+	"control-bytes: no raw escape byte reaches the kernel log"
 is "$(rfile dry-run.rc)" 0 "dry_run=1: insmod succeeds"
 like "$(rfile dry-run.dmesg)" "1 fixed BAR at planned address, " "dry_run=1: summary line"
 like "$(rfile dry-run.dmesg)" "(dry run, nothing written)" "dry_run=1: says nothing was written"

@@ -44,9 +44,10 @@ fi
 rm -rf "$out/mod"
 mkdir -p "$out/mod"
 cp -r "$top/Kbuild" "$top/module" "$top/planner" "$out/mod/"
-make -s -C "$KERNELDIR" M="$out/mod" W=1 KCFLAGS=-Werror modules >"$out/kbuild.log" 2>&1 ||
+make -s -C "$KERNELDIR" M="$out/mod" W=1 KCFLAGS=-Werror FIXEDBAR_TESTING=1 modules >"$out/kbuild.log" 2>&1 ||
 	{ cat "$out/kbuild.log" >&2; exit 1; }
-if grep -q 'warning:' "$out/kbuild.log"; then
+# make's own jobserver notes (make -j2 e2e-prep) are no compiler warnings
+if grep -v '^make\(\[[0-9]*\]\)\?: ' "$out/kbuild.log" | grep -q 'warning:'; then
 	cat "$out/kbuild.log" >&2
 	exit 1
 fi

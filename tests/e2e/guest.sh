@@ -162,8 +162,10 @@ kernel() {
 }
 
 send_results() {
+	# what the host checks for WARN/BUG/lockdep/taint (check_kernel)
+	dmesg >/res/zz-dmesg
+	cat /proc/sys/kernel/tainted >/res/zz-tainted
 	[ "$e2e_ok" = 1 ] && echo E2E-OK >/res/zz-status
-	cat /proc/sys/kernel/tainted >/res/tainted 2>/dev/null
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null
 	for f in /res/*; do
 		echo "@@@FILE ${f#/res/}"

@@ -44,6 +44,10 @@ mkdir -p "$res" "$work/initrd"
 
 qemu_devs=()
 kernel_args=""
+# check_kernel fails a guest on any WARN: no crypto self-tests (drbg's
+# fails on a starved TCG host) and no IO-APIC timer check (panics there),
+# neither of which is what these tests test
+quiet_args="cryptomgr.notests no_timer_check"
 acpi_tables=()
 
 # The disk pattern the nvme and virtio-blk images carry in block 0.
@@ -148,11 +152,11 @@ boot() {
 
 	if [[ -n ${boot_initrd:-} ]]; then
 		initrd=$boot_initrd
-		append="console=ttyS0 panic=-1 $kernel_args"
+		append="console=ttyS0 panic=-1 $quiet_args $kernel_args"
 	else
 		(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
 		cat "$kdir/base.cpio.gz" "$work/test.cpio.gz" >"$initrd"
-		append="console=ttyS0 panic=-1 rdinit=/init $kernel_args"
+		append="console=ttyS0 panic=-1 rdinit=/init $quiet_args $kernel_args"
 	fi
 	a=()
 	for t in "${acpi_tables[@]}"; do
@@ -180,19 +184,20 @@ boot() {
 	return 0
 }
 
-# check_kernel_clean: the guest kernel logged no warning, oops or BUG, and
-# carries no taint but the out-of-tree module's own (O 4096, E 8192);
+# check_kernel_clean: no WARN, BUG, lockdep or sanitizer report in any
+# kernel log the guest sent (each load's, the rest at the end, the
+# console), and no taint but the out-of-tree module's own (O 4096, E 8192);
 # tests/boot images, with their own /init, send no taint file
 check_kernel_clean() {
 	local bad taint
 
-	bad=$(grep -a -E -m3 'WARNING:|BUG:|Oops|general protection fault|Call Trace:|Kernel panic' \
-		"$work/console.log" 2>&1)
-	is "$bad" "" "$case_name: no kernel warning, oops or BUG on the console"
+	bad=$(cat "$res"/*.dmesg "$res/zz-dmesg" "$work/console.log" 2>/dev/null |
+		grep -a -E 'WARNING:|BUG:|Oops|general protection fault|cut here|circular locking|recursive locking|lock held|UBSAN:|KASAN:|Kernel panic' | head -5)
+	is "$bad" "" "$case_name: no WARN, BUG, lockdep or sanitizer report"
 	[[ -n ${boot_initrd:-} ]] && return 0
-	taint=$(rfile tainted)
+	taint=$(rfile zz-tainted)
 	is "$((${taint:-1048576} & ~(4096 | 8192)))" 0 \
-		"$case_name: no kernel taint but O and E (tainted=${taint:-missing})"
+		"$case_name: no taint but the module's own (tainted=${taint:-missing})"
 }
 
 # check_load TAG N: the module loaded and reported N fixed BARs placed

@@ -303,6 +303,18 @@ status 0 "the module's map parameter and a quoted cmdline map"
 jq_is '[.bars[] | .path + " " + (.from | join(";"))] | join(",")' \
 	"$ivshmem cmdline,$testdev module map,$rootdev cmdline;module map" "each with its source"
 
+# repeated map= append in order, as the module does; one cut by
+# whitespace after a separator is a problem, as the module refuses it
+echo "root=/dev/vda pci_fixedbar.map=$A pci_fixedbar.map=$C" >"$mod/proc/cmdline"
+check "$mod" -s cmdline -j
+jq_is '[.bars[].path] | join(",")' "$ivshmem,$rootdev" "two cmdline map= both count"
+echo "root=/dev/vda pci_fixedbar.map=$A; $C" >"$mod/proc/cmdline"
+check "$mod" -s cmdline -j
+status 2 "a cmdline map= ending in ';': exit 2"
+jq_is '.problems[0]' \
+	"cmdline: pci_fixedbar.map=$A; ends with a separator: whitespace split the value, the module refuses it; write the entries without blanks, or quote the whole value" \
+	"says whitespace split it"
+
 # --- -m and -f: MOVED, UNASSIGNED, NOT-IMPLEMENTED, MISSING
 check "$good" -m "$ivshmem=bar2@0x10040000000,bar0@0xfe000000" -j
 status 1 "-m with a BAR elsewhere: exit 1"
