@@ -81,6 +81,30 @@ ${ind}fixed-bars = $items;$close
 };"
 }
 
+# dt_claim NAME START SIZE: an "mmio-sram" node at [START, START+SIZE), a
+# range the kernel really claims: the in-tree sram driver requests it with
+# devm_request_mem_region().  Its "vdd-supply" names the host bridge node,
+# so fw_devlink probes it only after the host bridge has requested its
+# windows and assigned the BARs; the claim then nests inside the window as
+# a busy child that belongs to no PCI device.  The driver never touches
+# the memory (nothing backs it).
+dt_claim() {
+	local hi=$(($2 >> 32)) lo=$(($2 & 0xffffffff))
+
+	dts_extra+="
+/ {
+	$1@$(printf '%x' "$2") {
+		compatible = \"mmio-sram\";
+		reg = <$(printf '0x%x 0x%x 0x%x 0x%x' "$hi" "$lo" $(($3 >> 32)) $(($3 & 0xffffffff)))>;
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges = <0 $(printf '0x%x 0x%x 0x%x' "$hi" "$lo" $(($3 & 0xffffffff)))>;
+		no-memory-wc;
+		vdd-supply = <&{$a64_host}>;
+	};
+};"
+}
+
 # ssdt_dev NAME PATH ITEM...: an SSDT declaring the device's chain below
 # \_SB.PCI0 (virt's DSDT has no objects below the host bridge) with
 # "fixed-bars" in the endpoint's _DSD
