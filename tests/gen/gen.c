@@ -1262,6 +1262,49 @@ static int check_witness(struct gen *g, const struct fixedbar_plan *lay)
 	return ret;
 }
 
+/* Widens [*lo, *hi] to take @r when @r lies inside aperture @a. */
+static void span_in(const struct fixedbar_aperture *a,
+		    const struct fixedbar_range *r, u64 *lo, u64 *hi)
+{
+	if (!r->assigned || r->start < a->start || r->end > a->end)
+		return;
+	if (r->start < *lo)
+		*lo = r->start;
+	if (r->end > *hi)
+		*hi = r->end;
+}
+
+/* Shrinks one memory aperture to what the witness put in it. */
+static void tighten_ap(struct gen *g, const struct fixedbar_plan *lay,
+		       struct fixedbar_aperture *a)
+{
+	u64 lo = ~0ULL, hi = 0;
+	u32 d;
+	int s;
+
+	for (d = 0; d < g->t->nr_devs; d++) {
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++)
+			span_in(a, &lay->devs[d].bars[s], &lo, &hi);
+		for (s = 0; s < FIXEDBAR_NR_WINDOWS; s++)
+			span_in(a, &lay->devs[d].win[s], &lo, &hi);
+	}
+	if (lo > hi)
+		return;
+	lo = align_down(lo, MIB);
+	hi = align_up(hi + 1, MIB) - 1;
+	a->start = lo > a->start ? lo : a->start;
+	a->end = hi < a->end ? hi : a->end;
+}
+
+static void tighten(struct gen *g, const struct fixedbar_plan *lay)
+{
+	u32 i;
+
+	for (i = 0; i < g->t->nr_apertures; i++)
+		if (g->t->apertures[i].type == FIXEDBAR_RES_MEM)
+			tighten_ap(g, lay, &g->t->apertures[i]);
+}
+
 /* A feasible topology; @nr_fixed may be 0 (clutter). */
 static int gen_feasible(struct gen *g, struct fixedbar_gen_case *c,
 			const struct fixedbar_gen_params *par, u32 nr_fixed)
@@ -1274,6 +1317,8 @@ static int gen_feasible(struct gen *g, struct fixedbar_gen_case *c,
 	ret = build_feasible(g, par->nr_devs, nr_bridges, &c->layout);
 	if (ret)
 		return ret;
+	if (par->tight)
+		tighten(g, &c->layout);
 	if (!par->no_pins)
 		pin_some(g, &c->layout);
 	ret = fix_some(g, &c->layout, nr_fixed);

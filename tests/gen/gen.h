@@ -51,6 +51,12 @@ struct fixedbar_gen_params {
 	 * specification allows.
 	 */
 	bool kernel_routing;
+	/*
+	 * Tight apertures: each memory aperture the witness uses shrinks to
+	 * the 1 MiB-aligned span of what the witness put in it, so the
+	 * planner has about as little room as the witness had.
+	 */
+	bool tight;
 };
 
 struct fixedbar_gen_case {
