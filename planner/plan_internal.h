@@ -50,7 +50,7 @@
 #define FB_ROOT_MEM	1
 #define FB_NO_CONT	(-1)
 
-#define FB_SEARCH_BUDGET 200000
+#define FB_SEARCH_BUDGET 2000
 
 enum { FB_UP, FB_DOWN, FB_NR_STRATS };
 
@@ -72,8 +72,14 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_MAX_ROUTE_TRIES 16
 #define FB_MAX_ROUTE_COMBOS 4096
 #define FB_MAX_UNKEEP 32
-/* placements one plan may try in all, so a hopeless input fails in bounded time */
-#define FB_WORK_LIMIT 1000000
+/*
+ * Placements one plan may try in all, and holes it may look at (the cost
+ * of a placement grows with the container's kids), so a hopeless input
+ * fails in bounded time: calibrated so no plan of tests/gen's corpora at
+ * 1024 devices takes over 100 ms natively (docs/benchmarks.md).
+ */
+#define FB_WORK_LIMIT 150000
+#define FB_STEP_LIMIT 15000000ULL
 #define FB_ROUTE_SEARCH_FLIPS 8
 #define FB_ROUTE_SEARCH_TRIES 512
 #define FB_ROUTE_SEARCH_ROUTINGS 8
@@ -82,7 +88,7 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_SPLIT_STEPS 16
 /* candidates the placement searches may look at: per search, per plan */
 #define FB_PLACE_SEARCH_STEPS 50000
-#define FB_PLACE_SEARCH_TOTAL 500000
+#define FB_PLACE_SEARCH_TOTAL 250000
 /* a bridge window's search: at most this many movables */
 #define FB_BRIDGE_SEARCH_ITEMS 64
 
@@ -205,7 +211,8 @@ struct fb_ctx {
 	u8 *rank;		/* per bridge: which routing split to use */
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fixedbar_solve calls so far */
-	bool exhausted;		/* FB_WORK_LIMIT reached */
+	u64 steps;		/* holes looked at so far (fixedbar_fit_hole) */
+	bool exhausted;		/* FB_WORK_LIMIT or FB_STEP_LIMIT reached */
 	u8 gave_up;		/* FB_GAVE_UP_*: budgets a search ran out of */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
 	u32 place_search;	/* candidates fb_*_search() looked at so far */

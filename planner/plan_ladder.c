@@ -167,7 +167,11 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 			fixedbar_space_warnings(c, root);
 			return 0;
 		}
-		if (err != -ENOSPC || c->exhausted ||
+		/*
+		 * A try that spent its growth choices proves nothing about
+		 * room, and the next would spend them again: stop here.
+		 */
+		if (err != -ENOSPC || c->exhausted || !c->budget ||
 		    !fb_next_room(c, root, &drops)) {
 			fixedbar_format_fail(c);
 			return err;
@@ -801,8 +805,9 @@ static int fb_step(struct fb_ctx *c, const struct fb_rung *g,
 static void fb_budget_name(const struct fb_ctx *c, char *buf, size_t len)
 {
 	if (c->gave_up & FB_GAVE_UP_WORK)
-		snprintf(buf, len, "%u container placements per plan",
-			 FB_WORK_LIMIT);
+		snprintf(buf, len,
+			 "%u container placements or %llu hole checks per plan",
+			 FB_WORK_LIMIT, (unsigned long long)FB_STEP_LIMIT);
 	else if (c->gave_up & FB_GAVE_UP_BACKTRACK)
 		snprintf(buf, len, "%u growth choices per space",
 			 FB_SEARCH_BUDGET);

@@ -227,8 +227,10 @@ static int fb_solve_kid(struct fb_ctx *c, struct fb_frame *f, int i, int strat,
 /* One more growth choice from the budget; false, failing, when it is spent. */
 static bool fb_backtrack_ok(struct fb_ctx *c)
 {
-	if (c->budget--)
+	if (c->budget) {
+		c->budget--;
 		return true;
+	}
 	c->gave_up |= FB_GAVE_UP_BACKTRACK;
 	snprintf(c->msg, sizeof(c->msg),
 		 "search limit reached placing windows with fixed BARs");
@@ -367,6 +369,7 @@ int fixedbar_fit_hole(struct fb_ctx *c, struct fb_frame *f,
 
 		if (!f->root && pass)
 			break;
+		c->steps += (u64)f->nholes;
 		for (i = 0; i < f->nholes; i++) {
 			const struct fb_hole *h = &c->holes[f->hbase + i];
 

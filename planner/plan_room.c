@@ -170,10 +170,14 @@ bool fixedbar_make_room(struct fb_ctx *c, int root)
 			return true;
 	}
 
+	/*
+	 * Only inside the container that failed, when the failure names one:
+	 * dropping elsewhere leaves that failure as it was and repeats it.
+	 */
 	for (pass = 0; pass < 4; pass++) {
 		int sc = pass < 2 ? scope : -1;
 
-		if (pass < 2 && sc < 0)
+		if ((pass < 2 && sc < 0) || (pass >= 2 && scope >= 0))
 			continue;
 		if (!(pass & 1)) {
 			v = fb_pick_reserve(c, root, sc);

@@ -754,7 +754,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	int err, top = c->sort_top;
 	const struct fb_cont *k = &c->conts[ki];
 
-	if (++c->work > FB_WORK_LIMIT) {
+	if (++c->work > FB_WORK_LIMIT || c->steps > FB_STEP_LIMIT) {
 		/* every attempt after the limit fails here: each says why */
 		snprintf(c->msg, sizeof(c->msg),
 			 "search limit reached before everything was placed");
