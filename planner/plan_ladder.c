@@ -312,7 +312,7 @@ static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
 				return 0;
 			break;
 		}
-		if (c->exhausted || !fb_unkeep_culprit(c))
+		if (c->exhausted || !c->budget || !fb_unkeep_culprit(c))
 			break;
 	}
 	for (c->softpin = FB_KEEP_UNAFFECTED; c->softpin >= FB_KEEP_NONE;
