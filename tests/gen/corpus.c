@@ -184,7 +184,7 @@ static void run_corpus(const struct corpus *cp, u64 seed, u32 count,
 		   cp->name, r.worst_ms, max_ms);
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: corpus [--full] [--only NAME] [--seed S] [--count N] [--max-ms MS] [--dump]\n");
@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 			dumping = true;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 	for (i = 0; i < NR_CORPORA; i++) {
