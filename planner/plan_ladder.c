@@ -801,23 +801,43 @@ static int fb_step(struct fb_ctx *c, const struct fb_rung *g,
 	return err;
 }
 
-/* The budget a search ran out of, in words, for the message. */
+/* Appends one budget's words to @buf, after a "; " if it is not the first. */
+static void fb_budget_add(char *buf, size_t len, const char *words)
+{
+	size_t n = strlen(buf);
+
+	if (n + 3 < len)
+		snprintf(buf + n, len - n, "%s%s", n ? "; " : "", words);
+}
+
+/* Every budget a search ran out of, in words, for the message. */
 static void fb_budget_name(const struct fb_ctx *c, char *buf, size_t len)
 {
-	if (c->gave_up & FB_GAVE_UP_WORK)
-		snprintf(buf, len,
+	char w[96];
+
+	buf[0] = 0;
+	if (c->gave_up & FB_GAVE_UP_WORK) {
+		snprintf(w, sizeof(w),
 			 "%u container placements or %llu hole checks per plan",
 			 FB_WORK_LIMIT, (unsigned long long)FB_STEP_LIMIT);
-	else if (c->gave_up & FB_GAVE_UP_BACKTRACK)
-		snprintf(buf, len, "%u growth choices per space",
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_BACKTRACK) {
+		snprintf(w, sizeof(w), "%u growth choices per try",
 			 FB_SEARCH_BUDGET);
-	else if (c->gave_up & FB_GAVE_UP_PLACE)
-		snprintf(buf, len,
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_PLACE) {
+		snprintf(w, sizeof(w),
 			 "%u candidates per placement search (%u per plan)",
 			 FB_PLACE_SEARCH_STEPS, FB_PLACE_SEARCH_TOTAL);
-	else
-		snprintf(buf, len, "%u routings or %u placements to search",
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_ROUTES || !buf[0]) {
+		snprintf(w, sizeof(w), "%u routings or %u placements to search",
 			 FB_ROUTE_SEARCH_TRIES, FB_ROUTE_SEARCH_WORK);
+		fb_budget_add(buf, len, w);
+	}
 }
 
 /*
@@ -826,7 +846,7 @@ static void fb_budget_name(const struct fb_ctx *c, char *buf, size_t len)
  */
 static int fb_gave_up(struct fb_ctx *c)
 {
-	char budget[96], first[FIXEDBAR_MSG_LEN];
+	char budget[320], first[FIXEDBAR_MSG_LEN];
 
 	fb_budget_name(c, budget, sizeof(budget));
 	memcpy(first, c->msg, sizeof(first));
