@@ -598,7 +598,7 @@ static int parse_option(int c, const char *arg)
 		opt.quiet = true;
 		return 0;
 	}
-	fputs(usage_text, stderr);
+	fputs(PROG ": see " PROG " --help\n", stderr);
 	return EXIT_USAGE;
 }
 
