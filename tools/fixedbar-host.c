@@ -1667,6 +1667,9 @@ static json_t *json_dev(const struct dev *d)
 	json_t *o = json_object(), *bars = json_array();
 	int j;
 
+	/* "device" and "bdf" as in the other tools (docs/json-keys.md) */
+	json_object_set_new(o, "device", json_string(d->path));
+	json_object_set_new(o, "bdf", json_string(d->bdf));
 	json_object_set_new(o, "host", json_string(d->bdf));
 	json_object_set_new(o, "id",
 			    d->id[0] ? json_string(d->id) : json_null());
