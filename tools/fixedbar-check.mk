@@ -18,3 +18,9 @@ $(BUILD)/san/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 TOOLS_REL += $(BUILD)/rel/fixedbar-check
 TOOLS_SAN += $(BUILD)/san/fixedbar-check
 TOOLS_ENV += FIXEDBAR_CHECK=$(abspath $(BUILD)/san/fixedbar-check)
+
+# service.t runs systemd-analyze verify on fixedbar-check.service
+check-tools: service-tool-deps
+service-tool-deps:
+	scripts/install-deps.sh service
+.PHONY: service-tool-deps
