@@ -257,7 +257,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->proc = optarg;
 			break;
 		default:
-			fputs(CHECK_PROG ": see " CHECK_PROG " --help\n", stderr);
+			fputs(CHECK_PROG ": see " CHECK_PROG " --help\n",
+			      stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -265,7 +266,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	for (c = 0; c < o->nr_files; c++)
 		if (!strcmp(o->files[c], "-") && isatty(STDIN_FILENO))
-			return usage_error("-f -: standard input is a terminal; pipe the entries in or name a file");
+			return usage_error(
+				"-f -: standard input is a terminal; pipe the entries in or name a file");
 	if (!o->sources_set)
 		o->sources = o->nr_files || o->nr_maps ? 0 : CHECK_SRC_ALL;
 	return 0;
@@ -518,7 +520,8 @@ static void root_link(const char *proc, int domain, int bus,
 		if (!f)
 			return;
 		while (fgets(line, sizeof(line), f) && !l->contains) {
-			if (!fixedbar_parse_res_line(line, &depth, &start, &end, &name))
+			if (!fixedbar_parse_res_line(line, &depth, &start, &end,
+						     &name))
 				continue;
 			if (!depth)
 				snprintf(top, sizeof(top), "%s", name);
@@ -649,13 +652,14 @@ static void json_res(json_t *o, const struct live_res *r, bool valid)
 
 	if (valid)
 		format_res(res, sizeof(res), r);
-	json_object_set_new(o, "resource", valid ? json_string(res) :
-						   json_null());
-	json_object_set_new(o, "start", valid ? json_hex(r->start) :
-						json_null());
+	json_object_set_new(o, "resource",
+			    valid ? json_string(res) : json_null());
+	json_object_set_new(o, "start",
+			    valid ? json_hex(r->start) : json_null());
 	json_object_set_new(o, "end", valid ? json_hex(r->end) : json_null());
-	json_object_set_new(o, "size", valid ? json_hex(r->end - r->start + 1) :
-					       json_null());
+	json_object_set_new(o, "size",
+			    valid ? json_hex(r->end - r->start + 1) :
+				    json_null());
 }
 
 static json_t *json_row(const struct row *r)
@@ -694,7 +698,8 @@ static int print_json(const struct check_wants *ws, const struct row *rows,
 	int ret;
 	u32 i;
 
-	json_object_set_new(o, "version", json_integer(FIXEDBAR_FORMAT_VERSION));
+	json_object_set_new(o, "version",
+			    json_integer(FIXEDBAR_FORMAT_VERSION));
 	json_object_set_new(o, "result", json_string(ok ? "ok" : "mismatch"));
 	for (i = 0; i < nr; i++)
 		json_array_append_new(bars, json_row(&rows[i]));
@@ -772,8 +777,8 @@ static void print_table(const struct row *rows, u32 nr, const u32 *count,
 	u32 i;
 
 	if (nr)
-		printf("%-12s  %-4s  %-18s  %-18s  %-12s  %s\n", "DEVICE", "BAR",
-		       "WANTED", "ACTUAL", "SIZE", "STATUS");
+		printf("%-12s  %-4s  %-18s  %-18s  %-12s  %s\n", "DEVICE",
+		       "BAR", "WANTED", "ACTUAL", "SIZE", "STATUS");
 	for (i = 0; i < nr; i++) {
 		r = &rows[i];
 		snprintf(wanted, sizeof(wanted), "0x%llx",
@@ -903,8 +908,8 @@ static int run(struct opts *o)
 	for (i = 0; i < nr; i++)
 		count[rows[i].status]++;
 	ret = nr && count[ST_OK] == nr && !ws.nr_problems ? EXIT_OK :
-	      nr || ws.nr_problems			 ? EXIT_MISMATCH :
-							   EXIT_NONE;
+	      nr || ws.nr_problems			  ? EXIT_MISMATCH :
+							    EXIT_NONE;
 	if (!ws.nr)
 		check_note(&ws, true,
 			   "no descriptor entries found; see --source, -f and -m");

@@ -169,7 +169,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->from_sysfs && (!o->input || !strcmp(o->input, "-")) &&
 	    isatty(STDIN_FILENO))
 		return input_error(
-			"no topology: standard input is a terminal; give a file, --from-sysfs or pipe one in (see " PROG " --help)");
+			"no topology: standard input is a terminal; give a file, --from-sysfs or pipe one in (see " PROG
+			" --help)");
 	return 0;
 }
 

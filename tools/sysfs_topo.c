@@ -463,7 +463,8 @@ static int read_apertures(const char *path, enum fixedbar_res_type type,
 			return fail(msg, msglen, "%s: %s", path,
 				    strerror(errno));
 		while (fgets(line, sizeof(line), f)) {
-			if (!fixedbar_parse_res_line(line, &depth, &start, &end, &name))
+			if (!fixedbar_parse_res_line(line, &depth, &start, &end,
+						     &name))
 				continue;
 			if (depth == 0)
 				snprintf(top, sizeof(top), "%s", name);
