@@ -407,6 +407,9 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	if (!o->table) {
 		if (fixedbar_emit_plan(b, t, p))
 			return input_error("out of memory");
+		/* the JSON is for scripts; a person reads why on stderr */
+		if (p->err)
+			fprintf(stderr, PROG ": no plan: %s\n", p->message);
 		return write_output(o, b->data, b->len) ?: status;
 	}
 	mem = open_memstream(&text, &len);

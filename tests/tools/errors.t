@@ -43,6 +43,15 @@ done
 fails fixedbar-plan "a missing file" "$tmp/missing.json"
 fails fixedbar-plan "two topologies" "$fixtures/q35-switch.json" "$fixtures/q35-switch.json"
 fails fixedbar-plan "malformed JSON" "$(printf '{' >"$tmp/bad.json"; echo "$tmp/bad.json")"
+# a plan that cannot be made: exit 1, the JSON on stdout, why on stderr
+jq '.fixed = ["0000:00:02.0/00.0/00.0/00.0=bar2@0x7040000000,bar4@0x7040000000"]' \
+	"$fixtures/q35-switch.json" >"$tmp/noplan.json"
+"$PLAN" "$tmp/noplan.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+err=$(<"$tmp/err")
+status 1 "fixedbar-plan: no plan: exit 1"
+is "$err" "fixedbar-plan: no plan: $(jq -r .message "$tmp/out")" "fixedbar-plan: no plan: the JSON's message on stderr, prefixed"
+
 fails fixedbar-host "no devices" --sysfs "$tmp"
 fails fixedbar-host "a malformed BDF" --sysfs "$tmp" zz:zz
 fails fixedbar-check "a malformed -m entry" --sysfs "$tmp" -m "0000:00:01.0=bar9@0x1"
