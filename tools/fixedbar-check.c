@@ -93,11 +93,12 @@ struct opts {
 	int nr_maps;
 	char **maps;
 	bool only_wrong;
+	const char *svg;
 	bool filtered; /* -s or -d */
 	struct pci_filter filter;
 };
 
-enum { OPT_SOURCE = 0x100, OPT_SYSFS, OPT_PROC, OPT_ONLY_WRONG };
+enum { OPT_SOURCE = 0x100, OPT_SYSFS, OPT_PROC, OPT_ONLY_WRONG, OPT_SVG };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -106,6 +107,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "only-wrong", no_argument, NULL, OPT_ONLY_WRONG },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "file", required_argument, NULL, 'f' },
 	{ "map", required_argument, NULL, 'm' },
 	{ "slot", required_argument, NULL, 's' },
@@ -130,6 +132,8 @@ static const char usage_text[] =
 	"                      JSON's \"fixed\" array (\"-\": standard input)\n"
 	"  -m, --map MAP       entries from the command line (';' between)\n"
 	"  -j, --json          JSON instead of the table\n"
+	"      --svg FILE      also draw the fixed BARs' root bus as an SVG\n"
+	"                      picture (as fixedbar-plan --svg)\n"
 	"  -q, --quiet         print nothing, only set the exit status\n"
 	"      --only-wrong    print only when a fixed BAR is wrong or a\n"
 	"                      descriptor is refused (fixedbar-check.service)\n"
@@ -244,6 +248,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_ONLY_WRONG:
 			o->only_wrong = true;
+			break;
+		case OPT_SVG:
+			o->svg = optarg;
 			break;
 		case OPT_SOURCE:
 			if (parse_sources(optarg, &o->sources))
@@ -917,6 +924,8 @@ static int run(struct opts *o)
 		check_note(&ws, false,
 			   "no fixed BAR on the devices -s and -d select");
 	print_result(o, &ws, rows, nr, count, ret);
+	if (o->svg && check_write_svg(&ws, o->sysfs, o->proc, o->svg))
+		ret = EXIT_USAGE;
 	free(rows);
 	pci_cleanup(pacc);
 	check_wants_free(&ws);

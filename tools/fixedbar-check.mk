@@ -5,7 +5,8 @@
 # tests/arm64/build.sh.
 
 CHECK_TOOL_SRCS := tools/fixedbar-check.c tools/check_src.c \
-	tools/fixedbar_aml.c tools/kres.c
+	tools/fixedbar_aml.c tools/kres.c tools/check_svg.c tools/sysfs_topo.c \
+	tools/svg.c
 LIBPCI_LIBS = $(call pkg-config-lazy,LIBPCI_LIBS,--libs libpci)
 
 $(BUILD)/rel/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \

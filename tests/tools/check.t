@@ -307,6 +307,25 @@ check "$bad" -d xyz:
 status 2 "a malformed -d: exit 2"
 like "$err" "fixedbar-check: -d xyz:" "names it"
 
+# --- --svg: the fixed BARs' root bus as fixedbar-plan --svg draws it
+if command -v rsvg-convert >/dev/null; then
+	check "$bad" --svg "$tmp/bad.svg"
+	status 1 "--svg: the exit status is the check's"
+	like "$out" "OUTSIDE-WINDOW" "--svg: the table as without it"
+	rsvg-convert -o "$tmp/bad.png" "$tmp/bad.svg"
+	is $? 0 "--svg: rsvg-convert renders the picture"
+	is "$("$here/svgboxes.py" "$tmp/bad.svg" "$tmp/bad.png" | awk '$1 >= 20 { print $3, $4 }' | sort -u | tr '\n' ,)" \
+		"$ivshmem bar2,$testdev bar2,$rootdev bar2," "--svg: each fixed BAR a red box that can be seen"
+	like "$(<"$tmp/bad.svg")" 'stroke-dasharray="3 2"><title>0000:00:10.0/00.0/01.0 window.prefetchable 64M @0x10104000000 (moved)</title>' \
+		"--svg: the window that does not hold the BAR, drawn where it is now"
+else
+	fail "rsvg-convert missing (scripts/install-deps.sh svg)"
+fi
+"$CHECK" --sysfs "$bad/sys" --proc "$good/proc" --svg "$tmp/x.svg" -q 2>"$tmp/err"
+rc=$?
+status 2 "--svg with sysfs and procfs of two roots: exit 2"
+is "$(<"$tmp/err")" "fixedbar-check: --svg needs --sysfs and --proc in one root (got $bad/sys and $good/proc)" "says so"
+
 # --- --only-wrong (fixedbar-check.service): quiet unless something is wrong
 check "$good" --only-wrong
 status 0 "--only-wrong, all in place: exit 0"
