@@ -203,9 +203,58 @@ static int parse_filter(struct pci_filter *f, int c, char *arg)
 	return 0;
 }
 
+/* One option of getopt_long(); 0, or the exit status. */
+static int parse_option(int c, char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(EXIT_OK);
+	case 'V':
+		printf("%s (pci_fixedbar) %s\n", CHECK_PROG, FIXEDBAR_VERSION);
+		exit(EXIT_OK);
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'f':
+		o->files[o->nr_files++] = arg;
+		return 0;
+	case 'm':
+		o->maps[o->nr_maps++] = arg;
+		return 0;
+	case 's':
+	case 'd':
+		o->filtered = true;
+		return parse_filter(&o->filter, c, arg) ? EXIT_USAGE : 0;
+	case OPT_ONLY_WRONG:
+		o->only_wrong = true;
+		return 0;
+	case OPT_SVG:
+		o->svg = arg;
+		return 0;
+	case OPT_SOURCE:
+		o->sources_set = true;
+		return parse_sources(arg, &o->sources) ? EXIT_USAGE : 0;
+	case OPT_SYSFS:
+		o->sysfs = arg;
+		return 0;
+	case OPT_PROC:
+		o->proc = arg;
+		return 0;
+	}
+	fputs(CHECK_PROG ": see " CHECK_PROG " --help\n", stderr);
+	return EXIT_USAGE;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	int c;
+	int c, ret;
 
 	o->sysfs = "/sys";
 	o->proc = "/proc";
@@ -217,57 +266,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	argv[0] = (char *)CHECK_PROG; /* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:d:", long_opts,
 				NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(EXIT_OK);
-		case 'V':
-			printf("%s (pci_fixedbar) %s\n", CHECK_PROG,
-			       FIXEDBAR_VERSION);
-			exit(EXIT_OK);
-		case 'j':
-			o->json = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'f':
-			o->files[o->nr_files++] = optarg;
-			break;
-		case 'm':
-			o->maps[o->nr_maps++] = optarg;
-			break;
-		case 's':
-		case 'd':
-			if (parse_filter(&o->filter, c, optarg))
-				return EXIT_USAGE;
-			o->filtered = true;
-			break;
-		case OPT_ONLY_WRONG:
-			o->only_wrong = true;
-			break;
-		case OPT_SVG:
-			o->svg = optarg;
-			break;
-		case OPT_SOURCE:
-			if (parse_sources(optarg, &o->sources))
-				return EXIT_USAGE;
-			o->sources_set = true;
-			break;
-		case OPT_SYSFS:
-			o->sysfs = optarg;
-			break;
-		case OPT_PROC:
-			o->proc = optarg;
-			break;
-		default:
-			fputs(CHECK_PROG ": see " CHECK_PROG " --help\n",
-			      stderr);
-			return EXIT_USAGE;
-		}
+		ret = parse_option(c, optarg, o);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
