@@ -321,6 +321,9 @@ if command -v rsvg-convert >/dev/null; then
 else
 	fail "rsvg-convert missing (scripts/install-deps.sh svg)"
 fi
+check "$good" --svg "$tmp/no/such/dir/x.svg" -q
+status 2 "--svg to an unwritable file: exit 2"
+is "$err" "fixedbar-check: $tmp/no/such/dir/x.svg: No such file or directory" "names the file"
 "$CHECK" --sysfs "$bad/sys" --proc "$good/proc" --svg "$tmp/x.svg" -q 2>"$tmp/err"
 rc=$?
 status 2 "--svg with sysfs and procfs of two roots: exit 2"
