@@ -4,7 +4,8 @@
 # Makefile):
 #   $(BINDIR)/fixedbar-plan, its man page
 #   $(BINDIR)/fixedbar-host, its man page
-#   $(BINDIR)/fixedbar-check, its man page
+#   $(BINDIR)/fixedbar-check, its man page, fixedbar-check.service in
+#   $(SYSTEMD_UNITDIR) (not enabled: systemctl enable fixedbar-check)
 #   the dracut module pci-fixedbar and the initramfs-tools hook
 #   a modprobe.d example in $(DOCDIR)
 #   the sources for DKMS in /usr/src/pci_fixedbar-$(FIXEDBAR_VERSION)
@@ -26,6 +27,7 @@ DOCDIR ?= $(PREFIX)/share/doc/pci_fixedbar
 DRACUT_MODDIR ?= $(PREFIX)/lib/dracut/modules.d/90pci-fixedbar
 ITOOLS_DIR ?= $(PREFIX)/share/initramfs-tools
 MODULES_DIR ?= /lib/modules
+SYSTEMD_UNITDIR ?= /lib/systemd/system
 DKMS_SRC := /usr/src/pci_fixedbar-$(FIXEDBAR_VERSION)
 DEPMOD ?= $(shell PATH=$$PATH:/sbin:/usr/sbin command -v depmod)
 DKMS ?= $(shell PATH=$$PATH:/sbin:/usr/sbin command -v dkms)
@@ -40,11 +42,18 @@ DEPMOD_CMD = if [ -z "$(DESTDIR)" ]; then $(DEPMOD) $(KERNELRELEASE); \
 	$(DEPMOD) -b $(DESTDIR) $(KERNELRELEASE); \
 	else echo "install: depmod skipped in DESTDIR (run depmod $(KERNELRELEASE) on the target)"; fi
 
-.PHONY: install uninstall install-files install-module install-dkms-source
+.PHONY: install uninstall install-files install-module install-dkms-source \
+	install-unit
 
 install: install-files install-dkms-source install-module
 
-install-files: $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host \
+# fixedbar-check.service, ExecStart in $(BINDIR)
+install-unit:
+	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' systemd/fixedbar-check.service.in \
+		>$(DESTDIR)$(SYSTEMD_UNITDIR)/fixedbar-check.service
+
+install-files: install-unit $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host \
 		$(BUILD)/rel/fixedbar-check
 	install -D -m 755 $(BUILD)/rel/fixedbar-plan $(DESTDIR)$(BINDIR)/fixedbar-plan
 	install -D -m 644 docs/fixedbar-plan.1 $(DESTDIR)$(MANDIR)/man1/fixedbar-plan.1
@@ -99,6 +108,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/fixedbar-host.1 \
 		$(DESTDIR)$(BINDIR)/fixedbar-check \
 		$(DESTDIR)$(MANDIR)/man1/fixedbar-check.1 \
+		$(DESTDIR)$(SYSTEMD_UNITDIR)/fixedbar-check.service \
 		$(DESTDIR)$(DRACUT_MODDIR)/module-setup.sh \
 		$(DESTDIR)$(DRACUT_MODDIR)/fixedbar-off.sh \
 		$(DESTDIR)$(ITOOLS_DIR)/hooks/pci_fixedbar \

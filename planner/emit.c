@@ -440,9 +440,30 @@ int fixedbar_emit_topo(struct fixedbar_buf *b, const struct fixedbar_topo *t)
 	return fixedbar_buf_puts(b, "}\n");
 }
 
+/* true when a descriptor entry fixes BAR slot @slot of device @dev */
+static bool res_fixed(const struct fixedbar_topo *t, int dev, int slot)
+{
+	u32 i, j;
+
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct fixedbar_entry *e = &t->entries[i];
+
+		for (j = 0; j < e->nr_bars; j++)
+			if (e->bars[j].bar == slot &&
+			    fixedbar_topo_find(t, e, NULL, 0) == dev)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * One resource of the plan: where it goes, its size (of the range, or
+ * the BAR's when it stays unassigned; null for an unassigned window),
+ * whether it moves and whether a descriptor fixes it.
+ */
 static void emit_resource(struct fixedbar_buf *b, const char *path,
 			  const char *name, const struct fixedbar_range *r,
-			  bool moved, bool first)
+			  u64 size, bool moved, bool fixed, bool first)
 {
 	fixedbar_buf_puts(b, first ? "\n" : ",\n");
 	put_indent(b, 2);
@@ -461,8 +482,15 @@ static void emit_resource(struct fixedbar_buf *b, const char *path,
 		put_hex(b, r->end);
 	else
 		fixedbar_buf_puts(b, "null");
+	put_key(b, "size", false);
+	if (r->assigned || size)
+		put_hex(b, r->assigned ? r->end - r->start + 1 : size);
+	else
+		fixedbar_buf_puts(b, "null");
 	put_key(b, "moved", false);
 	put_bool(b, moved);
+	put_key(b, "fixed", false);
+	put_bool(b, fixed);
 	fixedbar_buf_puts(b, "}");
 }
 
@@ -498,19 +526,20 @@ static void emit_resources(struct fixedbar_buf *b,
 				continue;
 			emit_resource(b, path, fixedbar_slot_name(k),
 				      &pd->bars[k],
+				      d->bars[k].size * d->bars[k].count,
 				      fixedbar_plan_res_moved(t, p, i, k),
-				      first);
+				      k < 6 && res_fixed(t, i, k), first);
 			first = false;
 		}
 		for (k = 0; k < FIXEDBAR_NR_WINDOWS; k++) {
 			if (!win_implemented(d, k))
 				continue;
 			emit_resource(b, path, fixedbar_win_name(k),
-				      &pd->win[k],
+				      &pd->win[k], 0,
 				      fixedbar_plan_res_moved(t, p, i,
 							      FIXEDBAR_NR_SLOTS +
 								      k),
-				      first);
+				      false, first);
 			first = false;
 		}
 	}

@@ -7,7 +7,7 @@
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
 #                                             arm64, src, kunit, qemu-build, host,
-#                                             fuzz, deb, grub, svg
+#                                             fuzz, deb, grub, svg, service
 
 set -euo pipefail
 
@@ -18,6 +18,8 @@ declare -A groups=(
 	[deb]="dpkg-dev debhelper dh-dkms lintian fakeroot debootstrap libjansson-dev libpci-dev pkg-config"
 	[grub]="grub-common grub2-common grub-pc-bin"
 	[svg]="librsvg2-bin"
+	# systemd-analyze verify, and man for the unit's Documentation=
+	[service]="systemd man-db"
 	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-efi-aarch64 device-tree-compiler busybox-static acpica-tools cpio jq file"
 	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"

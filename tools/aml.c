@@ -144,7 +144,7 @@ static void aml_uuid(struct aml_buf *b, const char *uuid)
 	aml_close(b, mark);
 }
 
-static bool aml_nameseg_ok(const char *s)
+bool fixedbar_acpi_name_ok(const char *s)
 {
 	int i;
 
@@ -205,7 +205,7 @@ int fixedbar_aml_ssdt(const struct fixedbar_ssdt_id *id,
 	size_t scope, dev, dsd, i;
 	u8 sum = 0;
 
-	if (!aml_nameseg_ok(id->device) || strlen(id->oem_id) > 6 ||
+	if (!fixedbar_acpi_name_ok(id->device) || strlen(id->oem_id) > 6 ||
 	    strlen(id->oem_table_id) > 8 ||
 	    nr_entries > FIXEDBAR_AML_MAX_ENTRIES)
 		return -EINVAL;

@@ -21,6 +21,9 @@ struct fixedbar_ssdt_id {
 	const char *device; /* 4-character name segment under \_SB */
 };
 
+/* A 4-character ACPI name segment: A-Z, 0-9 and _, no digit first. */
+bool fixedbar_acpi_name_ok(const char *s);
+
 /*
  * Encodes the SSDT
  *   Scope (\_SB) { Device (<device>) { Name (_HID, "PRP0001")

@@ -64,5 +64,11 @@ int check_read_firmware(struct check_wants *ws, unsigned int mask,
 int check_read_file(struct check_wants *ws, const char *file);
 /* sorts by device path, then BAR */
 void check_wants_sort(struct check_wants *ws);
+/*
+ * --svg: the root bus of the first entry (ROOT/sys and ROOT/proc) drawn
+ * as fixedbar-plan --svg draws it, the entries of that bus fixed.
+ */
+int check_write_svg(const struct check_wants *ws, const char *sysfs,
+		    const char *proc, const char *file);
 
 #endif /* FIXEDBAR_CHECK_H */

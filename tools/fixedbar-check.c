@@ -6,16 +6,20 @@
  * is, and the bridge windows above it up to the root bus.
  *
  * Exit 0: every fixed BAR is exactly at its address and inside every
- * window up the chain; 1: usage or input error; 2: anything else.
+ * window up the chain; 1: one is not; 2: usage or input error; 3: nothing
+ * described.
  */
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <jansson.h>
 #include <pci/pci.h>
 
 #include "check.h"
+#include "kres.h"
 
 #ifndef FIXEDBAR_VERSION
 #error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
@@ -27,16 +31,6 @@ enum {
 	EXIT_USAGE = 2, /* usage or input error */
 	EXIT_NONE = 3, /* no descriptor entries found */
 };
-
-/* include/linux/ioport.h: the flags column of sysfs resource files */
-/* clang-format off */
-#define KRES_IO		0x00000100
-#define KRES_MEM	0x00000200
-#define KRES_PREFETCH	0x00002000
-#define KRES_MEM_64	0x00100000
-#define KRES_DISABLED	0x10000000
-#define KRES_UNSET	0x20000000
-/* clang-format on */
 
 enum status {
 	ST_OK,
@@ -69,7 +63,7 @@ struct live_res {
 /* one window of the chain above a BAR */
 struct link {
 	char device[16]; /* "0000:00:10.0", or "pci0000:00" for the root */
-	const char *kind; /* "root", "io", "memory", "prefetchable" */
+	const char *kind; /* "root", "window.io", "window.mem", ... */
 	struct live_res win; /* !valid: no such window */
 	bool contains;
 };
@@ -98,7 +92,13 @@ struct opts {
 	char **files;
 	int nr_maps;
 	char **maps;
+	bool only_wrong;
+	const char *svg;
+	bool filtered; /* -s or -d */
+	struct pci_filter filter;
 };
+
+enum { OPT_SOURCE = 0x100, OPT_SYSFS, OPT_PROC, OPT_ONLY_WRONG, OPT_SVG };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -106,11 +106,15 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "only-wrong", no_argument, NULL, OPT_ONLY_WRONG },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "file", required_argument, NULL, 'f' },
 	{ "map", required_argument, NULL, 'm' },
-	{ "source", required_argument, NULL, 's' },
-	{ "sysfs", required_argument, NULL, 'S' },
-	{ "proc", required_argument, NULL, 'P' },
+	{ "slot", required_argument, NULL, 's' },
+	{ "device", required_argument, NULL, 'd' },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "sysfs", required_argument, NULL, OPT_SYSFS },
+	{ "proc", required_argument, NULL, OPT_PROC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -118,14 +122,23 @@ static const char usage_text[] =
 	"usage: " CHECK_PROG " [options]\n"
 	"Compares the live PCI layout with the fixed-BAR descriptors.\n"
 	"\n"
-	"  -s, --source LIST   read these: dt,acpi,cmdline,module, all or none\n"
+	"  -s [[[[<domain>]:]<bus>]:][<slot>][.[<func>]]\n"
+	"                      only the fixed BARs of these devices (as lspci)\n"
+	"  -d [<vendor>]:[<device>][:<class>]\n"
+	"                      only the fixed BARs of these devices (as lspci)\n"
+	"      --source LIST   read these: dt,acpi,cmdline,module, all or none\n"
 	"                      (default: all, none when -f or -m is given)\n"
 	"  -f, --file FILE     entries from FILE: one per line, or a topology\n"
 	"                      JSON's \"fixed\" array (\"-\": standard input)\n"
 	"  -m, --map MAP       entries from the command line (';' between)\n"
 	"  -j, --json          JSON instead of the table\n"
+	"      --svg FILE      also draw the fixed BARs' root bus as an SVG\n"
+	"                      picture (as fixedbar-plan --svg)\n"
 	"  -q, --quiet         print nothing, only set the exit status\n"
-	"  -v, --verbose       where each entry came from, what was read\n"
+	"      --only-wrong    print only when a fixed BAR is wrong or a\n"
+	"                      descriptor is refused (fixedbar-check.service)\n"
+	"  -v, --verbose       the path, full resources, the window chain and\n"
+	"                      where each entry came from, what was read\n"
 	"      --sysfs DIR     the sysfs tree (default /sys)\n"
 	"      --proc DIR      the procfs tree (default /proc)\n"
 	"  -V, --version       print the version\n"
@@ -178,9 +191,70 @@ static int parse_sources(const char *s, unsigned int *mask)
 	return 0;
 }
 
+/* -s and -d, lspci's selectors, through libpci's own parsers */
+static int parse_filter(struct pci_filter *f, int c, char *arg)
+{
+	char *err;
+
+	err = c == 's' ? pci_filter_parse_slot(f, arg) :
+			 pci_filter_parse_id(f, arg);
+	if (err)
+		return usage_error("-%c %s: %s", c, arg, err);
+	return 0;
+}
+
+/* One option of getopt_long(); 0, or the exit status. */
+static int parse_option(int c, char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(EXIT_OK);
+	case 'V':
+		printf("%s (pci_fixedbar) %s\n", CHECK_PROG, FIXEDBAR_VERSION);
+		exit(EXIT_OK);
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'f':
+		o->files[o->nr_files++] = arg;
+		return 0;
+	case 'm':
+		o->maps[o->nr_maps++] = arg;
+		return 0;
+	case 's':
+	case 'd':
+		o->filtered = true;
+		return parse_filter(&o->filter, c, arg) ? EXIT_USAGE : 0;
+	case OPT_ONLY_WRONG:
+		o->only_wrong = true;
+		return 0;
+	case OPT_SVG:
+		o->svg = arg;
+		return 0;
+	case OPT_SOURCE:
+		o->sources_set = true;
+		return parse_sources(arg, &o->sources) ? EXIT_USAGE : 0;
+	case OPT_SYSFS:
+		o->sysfs = arg;
+		return 0;
+	case OPT_PROC:
+		o->proc = arg;
+		return 0;
+	}
+	fputs(CHECK_PROG ": see " CHECK_PROG " --help\n", stderr);
+	return EXIT_USAGE;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	int c;
+	int c, ret;
 
 	o->sysfs = "/sys";
 	o->proc = "/proc";
@@ -188,50 +262,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->maps = calloc(argc, sizeof(*o->maps));
 	if (!o->files || !o->maps)
 		return usage_error("out of memory");
+	pci_filter_init(NULL, &o->filter);
 	argv[0] = (char *)CHECK_PROG; /* getopt's messages name the program */
-	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:", long_opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(EXIT_OK);
-		case 'V':
-			printf("%s (pci_fixedbar) %s\n", CHECK_PROG,
-			       FIXEDBAR_VERSION);
-			exit(EXIT_OK);
-		case 'j':
-			o->json = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'f':
-			o->files[o->nr_files++] = optarg;
-			break;
-		case 'm':
-			o->maps[o->nr_maps++] = optarg;
-			break;
-		case 's':
-			if (parse_sources(optarg, &o->sources))
-				return EXIT_USAGE;
-			o->sources_set = true;
-			break;
-		case 'S':
-			o->sysfs = optarg;
-			break;
-		case 'P':
-			o->proc = optarg;
-			break;
-		default:
-			fputs(usage_text, stderr);
-			return EXIT_USAGE;
-		}
+	while ((c = getopt_long(argc, argv, "hVjqvf:m:s:d:", long_opts,
+				NULL)) != -1) {
+		ret = parse_option(c, optarg, o);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	for (c = 0; c < o->nr_files; c++)
+		if (!strcmp(o->files[c], "-") && isatty(STDIN_FILENO))
+			return usage_error(
+				"-f -: standard input is a terminal; pipe the entries in or name a file");
 	if (!o->sources_set)
 		o->sources = o->nr_files || o->nr_maps ? 0 : CHECK_SRC_ALL;
 	return 0;
@@ -362,14 +406,14 @@ static struct pci_dev *resolve(struct pci_access *pacc,
 static void kernel_res(struct live_res *r, u64 start, u64 size, u64 flags)
 {
 	memset(r, 0, sizeof(*r));
-	if (!size || !(flags & (KRES_IO | KRES_MEM)))
+	if (!size || !(flags & (IORESOURCE_IO | IORESOURCE_MEM)))
 		return;
-	r->type = flags & KRES_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
-	r->mem64 = flags & KRES_MEM_64;
-	r->pref = flags & KRES_PREFETCH;
+	r->type = flags & IORESOURCE_IO ? FIXEDBAR_RES_IO : FIXEDBAR_RES_MEM;
+	r->mem64 = flags & IORESOURCE_MEM_64;
+	r->pref = flags & IORESOURCE_PREFETCH;
 	r->start = start;
 	r->end = start + size - 1;
-	r->valid = !(flags & (KRES_UNSET | KRES_DISABLED)) && start;
+	r->valid = !(flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED)) && start;
 }
 
 /* A BAR: sets the status from the resource alone */
@@ -380,9 +424,9 @@ static void read_bar(struct row *r)
 	u64 fl = d->flags[i], start;
 
 	start = d->base_addr[i] &
-		(fl & KRES_IO ? PCI_ADDR_IO_MASK : PCI_ADDR_MEM_MASK);
+		(fl & IORESOURCE_IO ? PCI_ADDR_IO_MASK : PCI_ADDR_MEM_MASK);
 	kernel_res(&r->bar, start, d->size[i], fl);
-	if (!d->size[i] || !(fl & (KRES_IO | KRES_MEM)))
+	if (!d->size[i] || !(fl & (IORESOURCE_IO | IORESOURCE_MEM)))
 		r->status = ST_NOT_IMPLEMENTED;
 	else if (!r->bar.valid)
 		r->status = ST_UNASSIGNED;
@@ -402,7 +446,8 @@ static bool contains(const struct live_res *win, const struct live_res *r)
 static void bridge_link(struct pci_dev *d, const struct live_res *bar,
 			struct link *l)
 {
-	static const char *const kinds[] = { "io", "memory", "prefetchable" };
+	static const char *const kinds[] = { "window.io", "window.mem",
+					     "window.prefetchable" };
 	struct live_res win[3];
 	int w;
 
@@ -456,21 +501,6 @@ static void check_row(struct pci_access *pacc, const char *proc, struct row *r)
 			r->status = ST_OUTSIDE;
 }
 
-static bool parse_res_line(char *line, int *depth, unsigned long long *start,
-			   unsigned long long *end, const char **name)
-{
-	int n = 0, off;
-
-	while (line[n] == ' ')
-		n++;
-	if (sscanf(line + n, "%llx-%llx : %n", start, end, &off) != 2)
-		return false;
-	line[strcspn(line, "\n")] = '\0';
-	*depth = n / 2;
-	*name = line + n + off;
-	return true;
-}
-
 /*
  * ACPI host bridges name their windows "PCI Bus DDDD:BB"; device-tree ones
  * after their node ("pcie@10000000"): then the top-level entry holding the
@@ -498,7 +528,8 @@ static void root_link(const char *proc, int domain, int bus,
 		if (!f)
 			return;
 		while (fgets(line, sizeof(line), f) && !l->contains) {
-			if (!parse_res_line(line, &depth, &start, &end, &name))
+			if (!fixedbar_parse_res_line(line, &depth, &start, &end,
+						     &name))
 				continue;
 			if (!depth)
 				snprintf(top, sizeof(top), "%s", name);
@@ -546,7 +577,7 @@ static void claimed_link(const char *proc, struct row *r)
 	snprintf(dev, sizeof(dev), "%04x:%02x:", e->domain, e->bus);
 	f = fopen(path, "r");
 	while (f && !r->claimed[0] && fgets(line, sizeof(line), f)) {
-		if (!parse_res_line(line, &depth, &s, &t, &name))
+		if (!fixedbar_parse_res_line(line, &depth, &s, &t, &name))
 			continue;
 		if (!depth)
 			in = !strcmp(name, want);
@@ -576,163 +607,161 @@ static void format_link(char *buf, size_t len, const struct link *l)
 	if (l->win.valid)
 		format_res(res, sizeof(res), &l->win);
 	else
-		snprintf(res, sizeof(res), "[no %s window]", l->kind);
+		snprintf(res, sizeof(res), "[no %s]", l->kind);
 	snprintf(buf, len, "%s %s%s", l->device, res, l->contains ? "" : "!");
 }
 
-static void print_json_string(const char *s)
+/* A size as lspci prints it: "[size=64M]" (exact in K, M, G or T) */
+static void format_size(char *buf, size_t len, u64 size)
 {
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
+	static const char *const units[] = { "", "K", "M", "G", "T" };
+	unsigned int i;
+
+	for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]); i++) {
+		if (size % 1024)
+			break;
+		size /= 1024;
 	}
-	putchar('"');
+	snprintf(buf, len, "[size=%llu%s]", (unsigned long long)size, units[i]);
 }
 
-static void print_json_list(char **l, u32 n)
+static bool row_has_bar(const struct row *r)
 {
+	return r->status <= ST_MOVED;
+}
+
+static json_t *json_hex(u64 v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "0x%llx", (unsigned long long)v);
+	return json_string(s);
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+static json_t *json_list(char **l, u32 n)
+{
+	json_t *a = json_array();
 	u32 i;
 
-	putchar('[');
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", stdout);
-		print_json_string(l[i]);
-	}
-	putchar(']');
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(l[i]));
+	return a;
 }
 
-static void print_json_res(const struct live_res *r, bool valid)
+/* "resource", "start", "end", "size" of @r, null when !@valid */
+static void json_res(json_t *o, const struct live_res *r, bool valid)
 {
 	char res[FIXEDBAR_RES_LEN];
 
-	if (!valid) {
-		fputs("\"resource\": null, \"start\": null, \"end\": null",
-		      stdout);
-		return;
-	}
-	format_res(res, sizeof(res), r);
-	printf("\"resource\": \"%s\", \"start\": \"0x%llx\", \"end\": \"0x%llx\"",
-	       res, (unsigned long long)r->start, (unsigned long long)r->end);
+	if (valid)
+		format_res(res, sizeof(res), r);
+	json_object_set_new(o, "resource",
+			    valid ? json_string(res) : json_null());
+	json_object_set_new(o, "start",
+			    valid ? json_hex(r->start) : json_null());
+	json_object_set_new(o, "end", valid ? json_hex(r->end) : json_null());
+	json_object_set_new(o, "size",
+			    valid ? json_hex(r->end - r->start + 1) :
+				    json_null());
 }
 
-static void print_json_row(const struct row *r)
+static json_t *json_row(const struct row *r)
 {
-	const struct link *l;
+	json_t *o = json_object(), *wins = json_array(), *w;
+	char name[8];
 	u32 i;
 
-	fputs("    {\n      \"device\": ", stdout);
-	if (r->dev)
-		printf("\"%s\"", r->bdf);
-	else
-		fputs("null", stdout);
-	printf(",\n      \"path\": \"%s\",\n      \"bar\": \"bar%u\",\n",
-	       r->w->path, r->w->bar);
-	printf("      \"wanted\": \"0x%llx\",\n      \"status\": \"%s\",\n",
-	       (unsigned long long)r->w->addr, status_names[r->status]);
-	fputs("      ", stdout);
-	print_json_res(&r->bar, r->status <= ST_UNASSIGNED &&
-					r->status != ST_UNASSIGNED);
-	fputs(",\n      \"reason\": ", stdout);
-	if (r->reason[0])
-		print_json_string(r->reason);
-	else
-		fputs("null", stdout);
-	fputs(",\n      \"claimed\": ", stdout);
-	if (r->claimed[0])
-		print_json_string(r->claimed);
-	else
-		fputs("null", stdout);
-	fputs(",\n      \"from\": ", stdout);
-	print_json_list(r->w->from, r->w->nr_from);
-	fputs(",\n      \"windows\": [", stdout);
+	snprintf(name, sizeof(name), "bar%u", r->w->bar);
+	json_object_set_new(o, "device", json_string(r->w->path));
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "bdf", json_str_or_null(r->dev ? r->bdf : NULL));
+	json_object_set_new(o, "wanted", json_hex(r->w->addr));
+	json_object_set_new(o, "status", json_string(status_names[r->status]));
+	json_res(o, &r->bar, row_has_bar(r));
+	json_object_set_new(o, "reason", json_str_or_null(r->reason));
+	json_object_set_new(o, "claimed", json_str_or_null(r->claimed));
+	json_object_set_new(o, "from", json_list(r->w->from, r->w->nr_from));
 	for (i = 0; i < r->nr_links; i++) {
-		l = &r->links[i];
-		printf("%s\n        { \"device\": \"%s\", \"window\": \"%s\", ",
-		       i ? "," : "", l->device, l->kind);
-		print_json_res(&l->win, l->win.valid);
-		printf(", \"contains\": %s }", l->contains ? "true" : "false");
+		w = json_object();
+		json_object_set_new(w, "bdf", json_string(r->links[i].device));
+		json_object_set_new(w, "name", json_string(r->links[i].kind));
+		json_res(w, &r->links[i].win, r->links[i].win.valid);
+		json_object_set_new(w, "contains",
+				    json_boolean(r->links[i].contains));
+		json_array_append_new(wins, w);
 	}
-	printf("%s]\n    }", r->nr_links ? "\n      " : "");
+	json_object_set_new(o, "windows", wins);
+	return o;
 }
 
-static void print_json(const struct check_wants *ws, const struct row *rows,
-		       const u32 *count, bool ok)
+static int print_json(const struct check_wants *ws, const struct row *rows,
+		      u32 nr, const u32 *count, bool ok)
 {
+	json_t *o = json_object(), *bars = json_array(), *sum = json_object();
+	int ret;
 	u32 i;
 
-	printf("{\n  \"version\": %d,\n  \"result\": \"%s\",\n  \"bars\": [",
-	       FIXEDBAR_FORMAT_VERSION, ok ? "ok" : "mismatch");
-	for (i = 0; i < ws->nr; i++) {
-		fputs(i ? ",\n" : "\n", stdout);
-		print_json_row(&rows[i]);
-	}
-	fputs(ws->nr ? "\n  ],\n  \"summary\": {" : "],\n  \"summary\": {",
-	      stdout);
-	printf(" \"total\": %u", ws->nr);
+	json_object_set_new(o, "version",
+			    json_integer(FIXEDBAR_FORMAT_VERSION));
+	json_object_set_new(o, "result", json_string(ok ? "ok" : "mismatch"));
+	for (i = 0; i < nr; i++)
+		json_array_append_new(bars, json_row(&rows[i]));
+	json_object_set_new(o, "bars", bars);
+	json_object_set_new(sum, "total", json_integer(nr));
 	for (i = 0; i < ST_COUNT; i++)
-		printf(", \"%s\": %u", status_names[i], count[i]);
-	fputs(" },\n  \"problems\": ", stdout);
-	print_json_list(ws->problems, ws->nr_problems);
-	fputs(",\n  \"notes\": ", stdout);
-	print_json_list(ws->notes, ws->nr_notes);
-	fputs("\n}\n", stdout);
+		json_object_set_new(sum, status_names[i],
+				    json_integer(count[i]));
+	json_object_set_new(o, "summary", sum);
+	json_object_set_new(o, "problems",
+			    json_list(ws->problems, ws->nr_problems));
+	json_object_set_new(o, "notes", json_list(ws->notes, ws->nr_notes));
+	ret = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(o);
+	return ret;
 }
 
-/* The table: column widths from the rows, the window chain last. */
-static void print_table(const struct check_wants *ws, const struct row *rows,
-			const u32 *count, bool verbose)
+/*
+ * The lines under a row that say what is wrong (and with -v, everything
+ * else): the first window up the chain that does not hold the BAR, the
+ * claimed range the wanted one hits, why the device is missing.
+ */
+static void print_details(const struct row *r, bool verbose)
 {
-	char wanted[24], res[FIXEDBAR_RES_LEN], link[FIXEDBAR_RES_LEN + 24];
-	int wdev = 12, wpath = 4, wres = 6, wst = 6;
-	const struct row *r;
-	u32 i, j;
-	bool first = true;
+	char res[FIXEDBAR_RES_LEN], link[FIXEDBAR_RES_LEN + 24];
+	u32 j;
 
-	for (i = 0; i < ws->nr; i++) {
-		r = &rows[i];
-		if ((int)strlen(r->w->path) > wpath)
-			wpath = strlen(r->w->path);
+	if (verbose || r->status == ST_MISSING)
+		printf("  path %s%s%s\n", r->w->path, r->reason[0] ? ": " : "",
+		       r->reason);
+	if (verbose && row_has_bar(r)) {
 		format_res(res, sizeof(res), &r->bar);
-		if (r->status <= ST_UNASSIGNED && (int)strlen(res) > wres)
-			wres = strlen(res);
-		if ((int)strlen(status_names[r->status]) > wst)
-			wst = strlen(status_names[r->status]);
+		printf("  resource %s\n", res);
 	}
-	if (ws->nr)
-		printf("%-*s  %-*s  %-4s  %-18s  %-*s  %-*s  %s\n", wdev,
-		       "DEVICE", wpath, "PATH", "BAR", "WANTED", wres, "ACTUAL",
-		       wst, "STATUS",
-		       "WINDOWS (root first; ! does not contain it)");
-	for (i = 0; i < ws->nr; i++) {
-		r = &rows[i];
-		snprintf(wanted, sizeof(wanted), "0x%llx",
-			 (unsigned long long)r->w->addr);
-		if (r->status <= ST_UNASSIGNED)
-			format_res(res, sizeof(res), &r->bar);
-		else
-			snprintf(res, sizeof(res), "-");
-		printf("%-*s  %-*s  bar%u  %-18s  %-*s  %-*s  ", wdev,
-		       r->dev ? r->bdf : "-", wpath, r->w->path, r->w->bar,
-		       wanted, wres, res, wst, status_names[r->status]);
-		if (r->reason[0])
-			fputs(r->reason, stdout);
-		for (j = 0; j < r->nr_links; j++) {
-			format_link(link, sizeof(link), &r->links[j]);
-			printf("%s%s", j ? " > " : "", link);
-		}
-		if (r->claimed[0])
-			printf("; wanted range on claimed %s", r->claimed);
-		putchar('\n');
-		for (j = 0; verbose && j < r->w->nr_from; j++)
-			printf("\tfrom %s\n", r->w->from[j]);
+	for (j = 0; j < r->nr_links; j++) {
+		format_link(link, sizeof(link), &r->links[j]);
+		if (verbose)
+			printf("  %s %s\n", j ? "   in" : "window", link);
+		else if (!r->links[j].contains && r->status == ST_OUTSIDE)
+			printf("  outside %s of %s\n", r->links[j].kind, link);
 	}
-	printf("%u fixed BAR%s:", ws->nr, ws->nr == 1 ? "" : "s");
+	if (r->claimed[0])
+		printf("  wanted range on claimed %s\n", r->claimed);
+	for (j = 0; verbose && j < r->w->nr_from; j++)
+		printf("  from %s\n", r->w->from[j]);
+}
+
+static void print_summary(u32 nr, const u32 *count)
+{
+	bool first = true;
+	u32 i;
+
+	printf("%u fixed BAR%s:", nr, nr == 1 ? "" : "s");
 	for (i = 0; i < ST_COUNT; i++) {
 		if (!count[i])
 			continue;
@@ -742,6 +771,43 @@ static void print_table(const struct check_wants *ws, const struct row *rows,
 	if (first)
 		fputs(" none described", stdout);
 	putchar('\n');
+}
+
+/*
+ * The table, one row per fixed BAR, as narrow as lspci's Region lines
+ * (120 columns hold any row); what is wrong on the lines under it.
+ */
+static void print_table(const struct row *rows, u32 nr, const u32 *count,
+			bool verbose)
+{
+	char wanted[24], at[24], size[24];
+	const struct row *r;
+	u32 i;
+
+	if (nr)
+		printf("%-12s  %-4s  %-18s  %-18s  %-12s  %s\n", "DEVICE",
+		       "BAR", "WANTED", "ACTUAL", "SIZE", "STATUS");
+	for (i = 0; i < nr; i++) {
+		r = &rows[i];
+		snprintf(wanted, sizeof(wanted), "0x%llx",
+			 (unsigned long long)r->w->addr);
+		snprintf(at, sizeof(at), "-");
+		snprintf(size, sizeof(size), "-");
+		if (row_has_bar(r)) {
+			snprintf(at, sizeof(at), "0x%llx",
+				 (unsigned long long)r->bar.start);
+			format_size(size, sizeof(size),
+				    r->bar.end - r->bar.start + 1);
+		} else if (r->status == ST_UNASSIGNED) {
+			format_size(size, sizeof(size),
+				    r->bar.end - r->bar.start + 1);
+		}
+		printf("%-12s  bar%u  %-18s  %-18s  %-12s  %s\n",
+		       r->dev ? r->bdf : "-", r->w->bar, wanted, at, size,
+		       status_names[r->status]);
+		print_details(r, verbose);
+	}
+	print_summary(nr, count);
 }
 
 static int collect(struct check_wants *ws, const struct opts *o)
@@ -779,7 +845,7 @@ static bool iomem_hidden(const char *proc)
 	if (!f)
 		return false;
 	while (zero && fgets(line, sizeof(line), f)) {
-		if (!parse_res_line(line, &depth, &start, &end, &name))
+		if (!fixedbar_parse_res_line(line, &depth, &start, &end, &name))
 			continue;
 		seen = true;
 		zero = !start && !end;
@@ -788,14 +854,44 @@ static bool iomem_hidden(const char *proc)
 	return seen && zero;
 }
 
-static int run(const struct opts *o)
+/* Keeps the rows of the devices -s and -d select; returns how many. */
+static u32 select_rows(struct opts *o, struct row *rows, u32 nr)
 {
-	u32 count[ST_COUNT] = { 0 }, i;
+	u32 i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		if (!o->filtered ||
+		    (rows[i].dev && pci_filter_match(&o->filter, rows[i].dev)))
+			rows[n++] = rows[i];
+	return n;
+}
+
+static void print_result(const struct opts *o, struct check_wants *ws,
+			 const struct row *rows, u32 nr, const u32 *count,
+			 int ret)
+{
+	u32 i;
+
+	if (o->quiet || (o->only_wrong && (ret == EXIT_OK || ret == EXIT_NONE)))
+		return;
+	if (o->json) {
+		print_json(ws, rows, nr, count, ret == EXIT_OK);
+		return;
+	}
+	for (i = 0; o->verbose && i < ws->nr_notes; i++)
+		fprintf(stderr, CHECK_PROG ": %s\n", ws->notes[i]);
+	for (i = 0; i < ws->nr_problems; i++)
+		fprintf(stderr, CHECK_PROG ": %s\n", ws->problems[i]);
+	print_table(rows, nr, count, o->verbose);
+}
+
+static int run(struct opts *o)
+{
+	u32 count[ST_COUNT] = { 0 }, i, nr;
 	struct pci_access *pacc;
 	struct check_wants ws;
 	struct row *rows;
 	int ret;
-	bool ok;
 
 	check_wants_init(&ws);
 	rows = collect(&ws, o) ? NULL : calloc(ws.nr + 1, sizeof(*rows));
@@ -815,24 +911,22 @@ static int run(const struct opts *o)
 	for (i = 0; i < ws.nr; i++) {
 		rows[i].w = &ws.w[i];
 		check_row(pacc, o->proc, &rows[i]);
-		count[rows[i].status]++;
 	}
-	ok = ws.nr && count[ST_OK] == ws.nr && !ws.nr_problems;
-	ret = ok		      ? EXIT_OK :
-	      ws.nr || ws.nr_problems ? EXIT_MISMATCH :
-					EXIT_NONE;
+	nr = select_rows(o, rows, ws.nr);
+	for (i = 0; i < nr; i++)
+		count[rows[i].status]++;
+	ret = nr && count[ST_OK] == nr && !ws.nr_problems ? EXIT_OK :
+	      nr || ws.nr_problems			  ? EXIT_MISMATCH :
+							    EXIT_NONE;
 	if (!ws.nr)
 		check_note(&ws, true,
 			   "no descriptor entries found; see --source, -f and -m");
-	if (o->json && !o->quiet) {
-		print_json(&ws, rows, count, ok);
-	} else if (!o->quiet) {
-		for (i = 0; o->verbose && i < ws.nr_notes; i++)
-			fprintf(stderr, CHECK_PROG ": %s\n", ws.notes[i]);
-		for (i = 0; i < ws.nr_problems; i++)
-			fprintf(stderr, CHECK_PROG ": %s\n", ws.problems[i]);
-		print_table(&ws, rows, count, o->verbose);
-	}
+	else if (!nr)
+		check_note(&ws, false,
+			   "no fixed BAR on the devices -s and -d select");
+	print_result(o, &ws, rows, nr, count, ret);
+	if (o->svg && check_write_svg(&ws, o->sysfs, o->proc, o->svg))
+		ret = EXIT_USAGE;
 	free(rows);
 	pci_cleanup(pacc);
 	check_wants_free(&ws);

@@ -5,7 +5,8 @@
 # tests/arm64/build.sh.
 
 CHECK_TOOL_SRCS := tools/fixedbar-check.c tools/check_src.c \
-	tools/fixedbar_aml.c
+	tools/fixedbar_aml.c tools/kres.c tools/check_svg.c tools/sysfs_topo.c \
+	tools/svg.c
 LIBPCI_LIBS = $(call pkg-config-lazy,LIBPCI_LIBS,--libs libpci)
 
 $(BUILD)/rel/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
@@ -18,3 +19,9 @@ $(BUILD)/san/fixedbar-check: $(CHECK_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
 TOOLS_REL += $(BUILD)/rel/fixedbar-check
 TOOLS_SAN += $(BUILD)/san/fixedbar-check
 TOOLS_ENV += FIXEDBAR_CHECK=$(abspath $(BUILD)/san/fixedbar-check)
+
+# service.t runs systemd-analyze verify on fixedbar-check.service
+check-tools: service-tool-deps
+service-tool-deps:
+	scripts/install-deps.sh service
+.PHONY: service-tool-deps

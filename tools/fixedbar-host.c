@@ -18,6 +18,7 @@
 
 #include "fixedbar_types.h"
 #include "aml.h"
+#include "kres.h"
 
 #ifndef FIXEDBAR_VERSION
 #error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
@@ -40,14 +41,6 @@ enum {
 #define SZ_256G (256ULL << 30)
 #define SZ_512G (512ULL << 30)
 #define SZ_1T (1ULL << 40)
-
-/* include/linux/ioport.h */
-#define IORESOURCE_IO 0x00000100
-#define IORESOURCE_MEM 0x00000200
-#define IORESOURCE_PREFETCH 0x00002000
-#define IORESOURCE_MEM_64 0x00100000
-#define IORESOURCE_DISABLED 0x10000000
-#define IORESOURCE_UNSET 0x20000000
 
 /* QEMU 7.2 q35 (hw/i386/pc_q35.c, hw/pci-host/q35.c, hw/i386/pc.c) */
 #define Q35_MMCONFIG_START 0xb0000000ULL
@@ -544,19 +537,6 @@ static int parse_format(const char *s)
 			   s);
 }
 
-static bool acpi_name_ok(const char *s)
-{
-	int i;
-
-	if (strlen(s) != 4 || isdigit((unsigned char)s[0]))
-		return false;
-	for (i = 0; i < 4; i++)
-		if (!isupper((unsigned char)s[i]) &&
-		    !isdigit((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
-}
-
 static int parse_option(int c, const char *arg)
 {
 	switch (c) {
@@ -609,7 +589,7 @@ static int parse_option(int c, const char *arg)
 		opt.amd = true;
 		return 0;
 	case 'N':
-		if (!acpi_name_ok(arg))
+		if (!fixedbar_acpi_name_ok(arg))
 			return usage_error("--acpi-name: '%s' is not a 4-character ACPI name (A-Z, 0-9, _)",
 					   arg);
 		opt.acpi_name = arg;
@@ -618,7 +598,7 @@ static int parse_option(int c, const char *arg)
 		opt.quiet = true;
 		return 0;
 	}
-	fputs(usage_text, stderr);
+	fputs(PROG ": see " PROG " --help\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -1687,6 +1667,9 @@ static json_t *json_dev(const struct dev *d)
 	json_t *o = json_object(), *bars = json_array();
 	int j;
 
+	/* "device" and "bdf" as in the other tools (docs/json-keys.md) */
+	json_object_set_new(o, "device", json_string(d->path));
+	json_object_set_new(o, "bdf", json_string(d->bdf));
 	json_object_set_new(o, "host", json_string(d->bdf));
 	json_object_set_new(o, "id",
 			    d->id[0] ? json_string(d->id) : json_null());

@@ -153,7 +153,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->svg = optarg;
 			break;
 		default:
-			fputs(usage_text, stderr);
+			fputs(PROG ": see " PROG " --help\n", stderr);
 			return EXIT_INPUT;
 		}
 	}
@@ -167,11 +167,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return input_error("--root needs --from-sysfs");
 	/* a topology typed at a terminal is not what anyone meant */
 	if (!o->from_sysfs && (!o->input || !strcmp(o->input, "-")) &&
-	    isatty(STDIN_FILENO)) {
-		fputs(usage_text, stderr);
+	    isatty(STDIN_FILENO))
 		return input_error(
-			"no topology: give a file, --from-sysfs or standard input");
-	}
+			"no topology: standard input is a terminal; give a file, --from-sysfs or pipe one in (see " PROG
+			" --help)");
 	return 0;
 }
 
@@ -408,6 +407,9 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	if (!o->table) {
 		if (fixedbar_emit_plan(b, t, p))
 			return input_error("out of memory");
+		/* the JSON is for scripts; a person reads why on stderr */
+		if (p->err)
+			fprintf(stderr, PROG ": no plan: %s\n", p->message);
 		return write_output(o, b->data, b->len) ?: status;
 	}
 	mem = open_memstream(&text, &len);

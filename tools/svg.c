@@ -6,7 +6,7 @@
  * topology's current ranges) and after (the plan).  Bridge windows are
  * outlines nested by depth, BARs boxes inside them; fixed BARs are red and
  * labelled with their address, what the plan moves is orange (dashed
- * where it was).  Sizes from 4 KiB to terabytes share one band, so the
+ * where it was), claimed ranges (the topology's reserved list) hatched.  Sizes from 4 KiB to terabytes share one band, so the
  * scale is broken: every range between two consecutive boundaries of
  * anything drawn gets a width growing with the log of its length, and
  * stretches nothing occupies are shortened to a mark (a zigzag).
@@ -26,8 +26,9 @@
 
 struct svg_item {
 	int dev;
-	int slot; /* BAR slot, or -1 for a window */
-	int win;
+	int slot; /* BAR slot, or -1 for a window or claimed range */
+	int win; /* -1: a claimed range (reserved[claimed]) */
+	u32 claimed;
 	enum fixedbar_res_type type;
 	u64 start, end;
 	int depth; /* nesting level inside the lane */
@@ -108,6 +109,40 @@ static bool svg_add_dev(struct svg *s, int d, bool after)
 	return true;
 }
 
+/* the claimed ranges, clipped to each aperture, in both lanes */
+static bool svg_add_claimed(struct svg *s)
+{
+	const struct fixedbar_topo *t = s->t;
+	struct svg_item it = { .slot = -1, .win = -1 };
+	const struct fixedbar_aperture *a;
+	u32 i, j;
+
+	for (i = 0; i < t->nr_reserved; i++) {
+		for (j = 0; j < t->nr_apertures; j++) {
+			a = &t->apertures[j];
+			if (a->type != t->reserved[i].type ||
+			    t->reserved[i].end < a->start ||
+			    t->reserved[i].start > a->end)
+				continue;
+			it.claimed = i;
+			it.type = a->type;
+			it.start = t->reserved[i].start > a->start ?
+					   t->reserved[i].start :
+					   a->start;
+			it.end = t->reserved[i].end < a->end ?
+					 t->reserved[i].end :
+					 a->end;
+			it.after = false;
+			if (!svg_add(s, &it))
+				return false;
+			it.after = true;
+			if (s->p && !svg_add(s, &it))
+				return false;
+		}
+	}
+	return true;
+}
+
 static int svg_collect(struct svg *s)
 {
 	const struct fixedbar_topo *t = s->t;
@@ -129,7 +164,7 @@ static int svg_collect(struct svg *s)
 		if (s->p && !svg_add_dev(s, i, true))
 			return -ENOMEM;
 	}
-	return 0;
+	return svg_add_claimed(s) ? 0 : -ENOMEM;
 }
 
 static bool svg_in(const struct svg_item *it, const struct fixedbar_aperture *a)
@@ -145,14 +180,19 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* true when some BAR of either lane covers [a, b] */
+static bool svg_is_claimed(const struct svg_item *it)
+{
+	return it->slot < 0 && it->win < 0;
+}
+
+/* true when some BAR or claimed range of either lane covers [a, b] */
 static bool svg_used(const struct svg *s, u64 a, u64 b)
 {
 	size_t i;
 
 	for (i = 0; i < s->nr_items; i++)
-		if (s->items[i].slot >= 0 && s->items[i].start <= a &&
-		    s->items[i].end >= b)
+		if ((s->items[i].slot >= 0 || svg_is_claimed(&s->items[i])) &&
+		    s->items[i].start <= a && s->items[i].end >= b)
 			return true;
 	return false;
 }
@@ -256,8 +296,14 @@ static void svg_label(const struct svg *s, const struct svg_item *it, char *buf,
 {
 	char path[FIXEDBAR_PATH_LEN], size[24];
 
-	fixedbar_dev_path(s->t, it->dev, path, sizeof(path));
 	svg_size(size, sizeof(size), it->end - it->start + 1);
+	if (svg_is_claimed(it)) {
+		snprintf(buf, len, "claimed: %s %s @0x%llx",
+			 s->t->reserved[it->claimed].name, size,
+			 (unsigned long long)it->start);
+		return;
+	}
+	fixedbar_dev_path(s->t, it->dev, path, sizeof(path));
 	if (it->slot < 0)
 		snprintf(buf, len, "%s %s %s @0x%llx", path,
 			 fixedbar_win_name(it->win), size,
@@ -271,6 +317,8 @@ static void svg_label(const struct svg *s, const struct svg_item *it, char *buf,
 
 static const char *svg_fill(const struct svg_item *it)
 {
+	if (svg_is_claimed(it))
+		return "url(#claimed)";
 	if (it->slot < 0)
 		return "none";
 	if (!it->after && it->moved)
@@ -284,6 +332,8 @@ static const char *svg_fill(const struct svg_item *it)
 
 static const char *svg_stroke(const struct svg_item *it)
 {
+	if (svg_is_claimed(it))
+		return "#555555";
 	if (it->slot >= 0)
 		return it->fixed ? "#7a0000" :
 		       it->moved ? "#c46a00" :
@@ -396,6 +446,11 @@ static double svg_lane_h(const struct svg *s)
 	return SVG_LANE_BASE + 2 * SVG_INSET * (s->max_depth + 1);
 }
 
+static int svg_pass(const struct svg_item *it)
+{
+	return svg_is_claimed(it) ? 0 : it->slot < 0 ? 1 : 2;
+}
+
 static void svg_lane(const struct svg *s, const struct fixedbar_aperture *a,
 		     bool after, double y)
 {
@@ -409,11 +464,11 @@ static void svg_lane(const struct svg *s, const struct fixedbar_aperture *a,
 	fprintf(s->f,
 		"<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#f7f7f7\" stroke=\"#444\"/>\n",
 		SVG_LEFT, y, SVG_W, h);
-	/* windows under BARs, outer windows first */
-	for (pass = 0; pass < 2; pass++)
+	/* claimed ranges, then windows under BARs, outer windows first */
+	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < s->nr_items; i++)
 			if (s->items[i].after == after &&
-			    (s->items[i].slot >= 0) == pass &&
+			    svg_pass(&s->items[i]) == pass &&
 			    svg_in(&s->items[i], a))
 				svg_box(s, &s->items[i], y, h);
 	svg_breaks(s, y, h);
@@ -461,6 +516,7 @@ static void svg_legend(struct svg *s)
 		{ "#8c8c8c", "#44546a", "pinned" },
 		{ "none", "#1f77b4", "bridge window" },
 		{ "none", "#2ca02c", "prefetchable window" },
+		{ "url(#claimed)", "#555555", "claimed range (hatched)" },
 	};
 	size_t i;
 	double x = SVG_LEFT;
@@ -506,6 +562,7 @@ int fixedbar_svg_write(FILE *f, const struct fixedbar_topo *t,
 		fprintf(f,
 			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+			"<defs><pattern id=\"claimed\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#eeeeee\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#777777\" stroke-width=\"2.5\"/></pattern></defs>\n"
 			"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
 			"%s</svg>\n",
 			SVG_LEFT + SVG_W + SVG_MARGIN, (int)s.y,

@@ -12,18 +12,10 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "kres.h"
 #include "sysfs_topo.h"
 
 /* clang-format off */
-/* include/linux/ioport.h */
-#define IORESOURCE_IO		0x00000100
-#define IORESOURCE_MEM		0x00000200
-#define IORESOURCE_PREFETCH	0x00002000
-#define IORESOURCE_MEM_64	0x00100000
-#define IORESOURCE_DISABLED	0x10000000
-#define IORESOURCE_UNSET	0x20000000
-#define IORESOURCE_PCI_FIXED	0x00000010	/* Enhanced Allocation */
-
 #define PCI_CLASS_BRIDGE_PCI	0x0604
 #define NR_RES_LINES		17	/* PCI_NUM_RESOURCES with SR-IOV */
 
@@ -432,22 +424,6 @@ static int add_aperture(struct fixedbar_topo *t, enum fixedbar_res_type type,
 	return 0;
 }
 
-/* One /proc/iomem or /proc/ioports line: its depth, range and name. */
-static bool parse_res_line(char *line, int *depth, unsigned long long *start,
-			   unsigned long long *end, const char **name)
-{
-	int n = 0, off;
-
-	while (line[n] == ' ')
-		n++;
-	if (sscanf(line + n, "%llx-%llx : %n", start, end, &off) != 2)
-		return false;
-	line[strcspn(line, "\n")] = '\0';
-	*depth = n / 2;
-	*name = line + n + off;
-	return true;
-}
-
 /* Is @name a resource of the root bus's hierarchy ("0000:00:01.0", "PCI Bus 0000:01")? */
 static bool names_root_child(const char *name, unsigned int domain,
 			     unsigned int bus)
@@ -487,7 +463,8 @@ static int read_apertures(const char *path, enum fixedbar_res_type type,
 			return fail(msg, msglen, "%s: %s", path,
 				    strerror(errno));
 		while (fgets(line, sizeof(line), f)) {
-			if (!parse_res_line(line, &depth, &start, &end, &name))
+			if (!fixedbar_parse_res_line(line, &depth, &start, &end,
+						     &name))
 				continue;
 			if (depth == 0)
 				snprintf(top, sizeof(top), "%s", name);
@@ -543,7 +520,7 @@ static int read_claimed(const char *path, enum fixedbar_res_type type,
 	if (!f)
 		return fail(msg, msglen, "%s: %s", path, strerror(errno));
 	while (!ret && fgets(line, sizeof(line), f)) {
-		if (!parse_res_line(line, &depth, &start, &end, &name))
+		if (!fixedbar_parse_res_line(line, &depth, &start, &end, &name))
 			continue;
 		if (depth == 0)
 			in_window = is_aperture(t, type, start, end);

@@ -14,7 +14,7 @@ JANSSON_CFLAGS = $(call pkg-config-lazy,JANSSON_CFLAGS,--cflags jansson)
 JANSSON_LIBS = $(call pkg-config-lazy,JANSSON_LIBS,--libs jansson)
 
 PLAN_TOOL_SRCS := tools/fixedbar-plan.c tools/json_topo.c tools/sysfs_topo.c \
-	tools/svg.c
+	tools/svg.c tools/kres.c
 TOOL_HDRS := $(wildcard tools/*.h) $(PLANNER_HDRS)
 
 $(BUILD)/rel/tools/%.o: tools/%.c $(TOOL_HDRS)

@@ -57,7 +57,7 @@ version=-DFIXEDBAR_VERSION="\"$(cat "$top/VERSION")\""
 g=$base/guest
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$sysroot/usr/include" \
-	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo,svg}.c \
+	-o "$g/fixedbar-plan" "$top"/tools/{fixedbar-plan,json_topo,sysfs_topo,svg,kres}.c \
 	"$top"/planner/*.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
@@ -66,7 +66,7 @@ g=$base/guest
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
 	-Wno-format-truncation -I"$top/planner" -I"$top/tools" -I"$g/libpci-arm64/include" \
 	-I"$sysroot/usr/include" -o "$g/fixedbar-check" \
-	"$top"/tools/{fixedbar-check,check_src,fixedbar_aml}.c \
+	"$top"/tools/{fixedbar-check,check_src,fixedbar_aml,kres,check_svg,sysfs_topo,svg}.c \
 	"$top"/planner/*.c "$g/libpci-arm64/lib/libpci.a" \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 

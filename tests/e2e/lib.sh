@@ -243,7 +243,7 @@ check_fbcheck() {
 			want+=("$(printf '%s %s 0x%x %s' "${e%%=*}" "${item%%@*}" "$((${item#*@}))" "$st")")
 		done
 	done
-	got=$(jq -r '.bars[] | "\(.path) \(.bar) \(.wanted) \(.status)"' "$f" 2>&1 | sort)
+	got=$(jq -r '.bars[] | "\(.device) \(.name) \(.wanted) \(.status)"' "$f" 2>&1 | sort)
 	is "$got" "$(printf '%s\n' "${want[@]}" | sort)" "$tag: fixedbar-check lists each fixed BAR, $st"
 	[[ $st == ok ]] || return 0
 	is "$(jq '[.bars[] | select(.start != .wanted)] | length' "$f" 2>&1)" 0 \

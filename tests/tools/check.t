@@ -216,38 +216,45 @@ check() {
 	err=$(<"$tmp/err")
 }
 
-# row PATH BAR: the table row of one fixed BAR
+# row DEVICE BAR: the table row of one fixed BAR and the lines under it
 row() {
-	grep -E "^[^ ]+ +$1 +$2 " <<<"$out"
+	awk -v d="$1" -v b="$2" '/^[^ ]/ { on = $1 == d && $2 == b } on' <<<"$out"
+}
+
+# widest LINES: the length of the longest line
+widest() {
+	awk '{ if (length($0) > n) n = length($0) } END { print n + 0 }' <<<"$1"
 }
 
 # --- every source, the good tree: everything in place
 check "$good" -j
 status 0 "good tree, every source: exit 0"
 jq_is '.result' ok "result ok"
-jq_is '[.bars[] | .path + " " + .bar + " " + .status] | join(",")' \
+jq_is '[.bars[] | .device + " " + .name + " " + .status] | join(",")' \
 	"$ivshmem bar2 ok,$testdev bar2 ok,$rootdev bar2 ok" "three fixed BARs, sorted by path, all ok"
 jq_is '[.bars[] | select(.wanted == .start)] | length' 3 "wanted == start for each"
-jq_is ".bars[] | select(.path == \"$ivshmem\") | .from | join(\";\")" \
+jq_is ".bars[] | select(.device == \"$ivshmem\") | .from | join(\";\")" \
 	"dt /pci-fixedbar;acpi SSDT1 \\_SB_.FXBR;cmdline" \
 	"A from the DT table node, the ACPI table device and the command line"
-jq_is ".bars[] | select(.path == \"$testdev\") | .from | join(\";\")" \
+jq_is ".bars[] | select(.device == \"$testdev\") | .from | join(\";\")" \
 	"dt /pcie@10000000/pci@10,0/pci@0,0/pci@1,0/pci@0,0" "B from the device's of_node"
-jq_is ".bars[] | select(.path == \"$rootdev\") | .from | join(\";\")" \
+jq_is ".bars[] | select(.device == \"$rootdev\") | .from | join(\";\")" \
 	"acpi SSDT1 \\_SB_.PCI0.S88_" "C from the companion's _DSD (firmware_node/path)"
-jq_is ".bars[] | select(.path == \"$ivshmem\") | [.device, .resource] | join(\" \")" \
+jq_is ".bars[] | select(.device == \"$ivshmem\") | [.bdf, .resource] | join(\" \")" \
 	"0000:03:00.0 [mem 0x10000000000-0x10003ffffff 64bit pref]" "device and kernel-style resource"
-jq_is ".bars[] | select(.path == \"$ivshmem\") | [.windows[] | .device + \" \" + .window + \" \" + .resource + \" \" + (.contains | tostring)] | join(\";\")" \
-	"pci0000:00 root [mem 0x10000000000-0x1ffffffffff] true;0000:00:10.0 prefetchable [mem 0x10000000000-0x10103ffffff 64bit pref] true;0000:01:00.0 prefetchable [mem 0x10000000000-0x10103ffffff 64bit pref] true;0000:02:00.0 prefetchable [mem 0x10000000000-0x10003ffffff 64bit pref] true" \
+jq_is ".bars[] | select(.device == \"$ivshmem\") | [.windows[] | .bdf + \" \" + .name + \" \" + .resource + \" \" + (.contains | tostring)] | join(\";\")" \
+	"pci0000:00 root [mem 0x10000000000-0x1ffffffffff] true;0000:00:10.0 window.prefetchable [mem 0x10000000000-0x10103ffffff 64bit pref] true;0000:01:00.0 window.prefetchable [mem 0x10000000000-0x10103ffffff 64bit pref] true;0000:02:00.0 window.prefetchable [mem 0x10000000000-0x10003ffffff 64bit pref] true" \
 	"the window chain from the root bus down"
 jq_is '.summary | [.total, .ok, .MOVED] | join(",")' 3,3,0 "summary counts"
 jq_is '.problems | length' 0 "no problems"
 
 check "$good"
 status 0 "the table, exit 0"
-like "$(row "$ivshmem" bar2)" "0000:03:00.0  $ivshmem  bar2  0x10000000000" "table row: device, path, BAR, wanted"
-like "$(row "$ivshmem" bar2)" "[mem 0x10000000000-0x10003ffffff 64bit pref]  ok" "table row: actual and status"
-like "$(row "$ivshmem" bar2)" "pci0000:00 [mem 0x10000000000-0x1ffffffffff] > 0000:00:10.0 [mem" "table row: window chain"
+is "$(head -n 1 <<<"$out" | tr -s ' ')" "DEVICE BAR WANTED ACTUAL SIZE STATUS" "table header"
+is "$(row 0000:03:00.0 bar2 | tr -s ' ')" "0000:03:00.0 bar2 0x10000000000 0x10000000000 [size=64M] ok" \
+	"table row: device, BAR, wanted, actual, size as lspci prints it, status; nothing under it"
+is "$(row 0000:00:11.0 bar2 | tr -s ' ')" "0000:00:11.0 bar2 0x1ffff000000 0x1ffff000000 [size=16M] ok" "the root bus device's row"
+ok_if "the table fits 120 columns ($(widest "$out"))" [ "$(widest "$out")" -le 120 ]
 is "$(tail -n 1 <<<"$out")" "3 fixed BARs: 3 ok" "summary line"
 
 check "$good" -q
@@ -255,30 +262,94 @@ status 0 "-q: exit 0"
 is "$out$err" "" "-q prints nothing"
 
 check "$good" -v
-like "$out" "	from dt /pci-fixedbar" "-v: where each entry came from"
+like "$out" "  from dt /pci-fixedbar" "-v: where each entry came from"
 like "$err" "module: pci_fixedbar not loaded" "-v: what it looked at"
 
 # --- the bad tree: 02:01.0's window does not hold 04:00.0's BAR
 check "$bad" -j
 status 1 "a bridge window that does not hold a fixed BAR: exit 1"
 jq_is '.result' mismatch "result mismatch"
-jq_is ".bars[] | select(.path == \"$testdev\") | .status" OUTSIDE-WINDOW "the BAR is marked OUTSIDE-WINDOW"
-jq_is ".bars[] | select(.path == \"$testdev\") | [.windows[] | select(.contains | not) | .device] | join(\",\")" \
+jq_is ".bars[] | select(.device == \"$testdev\") | .status" OUTSIDE-WINDOW "the BAR is marked OUTSIDE-WINDOW"
+jq_is ".bars[] | select(.device == \"$testdev\") | [.windows[] | select(.contains | not) | .bdf] | join(\",\")" \
 	"0000:02:01.0" "the window that does not contain it"
 check "$bad"
-like "$(row "$testdev" bar2)" "OUTSIDE-WINDOW" "table: marked"
-like "$(row "$testdev" bar2)" "0000:02:01.0 [mem 0x10104000000-0x10107ffffff 64bit pref]!" "table: the window flagged with !"
+like "$(row 0000:04:00.0 bar2)" "OUTSIDE-WINDOW" "table: marked"
+is "$(row 0000:04:00.0 bar2 | tail -n 1)" "  outside window.prefetchable of 0000:02:01.0 [mem 0x10104000000-0x10107ffffff 64bit pref]!" \
+	"table: under the row, the window that does not hold it, flagged with !"
+ok_if "the table fits 120 columns ($(widest "$out"))" [ "$(widest "$out")" -le 120 ]
+check "$bad" -v
+like "$(row 0000:04:00.0 bar2)" "  path $testdev
+  resource [mem 0x10100000000-0x10103ffffff 64bit pref]
+  window pci0000:00 [mem 0x10000000000-0x1ffffffffff]
+     in 0000:00:10.0 [mem 0x10000000000-0x10103ffffff 64bit pref]" "-v: the path, the resource, the window chain from the root bus down"
+
+# --- -s and -d, lspci's selectors
+check "$bad" -s 03:00.0 -j
+status 0 "-s 03:00.0: only ivshmem's BAR, in place: exit 0"
+jq_is '[.bars[].bdf] | join(",")' 0000:03:00.0 "-s 03:00.0 selects one row"
+check "$bad" -s 0000:04:00
+status 1 "-s 0000:04:00: the BAR outside its window: exit 1"
+is "$(grep -c '^0000:' <<<"$out")" 1 "-s DOMAIN:BUS:SLOT: one row"
+check "$bad" -s 11. -j
+jq_is '[.bars[].bdf] | join(",")' 0000:00:11.0 "-s SLOT.: the device on the root bus"
+check "$bad" -d 1b36: -j
+status 1 "-d 1b36: (a vendor): both testdevs, one outside: exit 1"
+jq_is '[.bars[].bdf] | join(",")' 0000:04:00.0,0000:00:11.0 "-d VENDOR: rows of that vendor"
+check "$bad" -d 1af4:1110 -s 03: -j
+jq_is '[.bars[].bdf] | join(",")' 0000:03:00.0 "-d and -s together: both must match"
+check "$bad" -d :ffff
+status 3 "-d matching no device with a fixed BAR: exit 3 (nothing described for it)"
+is "$(tail -n 1 <<<"$out")" "0 fixed BARs: none described" "says none"
+check "$bad" -s 1:2:3:4
+status 2 "a malformed -s: exit 2"
+is "$err" "fixedbar-check: -s 1:2:3:4: Too many fields; see fixedbar-check --help" "libpci's reason, prefixed"
+check "$bad" -d xyz:
+status 2 "a malformed -d: exit 2"
+like "$err" "fixedbar-check: -d xyz:" "names it"
+
+# --- --svg: the fixed BARs' root bus as fixedbar-plan --svg draws it
+if command -v rsvg-convert >/dev/null; then
+	check "$bad" --svg "$tmp/bad.svg"
+	status 1 "--svg: the exit status is the check's"
+	like "$out" "OUTSIDE-WINDOW" "--svg: the table as without it"
+	rsvg-convert -o "$tmp/bad.png" "$tmp/bad.svg"
+	is $? 0 "--svg: rsvg-convert renders the picture"
+	is "$("$here/svgboxes.py" "$tmp/bad.svg" "$tmp/bad.png" | awk '$1 >= 20 { print $3, $4 }' | sort -u | tr '\n' ,)" \
+		"$ivshmem bar2,$testdev bar2,$rootdev bar2," "--svg: each fixed BAR a red box that can be seen"
+	like "$(<"$tmp/bad.svg")" 'stroke-dasharray="3 2"><title>0000:00:10.0/00.0/01.0 window.prefetchable 64M @0x10104000000 (moved)</title>' \
+		"--svg: the window that does not hold the BAR, drawn where it is now"
+else
+	fail "rsvg-convert missing (scripts/install-deps.sh svg)"
+fi
+check "$good" --svg "$tmp/no/such/dir/x.svg" -q
+status 2 "--svg to an unwritable file: exit 2"
+is "$err" "fixedbar-check: $tmp/no/such/dir/x.svg: No such file or directory" "names the file"
+"$CHECK" --sysfs "$bad/sys" --proc "$good/proc" --svg "$tmp/x.svg" -q 2>"$tmp/err"
+rc=$?
+status 2 "--svg with sysfs and procfs of two roots: exit 2"
+is "$(<"$tmp/err")" "fixedbar-check: --svg needs --sysfs and --proc in one root (got $bad/sys and $good/proc)" "says so"
+
+# --- --only-wrong (fixedbar-check.service): quiet unless something is wrong
+check "$good" --only-wrong
+status 0 "--only-wrong, all in place: exit 0"
+is "$out$err" "" "--only-wrong, all in place: prints nothing"
+check "$good" --only-wrong --source none
+status 3 "--only-wrong, nothing described: exit 3"
+is "$out$err" "" "--only-wrong, nothing described: prints nothing"
+check "$bad" --only-wrong
+status 1 "--only-wrong, a BAR outside its window: exit 1"
+like "$out" "OUTSIDE-WINDOW" "--only-wrong, a BAR outside its window: the table"
 
 # --- source selection
-check "$bad" -s acpi -j
-status 0 "-s acpi: A and C only, both in place: exit 0"
-jq_is '[.bars[].path] | join(",")' "$ivshmem,$rootdev" "-s acpi rows"
-check "$bad" -s dt,cmdline -j
-jq_is '[.bars[].path] | join(",")' "$ivshmem,$testdev" "-s dt,cmdline rows (the disabled node is skipped)"
-check "$bad" -s bogus
-status 2 "-s with an unknown source: exit 2"
+check "$bad" --source acpi -j
+status 0 "--source acpi: A and C only, both in place: exit 0"
+jq_is '[.bars[].device] | join(",")' "$ivshmem,$rootdev" "--source acpi rows"
+check "$bad" --source dt,cmdline -j
+jq_is '[.bars[].device] | join(",")' "$ivshmem,$testdev" "--source dt,cmdline rows (the disabled node is skipped)"
+check "$bad" --source bogus
+status 2 "--source with an unknown source: exit 2"
 like "$err" "unknown source 'bogus'" "names it"
-check "$bad" -s none
+check "$bad" --source none
 status 3 "no descriptors at all: exit 3"
 like "$err" "no descriptor entries found" "says so"
 
@@ -298,18 +369,18 @@ cp -a "$good" "$mod"
 mkdir -p "$mod/sys/module/pci_fixedbar/parameters"
 echo "$C;$B" >"$mod/sys/module/pci_fixedbar/parameters/map"
 echo "root=/dev/vda pci-fixedbar.map=\"$A;$C\"" >"$mod/proc/cmdline"
-check "$mod" -s cmdline,module -j
+check "$mod" --source cmdline,module -j
 status 0 "the module's map parameter and a quoted cmdline map"
-jq_is '[.bars[] | .path + " " + (.from | join(";"))] | join(",")' \
+jq_is '[.bars[] | .device + " " + (.from | join(";"))] | join(",")' \
 	"$ivshmem cmdline,$testdev module map,$rootdev cmdline;module map" "each with its source"
 
 # repeated map= append in order, as the module does; one cut by
 # whitespace after a separator is a problem, as the module refuses it
 echo "root=/dev/vda pci_fixedbar.map=$A pci_fixedbar.map=$C" >"$mod/proc/cmdline"
-check "$mod" -s cmdline -j
-jq_is '[.bars[].path] | join(",")' "$ivshmem,$rootdev" "two cmdline map= both count"
+check "$mod" --source cmdline -j
+jq_is '[.bars[].device] | join(",")' "$ivshmem,$rootdev" "two cmdline map= both count"
 echo "root=/dev/vda pci_fixedbar.map=$A; $C" >"$mod/proc/cmdline"
-check "$mod" -s cmdline -j
+check "$mod" --source cmdline -j
 status 1 "a cmdline map= ending in ';': exit 1 (a descriptor the module would not read)"
 jq_is '.problems[0]' \
 	"cmdline: pci_fixedbar.map=$A; ends with a separator: whitespace split the value, the module refuses it; write the entries without blanks, or quote the whole value" \
@@ -318,24 +389,30 @@ jq_is '.problems[0]' \
 # --- -m and -f: MOVED, UNASSIGNED, NOT-IMPLEMENTED, MISSING
 check "$good" -m "$ivshmem=bar2@0x10040000000,bar0@0xfe000000" -j
 status 1 "-m with a BAR elsewhere: exit 1"
-jq_is ".bars[] | select(.bar == \"bar2\") | [.status, .wanted, .start] | join(\" \")" \
+jq_is ".bars[] | select(.name == \"bar2\") | [.status, .wanted, .start] | join(\" \")" \
 	"MOVED 0x10040000000 0x10000000000" "MOVED, wanted and actual"
-jq_is ".bars[] | select(.bar == \"bar0\") | [.status, .resource, (.windows | length)] | join(\" \")" \
+jq_is ".bars[] | select(.name == \"bar0\") | [.status, .resource, (.windows | length)] | join(\" \")" \
 	"ok [mem 0xfe000000-0xfe0000ff] 4" "a 32-bit BAR in place, four windows up"
 jq_is '[.bars[].from[]] | unique | join(",")' "-m #1" "only -m is read when -m is given"
 check "$good" -m "$ivshmem=bar2@0x10040000000"
-like "$(row "$ivshmem" bar2)" "MOVED" "table: MOVED"
+is "$(row 0000:03:00.0 bar2 | tr -s ' ')" "0000:03:00.0 bar2 0x10040000000 0x10000000000 [size=64M] MOVED" "table: MOVED, wanted and actual"
 
 check "$good" -m "$testdev=bar4@0x10200000000,bar3@0x10300000000" -m "0000:00:10.0/00.0/05.0/00.0=bar0@0x1000" \
 	-m "$rootdev/00.0=bar0@0x2000" -m "0000:00:13.0=bar0@0x3000" -j
 status 1 "unassigned, not implemented, missing: exit 1"
-jq_is '[.bars[] | .bar + " " + .status] | join(",")' \
+jq_is '[.bars[] | .name + " " + .status] | join(",")' \
 	"bar3 NOT-IMPLEMENTED,bar4 UNASSIGNED,bar0 MISSING,bar0 MISSING,bar0 MISSING" "each status"
 jq_is '[.bars[] | select(.status == "MISSING") | .reason] | join(";")' \
 	"no device 05.0 below 0000:01:00.0;0000:00:11.0 is not a bridge, the path goes on below it;no device 0000:00:13.0 on a root bus" \
 	"MISSING says why"
-jq_is '[.bars[] | .device // "-"] | join(",")' \
+jq_is '[.bars[] | .bdf // "-"] | join(",")' \
 	"0000:04:00.0,0000:04:00.0,-,-,-" "device null when missing"
+check "$good" -m "$testdev=bar4@0x10200000000,bar3@0x10300000000" -m "0000:00:10.0/00.0/05.0/00.0=bar0@0x1000" \
+	-m "$rootdev/00.0=bar0@0x2000" -m "0000:00:13.0=bar0@0x3000"
+is "$(row 0000:04:00.0 bar4 | tr -s ' ')" "0000:04:00.0 bar4 0x10200000000 - [size=4K] UNASSIGNED" "table: UNASSIGNED with its size"
+is "$(grep -c '^- ' <<<"$out")" 3 "table: a MISSING row has no device"
+like "$out" "  path 0000:00:10.0/00.0/05.0/00.0: no device 05.0 below 0000:01:00.0" "table: a MISSING row's path and why"
+ok_if "every status: the table fits 120 columns ($(widest "$out"))" [ "$(widest "$out")" -le 120 ]
 
 cat >"$tmp/entries" <<END
 # the two in-place BARs
@@ -352,6 +429,15 @@ status 0 "-f with a topology JSON's fixed array"
 jq_is '[.bars[] | .from[]] | join(",")' "$tmp/topo.json fixed[0],$tmp/topo.json fixed[1]" "JSON sources"
 check "$good" -f - -j <"$tmp/entries"
 status 0 "-f - reads standard input"
+# a terminal on standard input: refused, not waited on
+if command -v script >/dev/null; then
+	script -qec "$CHECK --sysfs $good/sys --proc $good/proc -f -" /dev/null </dev/null >"$tmp/tty" 2>&1
+	rc=$?
+	status 2 "-f - with a terminal on standard input: exit 2 at once"
+	like "$(tr -d '\r' <"$tmp/tty")" "fixedbar-check: -f -: standard input is a terminal; pipe the entries in or name a file" "says why"
+else
+	fail "script (bsdutils) missing: no terminal to test -f - with"
+fi
 
 # --- input errors: exit 1, one line naming the place and the column
 check "$good" -m "$ivshmem=bar2@10000000000"
@@ -362,13 +448,13 @@ printf '%s\n' "$A" "$ivshmem=bar9@0x1" >"$tmp/badfile"
 check "$good" -f "$tmp/badfile"
 status 2 "a malformed line in a file: exit 2"
 like "$err" "fixedbar-check: $tmp/badfile:2: entry '$ivshmem=bar9@0x1': bar9 at column 29 is not a BAR name" "file:line and column"
-check "$good" -s all -m "$ivshmem=bar2@0x10040000000"
+check "$good" --source all -m "$ivshmem=bar2@0x10040000000"
 status 2 "the same BAR at two addresses: exit 2"
 like "$err" "-m #1: $ivshmem bar2 fixed twice with different addresses (0x10000000000 and 0x10040000000)" "names both"
 prop "$tmp/dtbad/sys/firmware/devicetree/base/t/compatible" "linux,pci-fixedbar"
 cp -a "$good/." "$tmp/dtbad/"
 prop "$tmp/dtbad/sys/firmware/devicetree/base/t/fixed-bars" "$ivshmem=bar2"
-check "$tmp/dtbad" -s dt
+check "$tmp/dtbad" --source dt
 status 2 "a malformed DT string: exit 2"
 like "$err" "fixedbar-check: dt /t: entry '$ivshmem=bar2': expected '@' and an address after the BAR name, found the end of the entry; fix the descriptor" \
 	"names the node"
@@ -417,9 +503,9 @@ $(table_dev FXBR "$A")
     }
 }
 ASL
-check "$dsdt" -s acpi -j -v
+check "$dsdt" --source acpi -j -v
 status 0 "descriptors in the DSDT: exit 0"
-jq_is '[.bars[] | .path + " " + (.from | join(";"))] | join(",")' \
+jq_is '[.bars[] | .device + " " + (.from | join(";"))] | join(",")' \
 	"$ivshmem acpi DSDT \\_SB_.FXBR,$rootdev acpi DSDT \\_SB_.PCI0.S88_" "both forms found after methods, regions and fields"
 jq_is '[.notes[] | select(test("stepped over"))] | length' 0 "nothing stepped over"
 
@@ -447,7 +533,7 @@ DefinitionBlock ("", "SSDT", 1, "FXBR", "ORPHAN", 1)
     }
 }
 ASL
-check "$orphan" -s acpi -j
+check "$orphan" --source acpi -j
 status 1 "descriptors the module would not read: exit 1"
 jq_is '.problems | length' 2 "two problems"
 jq_is '.problems[0]' "acpi SSDT2 \\_SB_.S99_: fixed-bars on an object that is no PCI device's companion (firmware_node/path): the module does not read it; check the Scope path and _ADR" "an orphan per-device _DSD"
@@ -465,20 +551,20 @@ for ((cut = 36; cut < len; cut += 7)); do
 	# keep the header's length consistent with the cut
 	perl -e 'open(my $f, "+<", $ARGV[0]) or die; seek($f, 4, 0); print $f pack("V", $ARGV[1])' \
 		"$odd/sys/firmware/acpi/tables/SSDT1" "$cut"
-	check "$odd" -s acpi -q
+	check "$odd" --source acpi -q
 	runs=$((runs + 1))
 	[[ $rc == [0123] ]] || { crashes=$((crashes + 1)); diag "cut at $cut: exit $rc: $err"; }
 done
 for ((off = 36; off < len; off += 5)); do
 	cp "$ssdt" "$odd/sys/firmware/acpi/tables/SSDT1"
 	printf '\xff' | dd of="$odd/sys/firmware/acpi/tables/SSDT1" bs=1 seek="$off" conv=notrunc status=none
-	check "$odd" -s acpi -q
+	check "$odd" --source acpi -q
 	runs=$((runs + 1))
 	[[ $rc == [0123] ]] || { crashes=$((crashes + 1)); diag "0xff at $off: exit $rc: $err"; }
 done
 is "$crashes" 0 "truncated and corrupted SSDTs: no crash in $runs runs (ASan/UBSan build)"
 printf 'SSDT\x10\x00\x00\x00' >"$odd/sys/firmware/acpi/tables/SSDT1"
-check "$odd" -s acpi -j -v
+check "$odd" --source acpi -j -v
 jq_is '[.notes[] | select(test("^acpi: SSDT1: shorter than"))] | length' 1 "a table shorter than its header is a note"
 
 # --- a claimed range on a wanted range: named in the row
@@ -488,13 +574,13 @@ cat >>"$clm/proc/iomem" <<'END'
   1fffe000000-1ffffffffff : Reserved
 END
 check "$clm" -j
-jq_is ".bars[] | select(.path == \"$rootdev\") | .claimed" \
+jq_is ".bars[] | select(.device == \"$rootdev\") | .claimed" \
 	"Reserved [mem 0x1fffe000000-0x1ffffffffff]" "JSON: the claimed range the wanted range overlaps"
 jq_is '[.bars[] | select(.claimed == null)] | length' 2 "JSON: null for the others"
 check "$good" -j
 jq_is '[.bars[] | select(.claimed != null)] | length' 0 "JSON: no claimed ranges, none named"
 check "$clm"
-like "$(row "$rootdev" bar2)" "; wanted range on claimed Reserved [mem 0x1fffe000000-0x1ffffffffff]" \
-	"table: the claimed range at the end of the row"
+is "$(row 0000:00:11.0 bar2 | tail -n 1)" "  wanted range on claimed Reserved [mem 0x1fffe000000-0x1ffffffffff]" \
+	"table: the claimed range under the row"
 
 done_testing

@@ -46,6 +46,14 @@ jq_is() {
 	is "$(jq -r "$filter" "$@" <<<"$out" 2>&1)" "$want" "$desc"
 }
 
+# ok_if DESCRIPTION COMMAND...: passes when COMMAND succeeds
+ok_if() {
+	local d=$1
+
+	shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+
 # status <want rc> <description>: also shows stderr when it differs
 status() {
 	is "$rc" "$1" "$2"
