@@ -7,7 +7,8 @@
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
 #                                             arm64, src, kunit, qemu-build, host,
-#                                             fuzz, deb, grub, svg
+#                                             fuzz, deb, grub, svg,
+#                                             libvirt
 
 set -euo pipefail
 
@@ -22,6 +23,8 @@ declare -A groups=(
 	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 	[qemu-build]="build-essential pkg-config python3 python3-venv meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev patch"
+	# a real libvirtd for tests/libvirt; virt-xml-validate needs xmllint
+	[libvirt]="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils xmlstarlet"
 	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq"
 	# libFuzzer and the sanitizer runtimes: clang-14 ships them only in
 	# libclang-rt-14-dev, which it merely recommends

@@ -3,7 +3,7 @@
 # fixedbar-host: host-side descriptors and QEMU options from host sysfs.
 # Included by tools/tools.mk; its tests are tests/tools/host.t.
 
-HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c
+HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c tools/host_libvirt.c
 
 $(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
