@@ -18,7 +18,14 @@
 # (-acpitable, or with LIBVIRT_PATCHED=1 the fixed-bars <qemu:override>,
 # which then applies to the <shmem> by its alias), is the tool's output.
 #
-#   LIBVIRT_PATCHED=1   QEMU with the fixed-bars patches (LIBVIRT_EMULATOR)
+#   LIBVIRT_PATCHED=1   QEMU with the fixed-bars patches (LIBVIRT_EMULATOR,
+#                       the domain's <emulator>); E2E_RUN_SUFFIX=-patched
+#                       keeps its logs and domain apart
+#   LIBVIRT_TIMEOUT     seconds the guest may run (400)
+#   FIXEDBAR_HOST       the fixedbar-host to test (build/rel/fixedbar-host)
+#
+# make check-libvirt runs both; by hand, after make e2e-prep:
+#   prove -v --exec bash tests/libvirt/libvirt.t
 
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -26,7 +33,7 @@
 host_tool=${FIXEDBAR_HOST:-$top/build/rel/fixedbar-host}
 patched=${LIBVIRT_PATCHED:-0}
 timeout=${LIBVIRT_TIMEOUT:-400}
-dom=fixedbar-test-$case_name
+dom=fixedbar-test-$case_name${E2E_RUN_SUFFIX:-}
 virsh=(virsh -q -c qemu:///system)
 qns=http://libvirt.org/schemas/domain/qemu/1.0
 
@@ -83,12 +90,18 @@ ensure_libvirtd() {
 	return 1
 }
 
-cleanup() {
-	local d
-
+# remove_domain: a domain of an earlier run, or this one
+remove_domain() {
 	"${virsh[@]}" destroy "$dom" >/dev/null 2>&1
 	"${virsh[@]}" undefine "$dom" >/dev/null 2>&1
 	rm -f /dev/shm/"$dom"-*
+}
+
+# at exit: the domain, and the daemons this test started
+cleanup() {
+	local d
+
+	remove_domain
 	for d in "${started[@]}"; do
 		[[ -s /run/$d.pid ]] && kill "$(cat "/run/$d.pid")"
 	done
@@ -128,10 +141,11 @@ transform() {
 
 # wait_off: until QEMU has exited (the guest powers off), or the timeout
 wait_off() {
-	local t=$SECONDS
+	local t=$SECONDS st
 
 	while ((SECONDS - t < timeout)); do
-		[[ $("${virsh[@]}" domstate "$dom" 2>/dev/null) == "shut off" ]] && return 0
+		st=$("${virsh[@]}" domstate "$dom" 2>&1) || return 1
+		[[ $st == "shut off" ]] && return 0
 		sleep 2
 	done
 	"${virsh[@]}" destroy "$dom" >/dev/null 2>&1
@@ -147,7 +161,7 @@ if [[ $patched == 1 && ! -x ${LIBVIRT_EMULATOR:-} ]]; then
 fi
 ensure_libvirtd || { echo "Bail out! no libvirtd (qemu:///system)"; exit 1; }
 trap cleanup EXIT
-cleanup
+remove_domain
 
 # --- the tool's output as printed ---------------------------------------
 host_sysfs "$work/sysfs"
@@ -240,6 +254,7 @@ like "$qemu_cmd" "pci-hole64-size=$(((wend - wstart + 1) >> 10))K" \
 	"libvirt passed <pcihole64> to QEMU"
 if [[ $patched == 1 ]]; then
 	like "$qemu_cmd" '"fixed-bars":"bar2@0x10000000000"' "libvirt passed the override to QEMU"
+	is "$(grep -c -e -acpitable <<<"$qemu_cmd")" 0 "no -acpitable: QEMU describes the fixed BARs"
 else
 	like "$qemu_cmd" "-acpitable file=$work/fixedbar.aml" "libvirt passed -acpitable to QEMU"
 fi
