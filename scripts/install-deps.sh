@@ -25,7 +25,8 @@ declare -A groups=(
 	[qemu-build]="build-essential pkg-config python3 python3-venv meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev patch"
 	# a real libvirtd for tests/libvirt; virt-xml-validate needs xmllint
 	[libvirt]="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils xmlstarlet"
-	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq"
+	# tests/tools/host-libvirt.t: virt-xml-validate (libvirt-clients) and xmllint
+	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq libvirt-clients libxml2-utils"
 	# libFuzzer and the sanitizer runtimes: clang-14 ships them only in
 	# libclang-rt-14-dev, which it merely recommends
 	[fuzz]="clang-14 libclang-rt-14-dev libjansson-dev pkg-config"
