@@ -83,8 +83,8 @@ enum format {
 enum machine { MACH_Q35, MACH_VIRT };
 
 static const char *const format_names[] = {
-	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_GRUB] = "grub",
-	[FMT_ASL] = "asl",   [FMT_AML] = "aml", [FMT_DTS] = "dts",
+	[FMT_QEMU] = "qemu", [FMT_MAP] = "map",		[FMT_GRUB] = "grub",
+	[FMT_ASL] = "asl",   [FMT_AML] = "aml",		[FMT_DTS] = "dts",
 	[FMT_JSON] = "json", [FMT_LIBVIRT] = "libvirt",
 };
 

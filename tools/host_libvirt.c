@@ -126,8 +126,7 @@ static void make_alias(struct node *n, const char *what)
 			      n->slot[i], n->fn[i]);
 }
 
-static int add_bridges(const struct node *e, const char *host,
-		       const char *path)
+static int add_bridges(const struct node *e, const char *host, const char *path)
 {
 	static const char *const what[] = { "rp", "up", "dp" };
 	struct node *b;
@@ -142,15 +141,16 @@ static int add_bridges(const struct node *e, const char *host,
 		*b = *e;
 		b->len = len;
 		b->dev = NULL;
-		b->kind = len == 1 ? ROOT_PORT : len % 2 ? DOWNSTREAM : UPSTREAM;
+		b->kind = len == 1 ? ROOT_PORT :
+			  len % 2  ? DOWNSTREAM :
+				     UPSTREAM;
 		make_alias(b, what[b->kind]);
 	}
 	return 0;
 }
 
 /* a PCIe topology: root ports and downstream ports have one slot, 00 */
-static int check_shape(const struct node *e, const char *host,
-		       const char *path)
+static int check_shape(const struct node *e, const char *host, const char *path)
 {
 	int i;
 
@@ -181,13 +181,14 @@ static int add_devices(json_t *devs)
 		e->kind = ENDPOINT;
 		e->dev = d;
 		if (parse_path(e, path))
-			return lv_error(host, path, "not DDDD:BB:SS.F[/SS.F...]");
-		err = check_shape(e, host, path) ?:
-			      add_bridges(e, host, path);
+			return lv_error(host, path,
+					"not DDDD:BB:SS.F[/SS.F...]");
+		err = check_shape(e, host, path) ?: add_bridges(e, host, path);
 		if (err)
 			return err;
-		snprintf(e->alias, sizeof(e->alias), "ua-fxhost-%.4s-%.2s-%.2s-%.1s",
-			 host, host + 5, host + 8, host + 11);
+		snprintf(e->alias, sizeof(e->alias),
+			 "ua-fxhost-%.4s-%.2s-%.2s-%.1s", host, host + 5,
+			 host + 8, host + 11);
 	}
 	return 0;
 }
@@ -202,8 +203,9 @@ static void number_nodes(void)
 			if (nodes[i].kind != ENDPOINT && nodes[i].len == len)
 				nodes[i].index = next++;
 	for (i = 0; i < nr_nodes; i++) {
-		b = nodes[i].len > 1 ? find_bridge(&nodes[i], nodes[i].len - 1) :
-				       -1;
+		b = nodes[i].len > 1 ?
+			    find_bridge(&nodes[i], nodes[i].len - 1) :
+			    -1;
 		nodes[i].parent = b >= 0 ? nodes[b].index : 0;
 	}
 }
