@@ -376,6 +376,34 @@ static void put_hostdev(FILE *f, const struct node *n)
 	fputs("    </hostdev>\n", f);
 }
 
+/*
+ * The host addresses the layout keeps, for the hook
+ * (scripts/libvirt-hook.sh) that refuses to start the domain when the host
+ * has moved one of them since.
+ */
+static void put_metadata(FILE *f)
+{
+	json_t *b;
+	size_t j;
+	int i;
+
+	fputs("  <metadata>\n"
+	      "    <fixedbar:host xmlns:fixedbar='" LIBVIRT_METADATA_NS "'>\n",
+	      f);
+	for (i = 0; i < nr_nodes; i++) {
+		if (nodes[i].kind != ENDPOINT)
+			continue;
+		json_array_foreach(json_object_get(nodes[i].dev, "bars"), j, b)
+			fprintf(f,
+				"      <fixedbar:bar device='%s' bar='%s' start='%s' end='%s'/>\n",
+				jstr(nodes[i].dev, "host"), jstr(b, "name"),
+				jstr(b, "start"), jstr(b, "end"));
+	}
+	fputs("    </fixedbar:host>\n"
+	      "  </metadata>\n",
+	      f);
+}
+
 /* "bar0@0x...,bar2@0x..." */
 static void put_fixed_bars(FILE *f, json_t *dev)
 {
@@ -473,6 +501,7 @@ int emit_libvirt(FILE *f, json_t *host, const struct libvirt_opts *o)
 		return err;
 	number_nodes();
 	put_head(f, host, q35);
+	put_metadata(f);
 	fputs("  <devices>\n", f);
 	put_root(f, host, q35);
 	for (i = 0; i < nr_nodes; i++)

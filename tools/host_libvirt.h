@@ -15,6 +15,9 @@ struct libvirt_opts {
 	const char *acpi_table; /* the SSDT file -acpitable loads */
 };
 
+/* the namespace of the <metadata> scripts/libvirt-hook.sh reads */
+#define LIBVIRT_METADATA_NS "urn:pci-fixedbar:host:1"
+
 /* the default --acpi-table */
 #define LIBVIRT_ACPI_TABLE "/var/lib/libvirt/qemu/fixedbar/fixedbar-vm.aml"
 

@@ -238,6 +238,22 @@ is "$?" 0 "the transformed domain validates too"
 out=$("${virsh[@]}" define "$work/test.xml" 2>&1)
 is "$?" 0 "virsh define"
 [[ -z $out ]] || diag "$out"
+# the start hook (scripts/libvirt-hook.sh) on the XML libvirt keeps: the
+# host BARs of the <metadata> survive define, and a moved one is refused
+"${virsh[@]}" dumpxml "$dom" >"$work/defined.xml" 2>&1
+FIXEDBAR_SYSFS=$work/sysfs "$top/scripts/libvirt-hook.sh" "$dom" prepare begin - \
+	<"$work/defined.xml" >/dev/null 2>"$work/hook.err"
+is "$?:$(grep -c 'fixedbar:bar ' "$work/defined.xml")" "0:3" \
+	"the hook passes the defined domain, whose metadata lists the 3 BARs"
+res3=$work/sysfs/bus/pci/devices/0000:3d:00.0/resource
+cp "$res3" "$work/resource.keep"
+sed -i '3s/^0x000001ffff000000/0x000001fffe000000/' "$res3"
+FIXEDBAR_SYSFS=$work/sysfs "$top/scripts/libvirt-hook.sh" "$dom" prepare begin - \
+	<"$work/defined.xml" >/dev/null 2>"$work/hook.err"
+is "$?" 1 "the hook refuses it once the host moved a BAR"
+like "$(cat "$work/hook.err")" "0000:3d:00.0 bar2 [mem 0x1ffff000000-0x1ffffffffff] is now at [mem 0x1fffe000000-" \
+	"the hook names the moved BAR"
+cp "$work/resource.keep" "$res3"
 t=$SECONDS
 out=$("${virsh[@]}" start "$dom" 2>&1)
 is "$?" 0 "virsh start"

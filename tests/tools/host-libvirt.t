@@ -149,4 +149,41 @@ lv $gpu=0000:00:12.0/00.0/03.0/01.0
 is "$rc" 2 "slot 01 below a downstream port: exits 2"
 like "$err" "guest path 0000:00:12.0/00.0/03.0/01.0: below a root port or a switch downstream port a device sits at slot 00" \
 	"slot 01 below a downstream port: the message"
+
+# scripts/libvirt-hook.sh: the domain starts only while the host BARs in
+# its <metadata> are where they were
+hook=$here/../../scripts/libvirt-hook.sh
+lv $gpu $audio $nic
+is "$(x "count(//*[local-name()='bar'][@device])")" 5 "metadata: one entry per fixed BAR"
+is "$(x "string(//*[local-name()='bar'][@device='$gpu'][@bar='bar1']/@start)")" 0x38000000000 \
+	"metadata: the GPU's bar1 start"
+# hook ARGS...: the hook on the fake tree with the last output on stdin
+hook() {
+	FIXEDBAR_SYSFS=$sysfs "$hook" "$@" <"$tmp/out.xml" >"$tmp/hook.out" 2>"$tmp/err"
+	rc=$?
+	err=$(<"$tmp/err")
+}
+hook vm prepare begin -
+is "$rc:$err" "0:" "hook: unchanged host BARs: the domain starts"
+sed -i "s/'/\"/g" "$tmp/out.xml"
+hook vm prepare begin -
+is "$rc:$err" "0:" "hook: libvirt's double-quoted attributes too"
+cp "$sysfs/bus/pci/devices/$gpu/resource" "$tmp/resource"
+sed -i '2s/^0x0000038000000000 0x0000038fffffffff/0x0000034000000000 0x0000034fffffffff/' \
+	"$sysfs/bus/pci/devices/$gpu/resource"
+hook vm prepare begin -
+is "$rc" 1 "hook: a moved host BAR refuses the start"
+is "$err" "pci-fixedbar: domain vm: $gpu bar1 [mem 0x38000000000-0x38fffffffff] is now at [mem 0x34000000000-0x34fffffffff] on the host (firmware update or BIOS setting?); rerun fixedbar-host -f libvirt for the domain and virsh define it again, or the guest puts the BAR where the device is not" \
+	"hook: one line naming the device, the BAR, both ranges and what to do"
+hook vm started begin -
+is "$rc" 0 "hook: other operations pass"
+cp "$tmp/resource" "$sysfs/bus/pci/devices/$gpu/resource"
+sed -i "s/$nic/0000:99:00.0/" "$tmp/out.xml"
+hook vm prepare begin -
+is "$rc" 1 "hook: a device gone from the host refuses the start"
+like "$err" "0000:99:00.0 bar0 [mem 0x39004000000-0x39005ffffff]: no such host device any more" \
+	"hook: the message names it"
+echo "<domain><name>other</name></domain>" >"$tmp/out.xml"
+hook other prepare begin -
+is "$rc:$err" "0:" "hook: a domain without fixedbar metadata passes"
 done_testing
