@@ -65,6 +65,7 @@ include tests/unit/unit.mk
 -include tests/e2e/e2e.mk
 -include tests/arm64/arm64.mk
 -include tests/qemu/qemu.mk
+-include tests/libvirt/libvirt.mk
 -include install.mk
 -include tests/deb/deb.mk
 -include tests/grub/grub.mk

@@ -7,7 +7,8 @@
 #
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
 #                                             arm64, src, kunit, qemu-build, host,
-#                                             fuzz, deb, grub, svg, service
+#                                             fuzz, deb, grub, svg, service,
+#                                             libvirt
 
 set -euo pipefail
 
@@ -24,7 +25,10 @@ declare -A groups=(
 	[src]="dpkg-dev xz-utils"
 	[kunit]="python3 bc flex bison xz-utils linux-source-6.1 linux-source-6.12"
 	[qemu-build]="build-essential pkg-config python3 python3-venv meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev patch"
-	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq"
+	# a real libvirtd for tests/libvirt; virt-xml-validate needs xmllint
+	[libvirt]="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 libxml2-utils xmlstarlet"
+	# tests/tools/host-libvirt.t: virt-xml-validate (libvirt-clients) and xmllint
+	[host]="acpica-tools device-tree-compiler qemu-system-x86 qemu-system-arm jq libvirt-clients libxml2-utils"
 	# libFuzzer and the sanitizer runtimes: clang-14 ships them only in
 	# libclang-rt-14-dev, which it merely recommends
 	[fuzz]="clang-14 libclang-rt-14-dev libjansson-dev pkg-config"

@@ -19,6 +19,7 @@
 #include "fixedbar_types.h"
 #include "aml.h"
 #include "kres.h"
+#include "host_libvirt.h"
 
 #ifndef FIXEDBAR_VERSION
 #error "FIXEDBAR_VERSION comes from the top-level VERSION file (Makefile)"
@@ -69,14 +70,15 @@ enum format {
 	FMT_ASL,
 	FMT_AML,
 	FMT_DTS,
-	FMT_JSON
+	FMT_JSON,
+	FMT_LIBVIRT
 };
 enum machine { MACH_Q35, MACH_VIRT };
 
 static const char *const format_names[] = {
-	[FMT_QEMU] = "qemu", [FMT_MAP] = "map", [FMT_GRUB] = "grub",
-	[FMT_ASL] = "asl",   [FMT_AML] = "aml", [FMT_DTS] = "dts",
-	[FMT_JSON] = "json",
+	[FMT_QEMU] = "qemu", [FMT_MAP] = "map",		[FMT_GRUB] = "grub",
+	[FMT_ASL] = "asl",   [FMT_AML] = "aml",		[FMT_DTS] = "dts",
+	[FMT_JSON] = "json", [FMT_LIBVIRT] = "libvirt",
 };
 
 struct hop {
@@ -120,6 +122,7 @@ struct opts {
 	const char *output;
 	const char *cpu;
 	const char *acpi_name;
+	const char *acpi_table; /* -f libvirt: the SSDT file -acpitable loads */
 	u64 ram;
 	bool ram_given;
 	unsigned int first_slot;
@@ -163,6 +166,7 @@ static const struct option long_opts[] = {
 	{ "cpu", required_argument, NULL, 'c' },
 	{ "amd", no_argument, NULL, 'A' },
 	{ "acpi-name", required_argument, NULL, 'N' },
+	{ "acpi-table", required_argument, NULL, 'T' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -175,7 +179,8 @@ static const char usage_text[] =
 	"  -f, --format FMT        qemu (default): QEMU options; map: a\n"
 	"                          pci_fixedbar.map= kernel argument; grub: it\n"
 	"                          quoted for /etc/default/grub.d/; asl, aml:\n"
-	"                          an SSDT; dts: a device-tree overlay; json\n"
+	"                          an SSDT; dts: a device-tree overlay; json;\n"
+	"                          libvirt: a domain XML skeleton\n"
 	"  -o, --output FILE       write to FILE instead of standard output\n"
 	"  -m, --machine M         q35 (default) or virt\n"
 	"  -p, --patched           QEMU has the fixed-bars patches: -device\n"
@@ -190,6 +195,8 @@ static const char usage_text[] =
 	"      --amd               the guest CPU is AMD (q35 moves RAM above\n"
 	"                          4 GiB to 1 TiB when the hole nears 1 TiB)\n"
 	"      --acpi-name NAME    the SSDT device name under \\_SB (FXBR)\n"
+	"      --acpi-table FILE   libvirt: the SSDT file -acpitable loads\n"
+	"                          (" LIBVIRT_ACPI_TABLE ")\n"
 	"      --sysfs DIR         read DIR/bus/pci/devices (default /sys)\n"
 	"  -q, --quiet             no notes on standard error\n"
 	"  -V, --version           print the version\n"
@@ -533,7 +540,7 @@ static int parse_format(const char *s)
 			return 0;
 		}
 	}
-	return usage_error("--format: '%s' is none of qemu, map, grub, asl, aml, dts, json",
+	return usage_error("--format: '%s' is none of qemu, map, grub, asl, aml, dts, json, libvirt",
 			   s);
 }
 
@@ -594,6 +601,9 @@ static int parse_option(int c, const char *arg)
 					   arg);
 		opt.acpi_name = arg;
 		return 0;
+	case 'T':
+		opt.acpi_table = arg;
+		return 0;
 	case 'q':
 		opt.quiet = true;
 		return 0;
@@ -609,6 +619,7 @@ static int parse_args(int argc, char **argv)
 	opt.sysfs = "/sys";
 	opt.cpu = "host";
 	opt.acpi_name = "FXBR";
+	opt.acpi_table = LIBVIRT_ACPI_TABLE;
 	opt.ram = DEFAULT_RAM;
 	opt.first_slot = DEFAULT_FIRST_SLOT;
 	opt.ports_per_slot = 1;
@@ -978,7 +989,7 @@ static int propose_topology(void)
 	}
 	for (i = 0; i < nr_devs; i++) {
 		format_path(&devs[i]);
-		if (devs[i].depth > 2)
+		if (devs[i].depth > 2 && opt.format != FMT_LIBVIRT)
 			notice("%s: guest path %s is below bridges this tool does not create; give its -device line the bus= of the bridge at the last hop",
 			       devs[i].bdf, devs[i].path);
 	}
@@ -1698,7 +1709,8 @@ static json_t *json_dev(const struct dev *d)
 	return o;
 }
 
-static int emit_json(FILE *f, char **entries, int n)
+/* what --format json prints; --format libvirt works from it */
+static json_t *host_json(char **entries, int n)
 {
 	json_t *o = json_object(), *a = json_array(), *w, *e = json_array();
 	size_t len = 1;
@@ -1738,7 +1750,7 @@ static int emit_json(FILE *f, char **entries, int n)
 	if (!map) {
 		json_decref(e);
 		json_decref(o);
-		return usage_error("out of memory");
+		return NULL;
 	}
 	for (i = 0; i < n; i++) {
 		json_array_append_new(e, json_string(entries[i]));
@@ -1750,10 +1762,25 @@ static int emit_json(FILE *f, char **entries, int n)
 	json_object_set_new(o, "map", json_string(map));
 	free(map);
 	json_object_set_new(o, "qemu", qemu_args());
-	json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
+	return o;
+}
+
+static int emit_json(FILE *f, char **entries, int n)
+{
+	struct libvirt_opts lv = { PROG, opt.cpu, opt.acpi_table };
+	json_t *o = host_json(entries, n);
+	int err = 0;
+
+	if (!o)
+		return usage_error("out of memory");
+	if (opt.format == FMT_LIBVIRT) {
+		err = emit_libvirt(f, o, &lv);
+	} else {
+		json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', f);
+	}
 	json_decref(o);
-	return 0;
+	return err;
 }
 
 static int emit(void)
@@ -1765,7 +1792,7 @@ static int emit(void)
 	n = make_entries(&entries);
 	if (n < 0)
 		return usage_error("out of memory");
-	if (!n && opt.format != FMT_QEMU && opt.format != FMT_JSON) {
+	if (!n && opt.format != FMT_QEMU && opt.format < FMT_JSON) {
 		free_strv(entries);
 		fprintf(stderr, PROG ": no BAR to fix, so no %s to write\n",
 			format_names[opt.format]);

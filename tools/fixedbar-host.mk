@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # fixedbar-host: host-side descriptors and QEMU options from host sysfs.
-# Included by tools/tools.mk; its tests are tests/tools/host.t.
+# Included by tools/tools.mk; its tests are tests/tools/host.t and
+# host-libvirt.t, and tests/libvirt (make check-libvirt).
 
-HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c
+HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c tools/host_libvirt.c
 
 $(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
@@ -16,6 +17,7 @@ TOOLS_ENV += FIXEDBAR_HOST=$(abspath $(BUILD)/san/fixedbar-host)
 
 # host.t compiles the ASL with iasl, the overlay with dtc/fdtoverlay and
 # asks QEMU's option parser about the qemu output
+# (host-libvirt.t: libvirt's virt-xml-validate about the libvirt output)
 check-tools: host-tool-deps
 host-tool-deps:
 	scripts/install-deps.sh host
