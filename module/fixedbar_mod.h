@@ -138,7 +138,8 @@ void fixedbar_unguard(struct list_head *groups);
 
 /* hotplug.c */
 int fixedbar_hotplug_present(const struct fixedbar_topo *wanted,
-			     struct fixedbar_topo *present, bool log);
+			     struct fixedbar_topo *present, bool log,
+			     struct pci_dev *only);
 void fixedbar_hotplug_mark(struct fixedbar_group *g);
 int fixedbar_hotplug_init(const struct fixedbar_topo *wanted);
 void fixedbar_hotplug_exit(void);

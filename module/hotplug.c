@@ -7,14 +7,15 @@
  *   leave it where it is; the module clears the marks it set on unload;
  * - an entry whose device is absent, in the empty slot of a hotplug port,
  *   waits for the device instead of failing the load;
- * - a bus notifier sees every device the core adds (BUS_NOTIFY_ADD_DEVICE
+ * - a bus notifier sees every endpoint the core adds (BUS_NOTIFY_ADD_DEVICE
  *   runs at scan time, before resources are assigned and before any driver
- *   can match).  A device that an entry names gets driver_override "none"
- *   so no driver binds; once the scan is over (the rescan lock is free) its
- *   root bus is planned again with every present entry, the layout applied
- *   and read back as at load, and then the override is cleared and a driver
- *   may bind.  When the device cannot be placed the override stays and the
- *   log says why.  A device no entry names is left to the core.
+ *   can match) and gives it driver_override "none", so no driver binds yet.
+ *   Once the scan is over (the rescan lock is free): when an entry names
+ *   the device, or the core left one of its BARs unassigned, its root bus
+ *   is planned again with every present entry, the layout applied and read
+ *   back as at load; then the override is cleared and a driver may bind.
+ *   A named device that cannot be placed keeps the override and the log
+ *   says why.
  */
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -27,10 +28,13 @@ struct hp_mark {
 	int resno;
 };
 
+/* a hot-added endpoint whose driver waits for the module */
 struct hp_pending {
 	struct list_head list;
 	struct pci_dev *pdev;
-	int entry;			/* index in hp_wanted */
+	int entry;			/* index in hp_wanted, -1: unnamed */
+	/* the BARs as probed: the core zeroes one it fails to assign */
+	struct resource probed[PCI_ROM_RESOURCE + 1];
 };
 
 static const struct fixedbar_topo *hp_wanted;
@@ -113,48 +117,75 @@ static struct pci_dev *hp_on_bus(struct pci_bus *bus, u8 devfn)
 }
 
 /*
- * Whether the device @e names is absent from the empty slot of a hotplug
- * port (every hop but the last present, the last one's bus below a hotplug
- * bridge).  Caller holds the rescan lock.
+ * The device @e names, or NULL; *@waits: it is absent from the empty slot
+ * of a hotplug port (every hop but the last present, the last one's bus
+ * below a hotplug bridge).  Caller holds the rescan lock.
  */
-static bool hp_waits(const struct fixedbar_entry *e)
+static struct pci_dev *hp_find(const struct fixedbar_entry *e, bool *waits)
 {
 	struct pci_bus *bus = fixedbar_root_bus(e->domain, e->bus);
-	struct pci_dev *dev;
+	struct pci_dev *dev = NULL;
 	int i;
 
+	*waits = false;
 	for (i = 0; bus && i < e->nr_hops; i++) {
 		dev = hp_on_bus(bus, e->devfn[i]);
-		if (!dev)
-			return i == e->nr_hops - 1 && bus->self &&
-			       bus->self->is_hotplug_bridge;
+		if (!dev) {
+			*waits = i == e->nr_hops - 1 && bus->self &&
+				 bus->self->is_hotplug_bridge;
+			return NULL;
+		}
 		bus = dev->subordinate;
 	}
-	return false;
+	return i == e->nr_hops ? dev : NULL;
+}
+
+/* every BAR @e names is where it says (memory BARs: CPU addresses) */
+static bool hp_in_place(const struct fixedbar_entry *e, struct pci_dev *pdev)
+{
+	struct resource *res;
+	int j;
+
+	for (j = 0; j < e->nr_bars; j++) {
+		res = &pdev->resource[e->bars[j].bar];
+		if (!res->parent || (res->flags & IORESOURCE_MEM &&
+				     res->start != e->bars[j].addr))
+			return false;
+	}
+	return true;
 }
 
 /*
  * The entries of @wanted to plan now into @present: all but those waiting
- * for a hot-add, which @log names once.  Caller holds the rescan lock.
+ * for a hot-add, which @log names once.  With @only (a hot-add), also
+ * leave out the entries of other devices not at their addresses (a device
+ * an earlier hot-add could not place): they must not fail this plan.
+ * Caller holds the rescan lock.
  */
 int fixedbar_hotplug_present(const struct fixedbar_topo *wanted,
-			     struct fixedbar_topo *present, bool log)
+			     struct fixedbar_topo *present, bool log,
+			     struct pci_dev *only)
 {
 	char entry[FIXEDBAR_PATH_LEN + 128];
+	const struct fixedbar_entry *e;
+	struct pci_dev *pdev;
+	bool waits;
 	u32 i;
 	int ret;
 
 	for (i = 0; i < wanted->nr_entries; i++) {
-		if (hp_waits(&wanted->entries[i])) {
-			fixedbar_format_entry(&wanted->entries[i], entry,
-					      sizeof(entry));
+		e = &wanted->entries[i];
+		pdev = hp_find(e, &waits);
+		if (only && pdev && pdev != only && !hp_in_place(e, pdev))
+			continue;
+		if (waits) {
+			fixedbar_format_entry(e, entry, sizeof(entry));
 			if (log)
 				pr_info("entry %s: no device in that hotplug slot yet; its BARs are placed when it is hot-added\n",
 					entry);
 			continue;
 		}
-		ret = fixedbar_topo_add_entry(present, &wanted->entries[i],
-					      NULL, 0);
+		ret = fixedbar_topo_add_entry(present, e, NULL, 0);
 		if (ret)
 			return ret;
 	}
@@ -198,6 +229,10 @@ static int hp_block(struct pci_dev *pdev, const char *s)
 #endif
 }
 
+/*
+ * Every endpoint added while the module is loaded waits for it: a named one
+ * to be placed, an unnamed one in case the core could not assign it.
+ */
 static int hp_notify(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
@@ -205,18 +240,20 @@ static int hp_notify(struct notifier_block *nb, unsigned long action,
 	struct hp_pending *p;
 	int entry;
 
-	if (action != BUS_NOTIFY_ADD_DEVICE || pdev->is_virtfn)
+	if (action != BUS_NOTIFY_ADD_DEVICE || pdev->is_virtfn ||
+	    pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
 		return NOTIFY_DONE;
 	entry = hp_entry_of(pdev);
-	if (entry < 0)
-		return NOTIFY_DONE;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p || hp_block(pdev, HP_BLOCK)) {
 		kfree(p);
-		pci_err(pdev, "out of memory: a driver may bind before its fixed BARs are placed; remove the device and add it again\n");
+		if (entry >= 0)
+			pci_err(pdev, "out of memory: a driver may bind before its fixed BARs are placed; remove the device and add it again\n");
 		return NOTIFY_DONE;
 	}
-	pci_info(pdev, "named by a fixed-BAR entry: no driver binds until its BARs are placed\n");
+	if (entry >= 0)
+		pci_info(pdev, "named by a fixed-BAR entry: no driver binds until its BARs are placed\n");
+	memcpy(p->probed, pdev->resource, sizeof(p->probed));
 	p->pdev = pci_dev_get(pdev);
 	p->entry = entry;
 	mutex_lock(&hp_lock);
@@ -239,6 +276,34 @@ static struct pci_bus *hp_root_of(struct pci_dev *pdev)
 	return bus;
 }
 
+/*
+ * A BAR the core failed to assign is zeroed (flags too); give it back its
+ * probed size and type, unassigned, so the planner can place it.  Whether
+ * any BAR is left unassigned.
+ */
+static bool hp_restore(struct hp_pending *p)
+{
+	struct resource *res, *was;
+	bool unassigned = false;
+	int i;
+
+	/* an unassigned ROM is the normal case: only BARs count */
+	for (i = 0; i < PCI_ROM_RESOURCE; i++) {
+		res = &p->pdev->resource[i];
+		was = &p->probed[i];
+		if (!(was->flags & (IORESOURCE_IO | IORESOURCE_MEM)) ||
+		    !resource_size(was) || res->parent)
+			continue;
+		unassigned = true;
+		if (res->flags)
+			continue;
+		res->start = 0;
+		res->end = resource_size(was) - 1;
+		res->flags = was->flags | IORESOURCE_UNSET;
+	}
+	return unassigned;
+}
+
 /* Plan, apply and mark the root bus of @pdev again; rescan lock held. */
 static int hp_place(struct pci_dev *pdev)
 {
@@ -252,7 +317,7 @@ static int hp_place(struct pci_dev *pdev)
 		return -ENOMEM;
 	fixedbar_topo_init(&present);
 	list_add(&g->list, &one);
-	ret = fixedbar_hotplug_present(hp_wanted, &present, false);
+	ret = fixedbar_hotplug_present(hp_wanted, &present, false, pdev);
 	if (!ret)
 		ret = fixedbar_snapshot(g, hp_root_of(pdev), &present);
 	if (!ret)
@@ -297,15 +362,19 @@ static struct hp_pending *hp_next(bool *again)
 static void hp_one(struct hp_pending *p)
 {
 	char entry[FIXEDBAR_PATH_LEN + 128];
+	bool here, plan = false;
 	int ret = 0;
 
 	pci_lock_rescan_remove();
-	if (device_is_registered(&p->pdev->dev))
+	here = device_is_registered(&p->pdev->dev);
+	if (here)
+		plan = hp_restore(p) || p->entry >= 0;
+	if (plan)
 		ret = hp_place(p->pdev);
 	pci_unlock_rescan_remove();
-	if (!device_is_registered(&p->pdev->dev))
+	if (!here)
 		return;
-	if (ret) {
+	if (ret && p->entry >= 0) {
 		fixedbar_format_entry(&hp_wanted->entries[p->entry], entry,
 				      sizeof(entry));
 		pci_err(p->pdev, "entry %s: hot-added device not placed at its fixed address (%s), left without a driver (driver_override \"%s\"); %s, then remove and add the device again\n",
@@ -313,10 +382,13 @@ static void hp_one(struct hp_pending *p)
 			fixedbar_errno_hint(ret));
 		return;
 	}
+	if (ret)
+		pci_warn(p->pdev, "hot-added device: no layout around the fixed BARs gives it room (%s); it has BARs unassigned\n",
+			 fixedbar_errname(ret) ?: "error");
 	hp_block(p->pdev, "");
 	ret = device_attach(&p->pdev->dev);
 	if (ret < 0)
-		pci_warn(p->pdev, "binding a driver after placing its fixed BARs failed (%d)\n",
+		pci_warn(p->pdev, "binding a driver after the module placed the device failed (%d)\n",
 			 ret);
 }
 

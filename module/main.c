@@ -69,7 +69,7 @@ static int main_build_groups(void)
 
 	fixedbar_topo_free(present);
 	fixedbar_topo_init(present);
-	ret = fixedbar_hotplug_present(&main_wanted, present, true);
+	ret = fixedbar_hotplug_present(&main_wanted, present, true, NULL);
 	if (ret)
 		return ret;
 	for (i = 0; i < present->nr_entries; i++) {
