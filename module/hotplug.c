@@ -35,6 +35,7 @@ struct hp_pending {
 	int entry;			/* index in hp_wanted, -1: unnamed */
 	/* the BARs as probed: the core zeroes one it fails to assign */
 	struct resource probed[PCI_ROM_RESOURCE + 1];
+	u8 preset;			/* BARs put at their address at scan */
 };
 
 static const struct fixedbar_topo *hp_wanted;
@@ -230,6 +231,31 @@ static int hp_block(struct pci_dev *pdev, const char *s)
 }
 
 /*
+ * Put the named memory BARs at their addresses, IORESOURCE_PCI_FIXED, while
+ * the core has not assigned anything yet: its sizing and assignment skip
+ * them, so it does not fail on them and release the windows above (with
+ * the fixed BARs of the siblings in them) to retry.
+ */
+static u8 hp_preset(struct pci_dev *pdev, const struct fixedbar_entry *e)
+{
+	struct resource *res;
+	u8 mask = 0;
+	int j;
+
+	for (j = 0; j < e->nr_bars; j++) {
+		res = &pdev->resource[e->bars[j].bar];
+		if (!(res->flags & IORESOURCE_MEM) || !resource_size(res) ||
+		    res->parent)
+			continue;
+		resource_set_range(res, e->bars[j].addr, resource_size(res));
+		res->flags |= IORESOURCE_PCI_FIXED;
+		res->flags &= ~IORESOURCE_UNSET;
+		mask |= BIT(e->bars[j].bar);
+	}
+	return mask;
+}
+
+/*
  * Every endpoint added while the module is loaded waits for it: a named one
  * to be placed, an unnamed one in case the core could not assign it.
  */
@@ -254,6 +280,8 @@ static int hp_notify(struct notifier_block *nb, unsigned long action,
 	if (entry >= 0)
 		pci_info(pdev, "named by a fixed-BAR entry: no driver binds until its BARs are placed\n");
 	memcpy(p->probed, pdev->resource, sizeof(p->probed));
+	if (entry >= 0)
+		p->preset = hp_preset(pdev, &hp_wanted->entries[entry]);
 	p->pdev = pci_dev_get(pdev);
 	p->entry = entry;
 	mutex_lock(&hp_lock);
@@ -291,6 +319,15 @@ static bool hp_restore(struct hp_pending *p)
 	for (i = 0; i < PCI_ROM_RESOURCE; i++) {
 		res = &p->pdev->resource[i];
 		was = &p->probed[i];
+		if (p->preset & BIT(i)) {
+			/* the planner places it, and writes the register */
+			if (res->parent)
+				release_resource(res);
+			res->flags &= ~IORESOURCE_PCI_FIXED;
+			res->flags |= IORESOURCE_UNSET;
+			unassigned = true;
+			continue;
+		}
 		if (!(was->flags & (IORESOURCE_IO | IORESOURCE_MEM)) ||
 		    !resource_size(was) || res->parent)
 			continue;
@@ -302,6 +339,30 @@ static bool hp_restore(struct hp_pending *p)
 		res->flags = was->flags | IORESOURCE_UNSET;
 	}
 	return unassigned;
+}
+
+/*
+ * A fixed BAR the core released anyway (6.1 releases whole windows, with
+ * what they hold, when a hot-add does not fit and it retries): unmarked
+ * and unassigned, so the plan puts it back where its entry says.
+ */
+static bool hp_restore_marks(void)
+{
+	struct resource *res;
+	bool released = false;
+	u32 i;
+
+	for (i = 0; i < hp_nr_marks; i++) {
+		res = &hp_marks[i].pdev->resource[hp_marks[i].resno];
+		if (res->parent || !device_is_registered(&hp_marks[i].pdev->dev))
+			continue;
+		pci_warn(hp_marks[i].pdev, "BAR %d %pR: fixed, but released by the PCI core; placing it again\n",
+			 hp_marks[i].resno, res);
+		res->flags &= ~IORESOURCE_PCI_FIXED;
+		res->flags |= IORESOURCE_UNSET;
+		released = true;
+	}
+	return released;
 }
 
 /* Plan, apply and mark the root bus of @pdev again; rescan lock held. */
@@ -367,8 +428,10 @@ static void hp_one(struct hp_pending *p)
 
 	pci_lock_rescan_remove();
 	here = device_is_registered(&p->pdev->dev);
-	if (here)
-		plan = hp_restore(p) || p->entry >= 0;
+	if (here) {
+		plan = hp_restore_marks();
+		plan |= hp_restore(p) || p->entry >= 0;
+	}
 	if (plan)
 		ret = hp_place(p->pdev);
 	pci_unlock_rescan_remove();
