@@ -9,6 +9,7 @@
  * hwops.c    the real ops: config space and the resource tree
  * report.c   kernel log lines and the debugfs dump
  * bound.c    bound drivers as constraints: refuse, or pick what to unbind
+ * hotplug.c  fixed marks after apply, hot-added devices, deferred entries
  */
 #ifndef FIXEDBAR_MOD_H
 #define FIXEDBAR_MOD_H
@@ -78,6 +79,9 @@ struct fixedbar_group {
 
 /* main.c */
 extern bool fixedbar_dry_run;
+struct pci_bus *fixedbar_root_bus(u16 domain, u8 nr);
+int fixedbar_plan_group(struct fixedbar_group *g);
+int fixedbar_apply_groups(struct list_head *groups);
 
 /* param.c */
 const char *fixedbar_param_map(void);
@@ -131,6 +135,14 @@ void fixedbar_bound_mark_unbind(struct fixedbar_group *g);
 /* guard.c: device locks and runtime-PM references around the apply */
 int fixedbar_guard(struct list_head *groups);
 void fixedbar_unguard(struct list_head *groups);
+
+/* hotplug.c */
+int fixedbar_hotplug_present(const struct fixedbar_topo *wanted,
+			     struct fixedbar_topo *present, bool log,
+			     struct pci_dev *only);
+void fixedbar_hotplug_mark(struct fixedbar_group *g);
+int fixedbar_hotplug_init(const struct fixedbar_topo *wanted);
+void fixedbar_hotplug_exit(void);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

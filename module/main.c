@@ -18,6 +18,7 @@ module_param(rebind, bool, 0444);
 MODULE_PARM_DESC(rebind, "unbind the endpoint drivers no layout can keep in place, apply, bind them again");
 
 static struct fixedbar_topo main_wanted;	/* entries only */
+static struct fixedbar_topo main_present;	/* those not awaiting a hot-add */
 static LIST_HEAD(main_groups);
 static struct pci_dev **main_unbound;
 static u32 main_nr_unbound;
@@ -43,29 +44,39 @@ static struct fixedbar_group *main_group_of(struct pci_bus *root)
 	return NULL;
 }
 
-static struct pci_bus *main_root_bus(const struct fixedbar_entry *e)
+struct pci_bus *fixedbar_root_bus(u16 domain, u8 nr)
 {
 	struct pci_bus *bus = NULL;
 
 	while ((bus = pci_find_next_bus(bus)))
-		if (pci_domain_nr(bus) == e->domain && bus->number == e->bus)
+		if (pci_domain_nr(bus) == domain && bus->number == nr)
 			return bus;
 	return NULL;
 }
 
-/* One snapshot per root bus that an entry names.  Holds the rescan lock. */
+/*
+ * One snapshot per root bus that an entry names, with the entries whose
+ * device is there (module/hotplug.c).  Holds the rescan lock.
+ */
 static int main_build_groups(void)
 {
 	char entry[FIXEDBAR_PATH_LEN + 128];
+	struct fixedbar_topo *present = &main_present;
 	struct fixedbar_group *g;
 	struct pci_bus *root;
 	u32 i;
 	int ret;
 
-	for (i = 0; i < main_wanted.nr_entries; i++) {
-		root = main_root_bus(&main_wanted.entries[i]);
+	fixedbar_topo_free(present);
+	fixedbar_topo_init(present);
+	ret = fixedbar_hotplug_present(&main_wanted, present, true, NULL);
+	if (ret)
+		return ret;
+	for (i = 0; i < present->nr_entries; i++) {
+		root = fixedbar_root_bus(present->entries[i].domain,
+					 present->entries[i].bus);
 		if (!root) {
-			fixedbar_format_entry(&main_wanted.entries[i], entry,
+			fixedbar_format_entry(&present->entries[i], entry,
 					      sizeof(entry));
 			pr_err("entry %s: no such root bus; %s\n", entry,
 			       fixedbar_errno_hint(-ENODEV));
@@ -77,7 +88,7 @@ static int main_build_groups(void)
 		if (!g)
 			return -ENOMEM;
 		list_add_tail(&g->list, &main_groups);
-		ret = fixedbar_snapshot(g, root, &main_wanted);
+		ret = fixedbar_snapshot(g, root, present);
 		if (ret)
 			return ret;
 	}
@@ -133,7 +144,7 @@ static int main_plan_failed(struct fixedbar_group *g, int err)
 	return ret;
 }
 
-static int main_plan(struct fixedbar_group *g)
+int fixedbar_plan_group(struct fixedbar_group *g)
 {
 	char msg[FIXEDBAR_MSG_LEN];
 	int ret;
@@ -164,28 +175,45 @@ static void main_refresh_state(struct fixedbar_group *g)
 }
 
 /* All groups or none: a failure rolls the applied ones back too. */
-static int main_apply(void)
+static int main_apply(struct list_head *groups)
 {
 	struct fixedbar_group *g, *done;
 	int ret;
 
-	list_for_each_entry(g, &main_groups, list) {
+	list_for_each_entry(g, groups, list) {
 		fixedbar_save(g, &fixedbar_pci_ops);
 		ret = fixedbar_apply(g, &fixedbar_pci_ops);
 		if (ret)
 			goto err_rollback;
 	}
-	list_for_each_entry(g, &main_groups, list)
+	list_for_each_entry(g, groups, list) {
 		main_refresh_state(g);
+		fixedbar_hotplug_mark(g);
+	}
 	return 0;
 
 err_rollback:
 	done = g;
-	list_for_each_entry_continue_reverse(done, &main_groups, list)
+	list_for_each_entry_continue_reverse(done, groups, list)
 		fixedbar_rollback(done, &fixedbar_pci_ops);
 	pr_err("%04x:%02x: applying the layout failed (%s), every device is back where it was; %s\n",
 	       g->topo.segment, g->topo.root_bus,
 	       fixedbar_errname(ret) ?: "error", fixedbar_errno_hint(ret));
+	return ret;
+}
+
+/*
+ * Device locks, apply, read back, fixed marks, for every planned group of
+ * @groups.  Caller holds the rescan lock.
+ */
+int fixedbar_apply_groups(struct list_head *groups)
+{
+	int ret;
+
+	ret = fixedbar_guard(groups);
+	if (!ret)
+		ret = main_apply(groups);
+	fixedbar_unguard(groups);
 	return ret;
 }
 
@@ -199,13 +227,9 @@ static int main_run_locked(void)
 	ret = main_build_groups();
 	list_for_each_entry(g, &main_groups, list)
 		if (!ret)
-			ret = main_plan(g);
-	if (!ret && !fixedbar_dry_run) {
-		ret = fixedbar_guard(&main_groups);
-		if (!ret)
-			ret = main_apply();
-		fixedbar_unguard(&main_groups);
-	}
+			ret = fixedbar_plan_group(g);
+	if (!ret && !fixedbar_dry_run)
+		ret = fixedbar_apply_groups(&main_groups);
 	list_for_each_entry(g, &main_groups, list) {
 		if (ret)
 			break;
@@ -311,6 +335,7 @@ static int __init fixedbar_init(void)
 	int ret;
 
 	fixedbar_topo_init(&main_wanted);
+	fixedbar_topo_init(&main_present);
 	ret = fixedbar_source_init(&main_wanted, fixedbar_param_map());
 	if (ret)
 		goto err_source;
@@ -320,24 +345,32 @@ static int __init fixedbar_init(void)
 		return 0;
 	}
 	ret = main_run();
+	/* no hot-add handling in a dry run: nothing is written */
+	if (!ret && !fixedbar_dry_run)
+		ret = fixedbar_hotplug_init(&main_wanted);
 	if (ret)
 		goto err_run;
 	return 0;
 
 err_run:
+	fixedbar_hotplug_exit();
 	fixedbar_report_exit();
 	main_free_groups();
 	fixedbar_source_exit();
 err_source:
+	fixedbar_topo_free(&main_present);
 	fixedbar_topo_free(&main_wanted);
 	return ret;
 }
 
 static void __exit fixedbar_exit(void)
 {
+	/* first: no hot-add handling runs once it returns */
+	fixedbar_hotplug_exit();
 	fixedbar_report_exit();
 	main_free_groups();
 	fixedbar_source_exit();
+	fixedbar_topo_free(&main_present);
 	fixedbar_topo_free(&main_wanted);
 }
 
