@@ -94,6 +94,7 @@ struct fixedbar_bridge {
 	bool io_1k;			/* ... with 1 KiB granularity */
 	bool pref;			/* implements a prefetchable window */
 	bool pref64;			/* ... which is 64-bit */
+	bool hotplug;			/* a slot that can take a hot-added device */
 	u64 reserve[FIXEDBAR_NR_WINDOWS];	/* hotplug reserve, 0 = none */
 	struct fixedbar_range cur[FIXEDBAR_NR_WINDOWS];	/* current windows */
 };
@@ -123,6 +124,7 @@ struct fixedbar_entry {
 	struct {
 		u8 bar;			/* 0..5 */
 		u64 addr;
+		u64 size;		/* "+SIZE": 0 when not given */
 	} bars[6];
 };
 
