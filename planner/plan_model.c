@@ -550,6 +550,26 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 	return 0;
 }
 
+/* "+SIZE" of an entry against the BAR the device has */
+static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot,
+			 u64 addr, u64 size)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+
+	if (!size || size == fixedbar_bar_span(b))
+		return 0;
+	fixedbar_path(c, dev, path, sizeof(path));
+	fixedbar_format_bar(res, sizeof(res), b, addr);
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s %s: the entry gives size %#llx but the device's BAR is %#llx; fix the size in the descriptor",
+		 path, fixedbar_slot_name(slot), res,
+		 (unsigned long long)size,
+		 (unsigned long long)fixedbar_bar_span(b));
+	fb_add_err_entry(c, ei);
+	return c->err = -EINVAL;
+}
+
 static int fb_check_entry(struct fb_ctx *c, int ei)
 {
 	const struct fixedbar_entry *e = &c->t->entries[ei];
@@ -580,6 +600,10 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 			fb_add_err_entry(c, ei);
 			return c->err = -EINVAL;
 		}
+		err = fb_check_size(c, ei, dev, slot, e->bars[i].addr,
+				    e->bars[i].size);
+		if (err)
+			return err;
 		err = fb_check_bar(c, ei, dev, slot, e->bars[i].addr);
 		if (err)
 			return err;

@@ -161,6 +161,18 @@ static int check_fixed(struct vctx *v)
 						 fixedbar_slot_name(slot), "",
 						 why);
 			}
+			if (e->bars[j].size &&
+			    e->bars[j].size !=
+				    fixedbar_bar_span(&t->devs[dev].bars[slot])) {
+				snprintf(why, sizeof(why),
+					 "has size 0x%llx but its entry gives 0x%llx",
+					 (unsigned long long)fixedbar_bar_span(
+						 &t->devs[dev].bars[slot]),
+					 (unsigned long long)e->bars[j].size);
+				return violation(v, dev,
+						 fixedbar_slot_name(slot), "",
+						 why);
+			}
 			if (r->assigned && r->start == e->bars[j].addr)
 				continue;
 			bar_res(res, sizeof(res), &t->devs[dev].bars[slot], r);
