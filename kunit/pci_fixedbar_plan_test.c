@@ -27,7 +27,7 @@ struct kfx_dev {
 	bool pinned;
 	bool is_bridge;
 	struct {
-		bool io, io_1k, pref, pref64;
+		bool io, io_1k, pref, pref64, hotplug;
 	} br;
 	u64 reserve[FIXEDBAR_NR_WINDOWS];
 	struct {
@@ -108,6 +108,7 @@ static int kfx_build(struct kunit *test, const struct kfx_fixture *f,
 		d->br.io_1k = k->br.io_1k;
 		d->br.pref = k->br.pref;
 		d->br.pref64 = k->br.pref64;
+		d->br.hotplug = k->br.hotplug;
 		for (j = 0; j < FIXEDBAR_NR_WINDOWS; j++) {
 			d->br.reserve[j] = k->reserve[j];
 			d->br.cur[j].assigned = k->win[j].on;

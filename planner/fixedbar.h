@@ -255,6 +255,24 @@ bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 int fixedbar_plan_reserved(const struct fixedbar_topo *t,
 			   struct fixedbar_plan *p);
 
+/* absent.c: devices that are not there yet */
+/*
+ * The hotplug-capable port directly above the device @e names when that
+ * device is absent (the path resolves up to the port), or -ENODEV.
+ */
+int fixedbar_topo_absent_port(const struct fixedbar_topo *t,
+			      const struct fixedbar_entry *e);
+/* every BAR of @e has a "+SIZE" */
+bool fixedbar_entry_sized(const struct fixedbar_entry *e);
+/* some entry keeps room for an absent device below a hotplug port */
+bool fixedbar_topo_has_absent(const struct fixedbar_topo *t);
+/*
+ * fixedbar_plan() for a topology with such entries: plans with a
+ * placeholder device for each and checks the result against @t.
+ */
+int fixedbar_plan_absent(const struct fixedbar_topo *t,
+			 struct fixedbar_plan *p);
+
 /* minimize.c: the objective, and what moved */
 /*
  * Puts moved resources of a feasible plan back where they are now while

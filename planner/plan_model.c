@@ -570,6 +570,28 @@ static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot,
 	return c->err = -EINVAL;
 }
 
+/* Why an entry for a missing device keeps no room (planner/absent.c) */
+static const char *fb_absent_hint(const struct fixedbar_topo *t,
+				  const struct fixedbar_entry *e)
+{
+	struct fixedbar_entry up = *e;
+	int port;
+
+	if (e->nr_hops < 2)
+		return "";
+	up.nr_hops--;
+	port = fixedbar_topo_find(t, &up, NULL, 0);
+	if (port < 0 || !t->devs[port].is_bridge)
+		return fixedbar_entry_sized(e) ?
+			       "; only a device directly below a hotplug-capable port can be absent" :
+			       "";
+	if (!t->devs[port].br.hotplug)
+		return fixedbar_entry_sized(e) ?
+			       "; the port above is not hotplug-capable, so no range is kept for an absent device" :
+			       "";
+	return "; to keep its range free until it is hot-added, give every BAR's size (barN@ADDR+SIZE)";
+}
+
 static int fb_check_entry(struct fb_ctx *c, int ei)
 {
 	const struct fixedbar_entry *e = &c->t->entries[ei];
@@ -578,7 +600,8 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 
 	dev = fixedbar_topo_find(c->t, e, ebuf, sizeof(ebuf));
 	if (dev < 0) {
-		snprintf(c->msg, sizeof(c->msg), "%s", ebuf);
+		snprintf(c->msg, sizeof(c->msg), "%s%s", ebuf,
+			 fb_absent_hint(c->t, e));
 		fb_add_err_entry(c, ei);
 		return c->err = dev;
 	}
