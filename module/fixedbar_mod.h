@@ -9,6 +9,7 @@
  * hwops.c    the real ops: config space and the resource tree
  * report.c   kernel log lines and the debugfs dump
  * bound.c    bound drivers as constraints: refuse, or pick what to unbind
+ * reserve_hint.c  hotplug-capable ports and the room they keep
  */
 #ifndef FIXEDBAR_MOD_H
 #define FIXEDBAR_MOD_H
@@ -108,6 +109,9 @@ int fixedbar_win_resno(int win);
 
 /* claimed.c */
 int fixedbar_snapshot_claimed(struct fixedbar_group *g);
+
+/* reserve_hint.c */
+void fixedbar_snapshot_reserve(struct fixedbar_group *g);
 
 /* apply.c */
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,

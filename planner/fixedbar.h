@@ -273,6 +273,31 @@ bool fixedbar_topo_has_absent(const struct fixedbar_topo *t);
 int fixedbar_plan_absent(const struct fixedbar_topo *t,
 			 struct fixedbar_plan *p);
 
+/* hint.c: hotplug reserves */
+/* A per-window size, one bit in @have per window given */
+struct fixedbar_hint {
+	u8 have;
+	u64 size[FIXEDBAR_NR_WINDOWS];
+};
+/*
+ * QEMU's resource-reserve capability (PCIBridgeQemuCap), @len bytes of
+ * config space from the capability's start.  -ENODEV when it is not one.
+ */
+int fixedbar_hint_from_qemu_cap(const u8 *cap, size_t len,
+				struct fixedbar_hint *h);
+/* The kernel's pci=hpiosize=,hpmmiosize=,hpmmioprefsize=,hpmemsize= */
+void fixedbar_hint_from_cmdline(const char *cmdline, struct fixedbar_hint *h);
+/*
+ * Sets the reserves of bridge @dev from its current windows and children:
+ * per window, QEMU's hint (@qemu, may be NULL) or, on a hotplug-capable
+ * port without one, the free room the firmware left; on a hotplug-capable
+ * port at least the command line's size (@cmdline, may be NULL).  A
+ * reserve never shrinks.
+ */
+void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
+			     const struct fixedbar_hint *qemu,
+			     const struct fixedbar_hint *cmdline);
+
 /* minimize.c: the objective, and what moved */
 /*
  * Puts moved resources of a feasible plan back where they are now while
