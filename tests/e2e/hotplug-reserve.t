@@ -82,6 +82,10 @@ wait_dev $hp1
 wait_dev $kept
 dmesg >/res/hotadd.dmesg
 bars hot $hp1 $kept
+# no driver enabled the hot-added devices' memory decoding; the core does
+for p in $hp1 $kept; do
+	echo 1 >"/sys/bus/pci/devices/\$(path2bdf \$p)/enable"
+done
 ivshmem hot1 $hp1
 ivshmem hot2 $kept
 kernel after

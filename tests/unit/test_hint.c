@@ -203,6 +203,8 @@ static void test_plan_keeps_hint(void)
 	w = p.devs ? &p.devs[0].win[FIXEDBAR_WIN_PREF] : NULL;
 	ok(w && w->assigned && w->end - w->start + 1 >= GIB,
 	   "the hinted port keeps 1 GiB of prefetchable window");
+	ok(w && ((w->start + GIB - 1) & ~(GIB - 1)) + GIB - 1 <= w->end,
+	   "as one 1 GiB-aligned block, where a 1 GiB BAR fits");
 	ok(w && fixedbar_plan_win_moved(&t, &p, 0, FIXEDBAR_WIN_PREF),
 	   "after its window moved off the fixed BAR");
 	is_int(p.nr_warnings, 0, "without a warning");
