@@ -29,8 +29,7 @@ int fixedbar_topo_absent_port(const struct fixedbar_topo *t,
 	up = *e;
 	up.nr_hops--;
 	port = fixedbar_topo_find(t, &up, NULL, 0);
-	if (port < 0 || !t->devs[port].is_bridge ||
-	    !t->devs[port].br.hotplug)
+	if (port < 0 || !t->devs[port].is_bridge || !t->devs[port].br.hotplug)
 		return -ENODEV;
 	return port;
 }
@@ -84,9 +83,8 @@ static void ab_bar(const struct fixedbar_dev *port, int bar,
 	b->type = FIXEDBAR_RES_MEM;
 	b->size = size;
 	b->count = 1;
-	b->pref = end >= FIXEDBAR_4G ||
-		  (port->br.pref && pw->assigned && pw->start <= addr &&
-		   end <= pw->end);
+	b->pref = end >= FIXEDBAR_4G || (port->br.pref && pw->assigned &&
+					 pw->start <= addr && end <= pw->end);
 	b->mem64 = b->pref && bar < 5;
 }
 

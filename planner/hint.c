@@ -89,7 +89,8 @@ static bool hint_size(const char *s, size_t len, u64 *val)
 			return false;
 		v = v * base + d;
 	}
-	if (i < len && (u = strchr(units, s[i] | 0x20)) && *u) {
+	u = i < len ? strchr(units, s[i] | 0x20) : NULL;
+	if (u) {
 		shift = 10 * (unsigned int)(u - units + 1);
 		i++;
 	}
@@ -109,7 +110,8 @@ static void hint_option(const char *s, size_t len, struct fixedbar_hint *h)
 		{ "hpiosize=", 1u << FIXEDBAR_WIN_IO },
 		{ "hpmmiosize=", 1u << FIXEDBAR_WIN_MEM },
 		{ "hpmmioprefsize=", 1u << FIXEDBAR_WIN_PREF },
-		{ "hpmemsize=", 1u << FIXEDBAR_WIN_MEM | 1u << FIXEDBAR_WIN_PREF },
+		{ "hpmemsize=",
+		  1u << FIXEDBAR_WIN_MEM | 1u << FIXEDBAR_WIN_PREF },
 	};
 	size_t i, n;
 	int w;
@@ -134,9 +136,8 @@ void fixedbar_hint_from_cmdline(const char *cmdline, struct fixedbar_hint *h)
 	while (s && *s) {
 		while (*s == ' ' || *s == '\t' || *s == '\n')
 			s++;
-		for (end = s; *end && *end != ' ' && *end != '\t' &&
-			      *end != '\n';
-		     end++)
+		for (end = s;
+		     *end && *end != ' ' && *end != '\t' && *end != '\n'; end++)
 			;
 		if (end - s > 4 && !strncmp(s, "pci=", 4)) {
 			for (opt = s + 4; opt < end; opt = comma + 1) {
@@ -179,8 +180,8 @@ static u64 hint_used(const struct fixedbar_topo *t, int dev, int w)
 		for (cw = 0; c->is_bridge && cw < FIXEDBAR_NR_WINDOWS; cw++)
 			if ((cw == FIXEDBAR_WIN_IO) == (w == FIXEDBAR_WIN_IO) &&
 			    hint_inside(&c->br.cur[cw], win))
-				used += c->br.cur[cw].end - c->br.cur[cw].start +
-					1;
+				used += c->br.cur[cw].end -
+					c->br.cur[cw].start + 1;
 	}
 	return used;
 }

@@ -356,7 +356,8 @@ static int size_number(struct cursor *c, u8 bar, u64 *size, bool *ovf)
 		}
 	}
 	if (!n)
-		return fail_expected(c, "a size (0x hex or decimal, optional K/M/G/T) after '+'");
+		return fail_expected(c,
+				     "a size (0x hex or decimal, optional K/M/G/T) after '+'");
 	return 0;
 }
 

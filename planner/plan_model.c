@@ -551,8 +551,8 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 }
 
 /* "+SIZE" of an entry against the BAR the device has */
-static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot,
-			 u64 addr, u64 size)
+static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot, u64 addr,
+			 u64 size)
 {
 	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
 	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
@@ -563,8 +563,7 @@ static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot,
 	fixedbar_format_bar(res, sizeof(res), b, addr);
 	snprintf(c->msg, sizeof(c->msg),
 		 "%s %s %s: the entry gives size %#llx but the device's BAR is %#llx; fix the size in the descriptor",
-		 path, fixedbar_slot_name(slot), res,
-		 (unsigned long long)size,
+		 path, fixedbar_slot_name(slot), res, (unsigned long long)size,
 		 (unsigned long long)fixedbar_bar_span(b));
 	fb_add_err_entry(c, ei);
 	return c->err = -EINVAL;

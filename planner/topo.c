@@ -198,8 +198,13 @@ static int find_conflict(const struct fixedbar_entry *old,
 					 "%s bar%u fixed twice with different %s (0x%llx and 0x%llx)",
 					 path, old->bars[k].bar,
 					 addr ? "addresses" : "sizes",
-					 (unsigned long long)(addr ? old->bars[k].addr : old->bars[k].size),
-					 (unsigned long long)(addr ? e->bars[j].addr : e->bars[j].size));
+					 (unsigned long long)(addr ? old->bars[k]
+									      .addr :
+								     old->bars[k]
+									      .size),
+					 (unsigned long long)(addr ? e->bars[j].addr :
+								     e->bars[j]
+									      .size));
 			return -EINVAL;
 		}
 	}

@@ -140,8 +140,8 @@ static int check_claimed(struct vctx *v, int dev, const char *name,
  * (barN@ADDR+SIZE) lies in a memory window of the hotplug port above it,
  * and no BAR, no other window and no claimed range overlaps it.
  */
-static int absent_fail(struct vctx *v, const struct fixedbar_entry *e,
-		       int bar, const char *why)
+static int absent_fail(struct vctx *v, const struct fixedbar_entry *e, int bar,
+		       const char *why)
 {
 	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
 	struct fixedbar_entry dev = *e;
@@ -151,13 +151,13 @@ static int absent_fail(struct vctx *v, const struct fixedbar_entry *e,
 		;
 	dev.nr_bars = 0;
 	fixedbar_format_entry(&dev, path, sizeof(path));
-	fixedbar_format_res(res, sizeof(res), FIXEDBAR_RES_MEM,
-			    e->bars[i].addr,
-			    e->bars[i].addr + e->bars[i].size - 1, false, false);
+	fixedbar_format_res(res, sizeof(res), FIXEDBAR_RES_MEM, e->bars[i].addr,
+			    e->bars[i].addr + e->bars[i].size - 1, false,
+			    false);
 	if (v->msg && v->msglen)
 		snprintf(v->msg, v->msglen,
-			 "%s bar%d %s kept for the absent device %s", path,
-			 bar, res, why);
+			 "%s bar%d %s kept for the absent device %s", path, bar,
+			 res, why);
 	return -EINVAL;
 }
 
@@ -197,7 +197,8 @@ static bool absent_overlap(struct vctx *v, int port, u64 start, u64 end,
 			snprintf(who, len, "%s %s", path,
 				 k < FIXEDBAR_NR_SLOTS ?
 					 fixedbar_slot_name(k) :
-					 fixedbar_win_name(k - FIXEDBAR_NR_SLOTS));
+					 fixedbar_win_name(k -
+							   FIXEDBAR_NR_SLOTS));
 			return true;
 		}
 	}
@@ -225,7 +226,8 @@ static int check_absent(struct vctx *v, const struct fixedbar_entry *e)
 		r = fixedbar_topo_find_reserved(v->t, FIXEDBAR_RES_MEM, start,
 						end);
 		if (r >= 0) {
-			snprintf(why, sizeof(why), "overlaps claimed range \"%s\"",
+			snprintf(why, sizeof(why),
+				 "overlaps claimed range \"%s\"",
 				 v->t->reserved[r].name);
 			return absent_fail(v, e, e->bars[j].bar, why);
 		}
@@ -267,7 +269,8 @@ static int check_fixed(struct vctx *v)
 			}
 			if (e->bars[j].size &&
 			    e->bars[j].size !=
-				    fixedbar_bar_span(&t->devs[dev].bars[slot])) {
+				    fixedbar_bar_span(
+					    &t->devs[dev].bars[slot])) {
 				snprintf(why, sizeof(why),
 					 "has size 0x%llx but its entry gives 0x%llx",
 					 (unsigned long long)fixedbar_bar_span(

@@ -5,6 +5,9 @@
 # during_boot function defined runs in the background with its QMP socket
 # at $work/qmp.sock (lib.sh), and during_boot talks to it.
 
+# set by lib.sh, which the case sources first
+: "${work:?}"
+
 # qmp_cmd JSON: sends one QMP command, prints its reply ({"return": ...} or
 # {"error": ...}) on one line; events are skipped.  Exit status 1 when the
 # socket does not answer within 30 s.
