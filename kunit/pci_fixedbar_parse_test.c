@@ -5,6 +5,7 @@
  * -EINVAL and a one-line reason.
  */
 #include <kunit/test.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include "fixedbar.h"
 
@@ -170,8 +171,37 @@ static void pci_fixedbar_parse_map(struct kunit *test)
 	fixedbar_topo_free(t);
 }
 
+/* QEMU's resource-reserve capability and the kernel's pci=hp*size= */
+static void pci_fixedbar_parse_hints(struct kunit *test)
+{
+	u8 cap[32] = { 0x09, 0, 32, 1 };
+	struct fixedbar_hint h;
+
+	memset(cap + 4, 0xff, sizeof(cap) - 4);
+	/* pref64-reserve=1G, io-reserve=0, the rest not given */
+	memset(cap + 8, 0, 8);
+	memset(cap + 24, 0, 8);
+	cap[27] = 0x40;
+	KUNIT_ASSERT_EQ(test, fixedbar_hint_from_qemu_cap(cap, 32, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.have,
+			(u8)(1u << FIXEDBAR_WIN_IO | 1u << FIXEDBAR_WIN_PREF));
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_PREF], (u64)SZ_1G);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_IO], 0ULL);
+	cap[3] = 2;
+	KUNIT_EXPECT_EQ(test, fixedbar_hint_from_qemu_cap(cap, 32, &h),
+			-ENODEV);
+
+	fixedbar_hint_from_cmdline("ro pci=realloc,hpmemsize=64M,hpiosize=4K",
+				   &h);
+	KUNIT_EXPECT_EQ(test, h.have, (u8)7);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_MEM], (u64)SZ_64M);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_PREF], (u64)SZ_64M);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_IO], (u64)SZ_4K);
+}
+
 static struct kunit_case pci_fixedbar_parse_cases[] = {
 	KUNIT_CASE_PARAM(pci_fixedbar_parse_entry, kparse_gen_params),
+	KUNIT_CASE(pci_fixedbar_parse_hints),
 	KUNIT_CASE(pci_fixedbar_parse_len),
 	KUNIT_CASE(pci_fixedbar_parse_fields),
 	KUNIT_CASE(pci_fixedbar_parse_map),
