@@ -132,6 +132,9 @@ for dev in "$hp1" "$kept"; do
 	is "$((${start:-0} != 0 && ${end:-0} - ${start:-0} + 1 == 0x40000000))" 1 \
 		"$dev: its 1 GiB bar2 is assigned [${start:-none}-${end:-none}]"
 done
+start=$(awk -v p="$kept" '$1 == p { print $9 }' "$res/hot.bars")
+is "$((${start:-0}))" "$((0x10080000000))" \
+	"$kept: hot-added into the kept range, its BAR lands on it (the window holds nothing else)"
 is "$(rfile hot1.ivshmem)" "host-pattern-hint-big1" "hot-added 1 GiB ivshmem: the guest reads the host's pattern"
 is "$(shm_read big1 4096)" "guest-hot1" "hot-added 1 GiB ivshmem: the host reads the guest's pattern"
 is "$(rfile hot2.ivshmem)" "host-pattern-hint-big2" "hot-added into the kept port: the guest reads the host's pattern"
