@@ -30,7 +30,8 @@ PLANNER_SRCS := planner/topo.c planner/parse.c planner/plan.c \
 	planner/plan_model.c planner/plan_route.c planner/plan_pack.c \
 	planner/plan_place.c planner/plan_search.c planner/plan_room.c \
 	planner/plan_bounds.c planner/plan_ladder.c planner/validate.c \
-	planner/emit.c planner/reserve.c planner/minimize.c
+	planner/emit.c planner/reserve.c planner/minimize.c \
+	planner/absent.c planner/hint.c
 PLANNER_HDRS := $(wildcard planner/*.h)
 
 # $(BUILD)/rel: optimised; $(BUILD)/san: AddressSanitizer + UBSan

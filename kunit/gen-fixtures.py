@@ -67,9 +67,10 @@ def dev_init(parent, d, bars_name):
     if br:
         s.append("\t\t.is_bridge = true,")
         s.append("\t\t.br = { .io = %s, .io_1k = %s, .pref = %s, "
-                 ".pref64 = %s },"
+                 ".pref64 = %s, .hotplug = %s },"
                  % tuple(str(br.get(k, False)).lower() for k in
-                         ("io", "io_1k", "prefetchable", "prefetchable_64")))
+                         ("io", "io_1k", "prefetchable", "prefetchable_64",
+                          "hotplug")))
         res = br.get("reserve") or {}
         wins = br.get("windows") or {}
         s.append("\t\t.reserve = { %s },"

@@ -5,6 +5,7 @@
  * -EINVAL and a one-line reason.
  */
 #include <kunit/test.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include "fixedbar.h"
 
@@ -48,6 +49,15 @@ static const struct kparse_case kparse_cases[] = {
 	{ "0000:00:01.0/=bar1@0x1000", -EINVAL, NULL, "slot" },
 	{ "0000:00:01.0 =bar1@0x1000", -EINVAL, NULL, "column 13" },
 	{ "0000:00:01.0=bar1@0x1000;", -EINVAL, NULL, "',' or the end" },
+	{ "00:01.0/00.0=bar2@0x8000000000+1G", 0,
+	  "0000:00:01.0/00.0=bar2@0x8000000000+0x40000000" },
+	{ "00:01.0=bar0@0xc0000000+4096,bar2@0x8000000000+0x2000000", 0,
+	  "0000:00:01.0=bar0@0xc0000000+0x1000,bar2@0x8000000000+0x2000000" },
+	{ "00:01.0=bar0@0x1000+3K", -EINVAL, NULL, "not a power of two" },
+	{ "00:01.0=bar0@0x1000+8K", -EINVAL, NULL, "not a multiple" },
+	{ "00:01.0=bar0@0x1000+", -EINVAL, NULL, "expected a size" },
+	{ "00:01.0=bar0@0x0+4K,bar0@0x0+8K", -EINVAL, NULL,
+	  "different sizes" },
 	{ "0000:00:01.0=bar1@0x1000,bar1@0x2000", -EINVAL, NULL,
 	  "named twice" },
 	{ "0000:00:01.0=bar1@0x1000,", -EINVAL, NULL, "BAR name" },
@@ -161,8 +171,37 @@ static void pci_fixedbar_parse_map(struct kunit *test)
 	fixedbar_topo_free(t);
 }
 
+/* QEMU's resource-reserve capability and the kernel's pci=hp*size= */
+static void pci_fixedbar_parse_hints(struct kunit *test)
+{
+	u8 cap[32] = { 0x09, 0, 32, 1 };
+	struct fixedbar_hint h;
+
+	memset(cap + 4, 0xff, sizeof(cap) - 4);
+	/* pref64-reserve=1G, io-reserve=0, the rest not given */
+	memset(cap + 8, 0, 8);
+	memset(cap + 24, 0, 8);
+	cap[27] = 0x40;
+	KUNIT_ASSERT_EQ(test, fixedbar_hint_from_qemu_cap(cap, 32, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.have,
+			(u8)(1u << FIXEDBAR_WIN_IO | 1u << FIXEDBAR_WIN_PREF));
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_PREF], (u64)SZ_1G);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_IO], 0ULL);
+	cap[3] = 2;
+	KUNIT_EXPECT_EQ(test, fixedbar_hint_from_qemu_cap(cap, 32, &h),
+			-ENODEV);
+
+	fixedbar_hint_from_cmdline("ro pci=realloc,hpmemsize=64M,hpiosize=4K",
+				   &h);
+	KUNIT_EXPECT_EQ(test, h.have, (u8)7);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_MEM], (u64)SZ_64M);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_PREF], (u64)SZ_64M);
+	KUNIT_EXPECT_EQ(test, h.size[FIXEDBAR_WIN_IO], (u64)SZ_4K);
+}
+
 static struct kunit_case pci_fixedbar_parse_cases[] = {
 	KUNIT_CASE_PARAM(pci_fixedbar_parse_entry, kparse_gen_params),
+	KUNIT_CASE(pci_fixedbar_parse_hints),
 	KUNIT_CASE(pci_fixedbar_parse_len),
 	KUNIT_CASE(pci_fixedbar_parse_fields),
 	KUNIT_CASE(pci_fixedbar_parse_map),

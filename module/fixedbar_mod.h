@@ -10,6 +10,7 @@
  * report.c   kernel log lines and the debugfs dump
  * bound.c    bound drivers as constraints: refuse, or pick what to unbind
  * hotplug.c  fixed marks after apply, hot-added devices, deferred entries
+ * reserve_hint.c  hotplug-capable ports and the room they keep
  */
 #ifndef FIXEDBAR_MOD_H
 #define FIXEDBAR_MOD_H
@@ -112,6 +113,9 @@ int fixedbar_win_resno(int win);
 
 /* claimed.c */
 int fixedbar_snapshot_claimed(struct fixedbar_group *g);
+
+/* reserve_hint.c */
+void fixedbar_snapshot_reserve(struct fixedbar_group *g);
 
 /* apply.c */
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,

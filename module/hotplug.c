@@ -6,7 +6,8 @@
  *   PCI core's sizing and assignment passes (a rescan, a hot-add beside it)
  *   leave it where it is; the module clears the marks it set on unload;
  * - an entry whose device is absent, in the empty slot of a hotplug port,
- *   waits for the device instead of failing the load;
+ *   with each BAR's +SIZE, waits for the device instead of failing the
+ *   load, and the plan keeps its range free meanwhile;
  * - a bus notifier sees every endpoint the core adds (BUS_NOTIFY_ADD_DEVICE
  *   runs at scan time, before resources are assigned and before any driver
  *   can match) and gives it driver_override "none", so no driver binds yet.
@@ -157,8 +158,10 @@ static bool hp_in_place(const struct fixedbar_entry *e, struct pci_dev *pdev)
 }
 
 /*
- * The entries of @wanted to plan now into @present: all but those waiting
- * for a hot-add, which @log names once.  With @only (a hot-add), also
+ * The entries of @wanted to plan now into @present.  An entry waiting for
+ * a hot-add is planned with its +SIZE (the planner keeps its range free,
+ * planner/absent.c) and @log names it once; without sizes it fails the
+ * load (-ENODEV), and at a hot-add (@log false) it is left out.  With @only (a hot-add), also
  * leave out the entries of other devices not at their addresses (a device
  * an earlier hot-add could not place): they must not fail this plan.
  * Caller holds the rescan lock.
@@ -179,12 +182,19 @@ int fixedbar_hotplug_present(const struct fixedbar_topo *wanted,
 		pdev = hp_find(e, &waits);
 		if (only && pdev && pdev != only && !hp_in_place(e, pdev))
 			continue;
-		if (waits) {
+		if (waits && !fixedbar_entry_sized(e)) {
+			/* at a hot-add: a device removed since, nothing to keep */
+			if (!log)
+				continue;
 			fixedbar_format_entry(e, entry, sizeof(entry));
-			if (log)
-				pr_info("entry %s: no device in that hotplug slot yet; its BARs are placed when it is hot-added\n",
-					entry);
-			continue;
+			pr_err("entry %s: no device in that hotplug slot; give each BAR's size (barN@ADDR+SIZE) so its range is kept free until it is hot-added\n",
+			       entry);
+			return -ENODEV;
+		}
+		if (waits && log) {
+			fixedbar_format_entry(e, entry, sizeof(entry));
+			pr_info("entry %s: no device in that hotplug slot yet; its range is kept free and its BARs are placed when it is hot-added\n",
+				entry);
 		}
 		ret = fixedbar_topo_add_entry(present, e, NULL, 0);
 		if (ret)

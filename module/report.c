@@ -67,11 +67,16 @@ static int report_resno(int r)
 /* One line per BAR or window the plan moves, then the summary. */
 void fixedbar_report_moves(struct fixedbar_group *g)
 {
-	u32 i, fixed = 0, moved = fixedbar_plan_nr_moved(&g->topo, &g->plan);
+	u32 i, fixed = 0, kept = 0,
+	       moved = fixedbar_plan_nr_moved(&g->topo, &g->plan);
 	int r;
 
+	/* an entry for an absent device keeps its ranges (planner/absent.c) */
 	for (i = 0; i < g->topo.nr_entries; i++)
-		fixed += g->topo.entries[i].nr_bars;
+		if (fixedbar_topo_find(&g->topo, &g->topo.entries[i], NULL, 0) >= 0)
+			fixed += g->topo.entries[i].nr_bars;
+		else
+			kept += g->topo.entries[i].nr_bars;
 	for (i = 0; i < g->topo.nr_devs; i++)
 		for (r = 0; r < FIXEDBAR_NR_RES; r++)
 			if (fixedbar_res_exists(&g->topo.devs[i], r) &&
@@ -85,6 +90,10 @@ void fixedbar_report_moves(struct fixedbar_group *g)
 		moved == 1 ? "" : "s",
 		fixedbar_dry_run ? "would move" : "moved",
 		fixedbar_dry_run ? " (dry run, nothing written)" : "");
+	if (kept)
+		pr_info("%04x:%02x: %u range%s kept free for absent devices below hotplug ports\n",
+			g->topo.segment, g->topo.root_bus, kept,
+			kept == 1 ? "" : "s");
 }
 
 /* topology document with "plan" added as its last member */

@@ -351,6 +351,8 @@ int fixedbar_snapshot(struct fixedbar_group *g, struct pci_bus *root,
 	if (!ret)
 		ret = snap_min_io(g);
 	if (!ret)
+		fixedbar_snapshot_reserve(g);
+	if (!ret)
 		ret = fixedbar_snapshot_claimed(g);
 	if (!ret)
 		ret = snap_entries(g, wanted);

@@ -338,6 +338,8 @@ static void emit_dev_head(struct fixedbar_buf *b, const struct fixedbar_dev *d,
 	put_bool_line(b, level + 2, "io_1k", d->br.io_1k);
 	put_bool_line(b, level + 2, "prefetchable", d->br.pref);
 	put_bool_line(b, level + 2, "prefetchable_64", d->br.pref64);
+	if (d->br.hotplug)
+		put_bool_line(b, level + 2, "hotplug", true);
 	emit_reserve(b, &d->br, level + 2);
 	emit_windows(b, &d->br, level + 2);
 	put_line_key(b, level + 2, "devices");

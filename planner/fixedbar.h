@@ -94,6 +94,7 @@ struct fixedbar_bridge {
 	bool io_1k;			/* ... with 1 KiB granularity */
 	bool pref;			/* implements a prefetchable window */
 	bool pref64;			/* ... which is 64-bit */
+	bool hotplug;			/* a slot that can take a hot-added device */
 	u64 reserve[FIXEDBAR_NR_WINDOWS];	/* hotplug reserve, 0 = none */
 	struct fixedbar_range cur[FIXEDBAR_NR_WINDOWS];	/* current windows */
 };
@@ -123,6 +124,7 @@ struct fixedbar_entry {
 	struct {
 		u8 bar;			/* 0..5 */
 		u64 addr;
+		u64 size;		/* "+SIZE": 0 when not given */
 	} bars[6];
 };
 
@@ -252,6 +254,49 @@ bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
  */
 int fixedbar_plan_reserved(const struct fixedbar_topo *t,
 			   struct fixedbar_plan *p);
+
+/* absent.c: devices that are not there yet */
+/*
+ * The hotplug-capable port directly above the device @e names when that
+ * device is absent (the path resolves up to the port), or -ENODEV.
+ */
+int fixedbar_topo_absent_port(const struct fixedbar_topo *t,
+			      const struct fixedbar_entry *e);
+/* every BAR of @e has a "+SIZE" */
+bool fixedbar_entry_sized(const struct fixedbar_entry *e);
+/* some entry keeps room for an absent device below a hotplug port */
+bool fixedbar_topo_has_absent(const struct fixedbar_topo *t);
+/*
+ * fixedbar_plan() for a topology with such entries: plans with a
+ * placeholder device for each and checks the result against @t.
+ */
+int fixedbar_plan_absent(const struct fixedbar_topo *t,
+			 struct fixedbar_plan *p);
+
+/* hint.c: hotplug reserves */
+/* A per-window size, one bit in @have per window given */
+struct fixedbar_hint {
+	u8 have;
+	u64 size[FIXEDBAR_NR_WINDOWS];
+};
+/*
+ * QEMU's resource-reserve capability (PCIBridgeQemuCap), @len bytes of
+ * config space from the capability's start.  -ENODEV when it is not one.
+ */
+int fixedbar_hint_from_qemu_cap(const u8 *cap, size_t len,
+				struct fixedbar_hint *h);
+/* The kernel's pci=hpiosize=,hpmmiosize=,hpmmioprefsize=,hpmemsize= */
+void fixedbar_hint_from_cmdline(const char *cmdline, struct fixedbar_hint *h);
+/*
+ * Sets the reserves of bridge @dev from its current windows and children:
+ * per window, QEMU's hint (@qemu, may be NULL) or, on a hotplug-capable
+ * port without one, the free room the firmware left; on a hotplug-capable
+ * port at least the command line's size (@cmdline, may be NULL).  A
+ * reserve never shrinks.
+ */
+void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
+			     const struct fixedbar_hint *qemu,
+			     const struct fixedbar_hint *cmdline);
 
 /* minimize.c: the objective, and what moved */
 /*

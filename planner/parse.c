@@ -2,8 +2,10 @@
 /*
  * The descriptor grammar (docs/topology-json.md, "Descriptor grammar"):
  *
- *   entry   := device '=' bar '@' address { ',' bar '@' address }
+ *   entry   := device '=' fixed { ',' fixed }
+ *   fixed   := bar '@' address [ '+' size ]
  *   device  := [ domain ':' ] bus ':' slot '.' func { '/' slot '.' func }
+ *   size    := ( '0x' hex | decimal ) [ 'K' | 'M' | 'G' | 'T' ]
  *   map     := entry { ';' entry }
  *
  * Entries come from firmware tables, the module's map= parameter and
@@ -300,7 +302,110 @@ static int bar_address(struct cursor *c, u8 bar, u64 *addr)
 	return 0;
 }
 
-static int add_bar(struct cursor *c, struct fixedbar_entry *e, u8 bar, u64 addr)
+/* Reads a run of decimal digits; returns how many, the value in *@val. */
+static size_t dec_run(struct cursor *c, u64 *val, bool *overflow)
+{
+	size_t start = c->pos;
+	u64 d;
+
+	*val = 0;
+	*overflow = false;
+	while (!at_end(c) && c->s[c->pos] >= '0' && c->s[c->pos] <= '9') {
+		d = (u64)(c->s[c->pos] - '0');
+		if (*val > (~0ULL - d) / 10)
+			*overflow = true;
+		*val = *val * 10 + d;
+		c->pos++;
+	}
+	return c->pos - start;
+}
+
+/* A memparse() suffix: K, M, G or T in either case; 0 when none. */
+static unsigned int size_shift(struct cursor *c)
+{
+	static const char units[] = "kmgt";
+	const char *u;
+	char ch = peek(c);
+
+	if (at_end(c) || ch == '\0')
+		return 0;
+	u = strchr(units, ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+	if (!u)
+		return 0;
+	c->pos++;
+	return 10 * (unsigned int)(u - units + 1);
+}
+
+/* The number of a "+SIZE": hex with 0x, or decimal without a leading 0. */
+static int size_number(struct cursor *c, u8 bar, u64 *size, bool *ovf)
+{
+	size_t start = c->pos, n;
+	char what[192];
+
+	if (c->len - c->pos >= 2 && c->s[c->pos] == '0' &&
+	    (c->s[c->pos + 1] == 'x' || c->s[c->pos + 1] == 'X')) {
+		c->pos += 2;
+		n = hex_run(c, size, ovf);
+	} else {
+		n = dec_run(c, size, ovf);
+		if (n > 1 && c->s[start] == '0') {
+			snprintf(what, sizeof(what),
+				 "size of bar%u at column %zu has a leading 0 (octal is not accepted; write 0x... or decimal)",
+				 bar, start + 1);
+			return fail(c, what);
+		}
+	}
+	if (!n)
+		return fail_expected(c,
+				     "a size (0x hex or decimal, optional K/M/G/T) after '+'");
+	return 0;
+}
+
+/*
+ * "+SIZE" after an address: the size of the BAR, as the kernel's memparse()
+ * reads it but without octal.  A BAR's size is a power of two and its
+ * address a multiple of it.
+ */
+static int bar_size(struct cursor *c, u8 bar, u64 addr, u64 *size)
+{
+	size_t start = c->pos;
+	unsigned int shift;
+	char what[192];
+	bool ovf;
+	int ret;
+
+	ret = size_number(c, bar, size, &ovf);
+	if (ret)
+		return ret;
+	shift = size_shift(c);
+	if (ovf || (shift && *size >> (64 - shift)))
+		ovf = true;
+	else
+		*size <<= shift;
+	if (ovf)
+		snprintf(what, sizeof(what),
+			 "size of bar%u at column %zu does not fit in 64 bits",
+			 bar, start + 1);
+	else if (!*size || (*size & (*size - 1)))
+		snprintf(what, sizeof(what),
+			 "size 0x%llx of bar%u at column %zu is not a power of two",
+			 (unsigned long long)*size, bar, start + 1);
+	else if (addr & (*size - 1))
+		snprintf(what, sizeof(what),
+			 "address 0x%llx of bar%u is not a multiple of its size 0x%llx",
+			 (unsigned long long)addr, bar,
+			 (unsigned long long)*size);
+	else if (addr + (*size - 1) < addr)
+		snprintf(what, sizeof(what),
+			 "bar%u [0x%llx + 0x%llx] ends beyond 2^64", bar,
+			 (unsigned long long)addr, (unsigned long long)*size);
+	else
+		return 0;
+	return fail(c, what);
+}
+
+static int add_bar(struct cursor *c, struct fixedbar_entry *e, u8 bar, u64 addr,
+		   u64 size)
 {
 	char what[160];
 	int i;
@@ -308,17 +413,29 @@ static int add_bar(struct cursor *c, struct fixedbar_entry *e, u8 bar, u64 addr)
 	for (i = 0; i < e->nr_bars; i++) {
 		if (e->bars[i].bar != bar)
 			continue;
-		if (e->bars[i].addr == addr)
-			return 0;
-		snprintf(what, sizeof(what),
-			 "bar%u named twice with different addresses (0x%llx and 0x%llx)",
-			 bar, (unsigned long long)e->bars[i].addr,
-			 (unsigned long long)addr);
+		if (e->bars[i].addr != addr)
+			snprintf(what, sizeof(what),
+				 "bar%u named twice with different addresses (0x%llx and 0x%llx)",
+				 bar, (unsigned long long)e->bars[i].addr,
+				 (unsigned long long)addr);
+		else if (size && e->bars[i].size && e->bars[i].size != size)
+			snprintf(what, sizeof(what),
+				 "bar%u named twice with different sizes (0x%llx and 0x%llx)",
+				 bar, (unsigned long long)e->bars[i].size,
+				 (unsigned long long)size);
+		else
+			break;
 		return fail(c, what);
+	}
+	if (i < e->nr_bars) {
+		if (size)
+			e->bars[i].size = size;
+		return 0;
 	}
 	/* at most six distinct names exist, so this always fits */
 	e->bars[e->nr_bars].bar = bar;
 	e->bars[e->nr_bars].addr = addr;
+	e->bars[e->nr_bars].size = size;
 	e->nr_bars++;
 	return 0;
 }
@@ -328,7 +445,7 @@ int fixedbar_parse_entry(const char *s, size_t len, struct fixedbar_entry *e,
 {
 	struct cursor c = { .s = s, .len = len, .msg = msg, .msglen = msglen };
 	char what[80];
-	u64 addr = 0;
+	u64 addr = 0, size;
 	u8 bar = 0;
 	int ret;
 
@@ -346,13 +463,18 @@ int fixedbar_parse_entry(const char *s, size_t len, struct fixedbar_entry *e,
 				     "'@' and an address after the BAR name");
 		if (!ret)
 			ret = bar_address(&c, bar, &addr);
+		size = 0;
+		if (!ret && peek(&c) == '+' && !at_end(&c)) {
+			c.pos++;
+			ret = bar_size(&c, bar, addr, &size);
+		}
 		if (!ret)
-			ret = add_bar(&c, e, bar, addr);
+			ret = add_bar(&c, e, bar, addr, size);
 		if (ret || at_end(&c))
 			break;
 		if (peek(&c) != ',') {
 			snprintf(what, sizeof(what),
-				 "',' or the end of the entry after the address of bar%u",
+				 "'+', ',' or the end of the entry after the address of bar%u",
 				 bar);
 			ret = fail_expected(&c, what);
 			break;
@@ -465,6 +587,12 @@ int fixedbar_format_entry(const struct fixedbar_entry *e, char *buf, size_t len)
 			       snprintf(buf + used, len - used,
 					"%cbar%d@0x%llx", sep, bar,
 					(unsigned long long)e->bars[i].addr));
+		if (e->bars[i].size && fits)
+			fits = advance(&used, len,
+				       snprintf(buf + used, len - used,
+						"+0x%llx",
+						(unsigned long long)e->bars[i]
+							.size));
 		sep = ',';
 	}
 	return fits ? (int)used : -ENOSPC;

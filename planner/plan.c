@@ -48,6 +48,8 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 	struct fb_ctx *c = NULL;
 	int err;
 
+	if (fixedbar_topo_has_absent(t))
+		return fixedbar_plan_absent(t, p);
 	if (t->nr_reserved)
 		return fixedbar_plan_reserved(t, p);
 	err = fb_plan_start(t, p, &c);

@@ -268,6 +268,16 @@ static inline u64 fb_align_up_to(u64 x, u64 a, u64 o)
 	return ((x - o + a - 1) & ~(a - 1)) + o;
 }
 
+/* The largest power of two that fits in a hotplug reserve of @r > 0 */
+static inline u64 fb_reserve_align(u64 r)
+{
+	u64 a = 1;
+
+	while (a <= r >> 1)
+		a <<= 1;
+	return a;
+}
+
 static inline bool fb_is_pow2(u64 x)
 {
 	return x && !(x & (x - 1));

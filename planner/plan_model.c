@@ -550,6 +550,47 @@ static int fb_check_bar(struct fb_ctx *c, int entry, int dev, int slot,
 	return 0;
 }
 
+/* "+SIZE" of an entry against the BAR the device has */
+static int fb_check_size(struct fb_ctx *c, int ei, int dev, int slot, u64 addr,
+			 u64 size)
+{
+	const struct fixedbar_bar *b = &fb_dev(c, dev)->bars[slot];
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+
+	if (!size || size == fixedbar_bar_span(b))
+		return 0;
+	fixedbar_path(c, dev, path, sizeof(path));
+	fixedbar_format_bar(res, sizeof(res), b, addr);
+	snprintf(c->msg, sizeof(c->msg),
+		 "%s %s %s: the entry gives size %#llx but the device's BAR is %#llx; fix the size in the descriptor",
+		 path, fixedbar_slot_name(slot), res, (unsigned long long)size,
+		 (unsigned long long)fixedbar_bar_span(b));
+	fb_add_err_entry(c, ei);
+	return c->err = -EINVAL;
+}
+
+/* Why an entry for a missing device keeps no room (planner/absent.c) */
+static const char *fb_absent_hint(const struct fixedbar_topo *t,
+				  const struct fixedbar_entry *e)
+{
+	struct fixedbar_entry up = *e;
+	int port;
+
+	if (e->nr_hops < 2)
+		return "";
+	up.nr_hops--;
+	port = fixedbar_topo_find(t, &up, NULL, 0);
+	if (port < 0 || !t->devs[port].is_bridge)
+		return fixedbar_entry_sized(e) ?
+			       "; only a device directly below a hotplug-capable port can be absent" :
+			       "";
+	if (!t->devs[port].br.hotplug)
+		return fixedbar_entry_sized(e) ?
+			       "; the port above is not hotplug-capable, so no range is kept for an absent device" :
+			       "";
+	return "; to keep its range free until it is hot-added, give every BAR's size (barN@ADDR+SIZE)";
+}
+
 static int fb_check_entry(struct fb_ctx *c, int ei)
 {
 	const struct fixedbar_entry *e = &c->t->entries[ei];
@@ -558,7 +599,8 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 
 	dev = fixedbar_topo_find(c->t, e, ebuf, sizeof(ebuf));
 	if (dev < 0) {
-		snprintf(c->msg, sizeof(c->msg), "%s", ebuf);
+		snprintf(c->msg, sizeof(c->msg), "%s%s", ebuf,
+			 fb_absent_hint(c->t, e));
 		fb_add_err_entry(c, ei);
 		return c->err = dev;
 	}
@@ -580,6 +622,10 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 			fb_add_err_entry(c, ei);
 			return c->err = -EINVAL;
 		}
+		err = fb_check_size(c, ei, dev, slot, e->bars[i].addr,
+				    e->bars[i].size);
+		if (err)
+			return err;
 		err = fb_check_bar(c, ei, dev, slot, e->bars[i].addr);
 		if (err)
 			return err;

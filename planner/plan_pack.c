@@ -89,10 +89,21 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		if (it->flags & FB_BELOW4G && k->item >= 0)
 			c->items[k->item].flags |= FB_BELOW4G;
 	}
-	if (!k->noreserve) {
+	if (!k->noreserve && k->reserve) {
+		/*
+		 * The room is for a hot-added device: one block aligned like
+		 * the largest BAR it can take, or a 1 GiB BAR would not fit a
+		 * 1 GiB reserve.
+		 */
+		u64 ra = fb_reserve_align(k->reserve);
+
+		fb_align_up(off, ra, &off);
+		fb_align_up(top, ra, &top);
 		off += k->reserve;
 		top += k->reserve;
 		sum += k->reserve;
+		if (ra > align)
+			align = ra;
 	}
 	fb_align_up(sum, k->gran, &k->cmin);
 	fb_align_up(off, k->gran, &k->csize);

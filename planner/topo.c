@@ -175,26 +175,36 @@ static int entry_sane(const struct fixedbar_entry *e)
 	return 0;
 }
 
-/* A BAR of @e that @old fixes at another address: -EINVAL and @msg */
+/* A BAR of @e that @old fixes at another address or size: -EINVAL and @msg */
 static int find_conflict(const struct fixedbar_entry *old,
 			 const struct fixedbar_entry *e, char *msg,
 			 size_t msglen)
 {
 	char path[FIXEDBAR_PATH_LEN];
+	bool addr;
 	int j, k;
 
 	for (j = 0; j < e->nr_bars; j++) {
 		for (k = 0; k < old->nr_bars; k++) {
-			if (old->bars[k].bar != e->bars[j].bar ||
-			    old->bars[k].addr == e->bars[j].addr)
+			if (old->bars[k].bar != e->bars[j].bar)
+				continue;
+			addr = old->bars[k].addr != e->bars[j].addr;
+			if (!addr && (!old->bars[k].size || !e->bars[j].size ||
+				      old->bars[k].size == e->bars[j].size))
 				continue;
 			entry_path(e, path, sizeof(path));
 			if (msg && msglen)
 				snprintf(msg, msglen,
-					 "%s bar%u fixed twice with different addresses (0x%llx and 0x%llx)",
+					 "%s bar%u fixed twice with different %s (0x%llx and 0x%llx)",
 					 path, old->bars[k].bar,
-					 (unsigned long long)old->bars[k].addr,
-					 (unsigned long long)e->bars[j].addr);
+					 addr ? "addresses" : "sizes",
+					 (unsigned long long)(addr ? old->bars[k]
+									      .addr :
+								     old->bars[k]
+									      .size),
+					 (unsigned long long)(addr ? e->bars[j].addr :
+								     e->bars[j]
+									      .size));
 			return -EINVAL;
 		}
 	}
@@ -240,6 +250,8 @@ int fixedbar_topo_add_entry(struct fixedbar_topo *t,
 				break;
 		if (k == old->nr_bars)
 			old->bars[old->nr_bars++] = e->bars[j];
+		else if (e->bars[j].size)
+			old->bars[k].size = e->bars[j].size;
 	}
 	return 0;
 }

@@ -135,6 +135,106 @@ static int check_claimed(struct vctx *v, int dev, const char *name,
 	return 0;
 }
 
+/*
+ * Rule 1 for a device that is not there yet: the range its entry keeps
+ * (barN@ADDR+SIZE) lies in a memory window of the hotplug port above it,
+ * and no BAR, no other window and no claimed range overlaps it.
+ */
+static int absent_fail(struct vctx *v, const struct fixedbar_entry *e, int bar,
+		       const char *why)
+{
+	char path[FIXEDBAR_PATH_LEN], res[FIXEDBAR_RES_LEN];
+	struct fixedbar_entry dev = *e;
+	int i;
+
+	for (i = 0; i < e->nr_bars && e->bars[i].bar != bar; i++)
+		;
+	dev.nr_bars = 0;
+	fixedbar_format_entry(&dev, path, sizeof(path));
+	fixedbar_format_res(res, sizeof(res), FIXEDBAR_RES_MEM, e->bars[i].addr,
+			    e->bars[i].addr + e->bars[i].size - 1, false,
+			    false);
+	if (v->msg && v->msglen)
+		snprintf(v->msg, v->msglen,
+			 "%s bar%d %s kept for the absent device %s", path, bar,
+			 res, why);
+	return -EINVAL;
+}
+
+static bool above(const struct fixedbar_topo *t, int dev, int port)
+{
+	for (; port >= 0; port = t->devs[port].parent)
+		if (port == dev)
+			return true;
+	return false;
+}
+
+/* What of the plan overlaps [start, end], as "<path> <name>", or false */
+static bool absent_overlap(struct vctx *v, int port, u64 start, u64 end,
+			   char *who, size_t len)
+{
+	const struct fixedbar_range *r;
+	char path[FIXEDBAR_PATH_LEN];
+	u32 d;
+	int k;
+
+	for (d = 0; d < v->t->nr_devs; d++) {
+		for (k = 0; k < FIXEDBAR_NR_RES; k++) {
+			if (k < FIXEDBAR_NR_SLOTS) {
+				if (v->t->devs[d].bars[k].type !=
+				    FIXEDBAR_RES_MEM)
+					continue;
+				r = &v->p->devs[d].bars[k];
+			} else {
+				if (k == FIXEDBAR_NR_SLOTS + FIXEDBAR_WIN_IO ||
+				    above(v->t, (int)d, port))
+					continue;
+				r = &v->p->devs[d].win[k - FIXEDBAR_NR_SLOTS];
+			}
+			if (!r->assigned || r->end < start || end < r->start)
+				continue;
+			fixedbar_dev_path(v->t, (int)d, path, sizeof(path));
+			snprintf(who, len, "%s %s", path,
+				 k < FIXEDBAR_NR_SLOTS ?
+					 fixedbar_slot_name(k) :
+					 fixedbar_win_name(k -
+							   FIXEDBAR_NR_SLOTS));
+			return true;
+		}
+	}
+	return false;
+}
+
+static int check_absent(struct vctx *v, const struct fixedbar_entry *e)
+{
+	int port = fixedbar_topo_absent_port(v->t, e), j, r;
+	const struct fixedbar_range *w = v->p->devs[port].win;
+	char why[FIXEDBAR_MSG_LEN], who[FIXEDBAR_PATH_LEN + 24];
+	u64 start, end;
+
+	for (j = 0; j < e->nr_bars; j++) {
+		start = e->bars[j].addr;
+		end = start + e->bars[j].size - 1;
+		if (!range_inside(&w[FIXEDBAR_WIN_MEM], start, end) &&
+		    !range_inside(&w[FIXEDBAR_WIN_PREF], start, end))
+			return absent_fail(v, e, e->bars[j].bar,
+					   "is outside the memory windows of the hotplug port above it");
+		if (absent_overlap(v, port, start, end, who, sizeof(who))) {
+			snprintf(why, sizeof(why), "overlaps %s", who);
+			return absent_fail(v, e, e->bars[j].bar, why);
+		}
+		r = fixedbar_topo_find_reserved(v->t, FIXEDBAR_RES_MEM, start,
+						end);
+		if (r >= 0) {
+			snprintf(why, sizeof(why),
+				 "overlaps claimed range \"%s\"",
+				 v->t->reserved[r].name);
+			return absent_fail(v, e, e->bars[j].bar, why);
+		}
+	}
+	return 0;
+}
+
 /* Rule 1: fixed BARs exactly where the entries put them. */
 static int check_fixed(struct vctx *v)
 {
@@ -148,6 +248,12 @@ static int check_fixed(struct vctx *v)
 	for (i = 0; i < t->nr_entries; i++) {
 		e = &t->entries[i];
 		dev = fixedbar_topo_find(t, e, v->msg, v->msglen);
+		if (dev < 0 && fixedbar_entry_sized(e) &&
+		    fixedbar_topo_absent_port(t, e) >= 0) {
+			if (check_absent(v, e))
+				return -EINVAL;
+			continue;
+		}
 		if (dev < 0)
 			return -EINVAL;
 		for (j = 0; j < e->nr_bars; j++) {
@@ -157,6 +263,19 @@ static int check_fixed(struct vctx *v)
 				snprintf(why, sizeof(why),
 					 "is fixed at 0x%llx but the device does not implement it",
 					 (unsigned long long)e->bars[j].addr);
+				return violation(v, dev,
+						 fixedbar_slot_name(slot), "",
+						 why);
+			}
+			if (e->bars[j].size &&
+			    e->bars[j].size !=
+				    fixedbar_bar_span(
+					    &t->devs[dev].bars[slot])) {
+				snprintf(why, sizeof(why),
+					 "has size 0x%llx but its entry gives 0x%llx",
+					 (unsigned long long)fixedbar_bar_span(
+						 &t->devs[dev].bars[slot]),
+					 (unsigned long long)e->bars[j].size);
 				return violation(v, dev,
 						 fixedbar_slot_name(slot), "",
 						 why);

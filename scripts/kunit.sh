@@ -40,7 +40,8 @@ stage() {
 	for f in "$planner"/*.c "$planner"/*.h; do
 		put "$f" "$dst/planner/${f##*/}"
 	done
-	for f in apply.c snapshot.c claimed.c source.c fixedbar_mod.h compat.h; do
+	for f in apply.c snapshot.c claimed.c source.c reserve_hint.c \
+		fixedbar_mod.h compat.h; do
 		put "$top/module/$f" "$dst/module/$f"
 	done
 	python3 "$top/kunit/gen-fixtures.py" "$top"/tests/fixtures/*.json \

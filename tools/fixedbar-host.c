@@ -131,6 +131,7 @@ struct opts {
 	bool patched;
 	bool amd;
 	bool quiet;
+	bool sizes;
 };
 
 /* the 64-bit window the VM needs, and the option that gives it */
@@ -168,6 +169,7 @@ static const struct option long_opts[] = {
 	{ "acpi-name", required_argument, NULL, 'N' },
 	{ "acpi-table", required_argument, NULL, 'T' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "sizes", no_argument, NULL, 'z' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -198,6 +200,9 @@ static const char usage_text[] =
 	"      --acpi-table FILE   libvirt: the SSDT file -acpitable loads\n"
 	"                          (" LIBVIRT_ACPI_TABLE ")\n"
 	"      --sysfs DIR         read DIR/bus/pci/devices (default /sys)\n"
+	"      --sizes             give each BAR's size (barN@0x...+0x...) in\n"
+	"                          the descriptors, so the guest can keep the\n"
+	"                          range free while the device is absent\n"
 	"  -q, --quiet             no notes on standard error\n"
 	"  -V, --version           print the version\n"
 	"  -h, --help              print this help\n"
@@ -606,6 +611,9 @@ static int parse_option(int c, const char *arg)
 		return 0;
 	case 'q':
 		opt.quiet = true;
+		return 0;
+	case 'z':
+		opt.sizes = true;
 		return 0;
 	}
 	fputs(PROG ": see " PROG " --help\n", stderr);
@@ -1411,18 +1419,24 @@ static void run_checks(void)
 
 /* --- outputs -------------------------------------------------------- */
 
-/* "bar0@0x...,bar2@0x..." joined with @sep */
-static void bar_items(const struct dev *d, const char *sep, char *buf,
-		      size_t len)
+/* "bar0@0x...,bar2@0x..." joined with @sep; "+0x<size>" with @sizes */
+static void bar_items(const struct dev *d, const char *sep, bool sizes,
+		      char *buf, size_t len)
 {
+	const struct bar *b;
 	size_t n = 0;
 	int j;
 
 	buf[0] = 0;
-	for (j = 0; j < d->nr_bars && n < len; j++)
+	for (j = 0; j < d->nr_bars && n < len; j++) {
+		b = &d->bars[j];
 		n += snprintf(buf + n, len - n, "%sbar%d@0x%llx", j ? sep : "",
-			      d->bars[j].index,
-			      (unsigned long long)d->bars[j].start);
+			      b->index, (unsigned long long)b->start);
+		if (sizes && n < len)
+			n += snprintf(buf + n, len - n, "+0x%llx",
+				      (unsigned long long)(b->end - b->start +
+							   1));
+	}
 }
 
 static void free_strv(char **v)
@@ -1445,7 +1459,7 @@ static int make_entries(char ***out)
 	for (i = 0; i < nr_devs; i++) {
 		if (!devs[i].nr_bars)
 			continue;
-		bar_items(&devs[i], ",", items, sizeof(items));
+		bar_items(&devs[i], ",", opt.sizes, items, sizeof(items));
 		e[n] = malloc(strlen(devs[i].path) + strlen(items) + 2);
 		if (!e[n]) {
 			free_strv(e);
@@ -1514,7 +1528,8 @@ static json_t *qemu_args(void)
 			      h->slot, h->fn, multi ? ",multifunction=on" : "");
 		if (opt.patched && d->nr_bars) {
 			sep = ",,"; /* QEMU's escape for a comma in a value */
-			bar_items(d, sep, items, sizeof(items));
+			/* the patched QEMU property takes no sizes */
+			bar_items(d, sep, false, items, sizeof(items));
 			snprintf(buf + n, sizeof(buf) - n, ",fixed-bars=%s",
 				 items);
 		}

@@ -618,6 +618,8 @@ static int load_bridge_flags(struct jctx *c, json_t *o,
 		ret = get_bool(c, o, "prefetchable", &br->pref);
 	if (!ret)
 		ret = get_bool(c, o, "prefetchable_64", &br->pref64);
+	if (!ret)
+		ret = get_bool(c, o, "hotplug", &br->hotplug);
 	if (ret)
 		return ret;
 	if (br->io_1k && !br->io)

@@ -254,11 +254,28 @@ static int fill_bar(struct fixedbar_bar *b, const struct res_line *r, u32 count)
 	return 0;
 }
 
+/* Slot Capabilities' Hot-Plug Capable bit, when config space is readable */
+static bool cfg_hotplug(const unsigned char *cfg, ssize_t n)
+{
+	unsigned int pos = cfg[0x34] & 0xfc, guard = 48;
+
+	if (n < 256 || !(cfg[0x06] & 0x10))
+		return false;
+	while (pos >= 0x40 && pos < 0xfc && guard--) {
+		/* PCIe capability: Slot Implemented, then SLTCAP.HPC */
+		if (cfg[pos] == 0x10)
+			return (cfg[pos + 3] & 0x01) && pos + 0x18 <= 256 &&
+			       (cfg[pos + 0x14] & 0x40);
+		pos = cfg[pos + 1] & 0xfc;
+	}
+	return false;
+}
+
 /* Bridge window capabilities from the type 1 header, when readable. */
 static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
 {
 	char path[PATH_MAX];
-	unsigned char cfg[64];
+	unsigned char cfg[256];
 	ssize_t n = 0;
 	int fd;
 
@@ -269,7 +286,7 @@ static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
 		n = read(fd, cfg, sizeof(cfg));
 		close(fd);
 	}
-	if (n < (ssize_t)sizeof(cfg))
+	if (n < 64)
 		return;
 	if (cfg[0x1c] || cfg[0x1d])
 		br->io = true;
@@ -277,6 +294,7 @@ static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
 		br->pref = true;
 	if ((cfg[0x24] & 0xf) == 1)
 		br->pref64 = true;
+	br->hotplug = cfg_hotplug(cfg, n);
 }
 
 static void fill_window(struct fixedbar_bridge *br, int w,

@@ -28,11 +28,12 @@ C=0000:00:11.0/00.0
 F=0000:00:12.0/00.0
 fixed=(
 	"$A=bar2@0x10000000000"
-	"$B=bar2@0x10100000000"
-	"$C=bar2@0x10200000000"
-	"$F=bar2@0x10300000000"
+	"$B=bar2@0x10100000000+64M"
+	"$C=bar2@0x10200000000+64M"
+	"$F=bar2@0x10300000000+64M"
 )
-bad="$E=bar0@0x20000000000"
+# nvme's BAR 0 is 16K: the entry's size disagrees, found when it appears
+bad="$E=bar0@0xa0000000+32K"
 kernel_args="pci_fixedbar.map=${fixed[0]};${fixed[1]};${fixed[2]};${fixed[3]};$bad"
 qmp=$work/qmp.sock
 
@@ -208,9 +209,9 @@ wait "$steps_pid"
 like "$(cat "$work/host-steps.log")" "host-steps-done" "every QMP hotplug step ran"
 
 check_load main 1
-like "$(rfile main.dmesg)" "entry $B=bar2@0x10100000000: no device in that hotplug slot yet" \
+like "$(rfile main.dmesg)" "entry $B=bar2@0x10100000000+0x4000000: no device in that hotplug slot yet" \
 	"main: B waits for its hot-add"
-like "$(rfile main.dmesg)" "entry $C=bar2@0x10200000000: no device in that hotplug slot yet" \
+like "$(rfile main.dmesg)" "entry $C=bar2@0x10200000000+0x4000000: no device in that hotplug slot yet" \
 	"main: C waits for its hot-add"
 check_fixed after "${fixed[0]}"
 is "$(rfile after.ivshmem)" "host-pattern-hot-A" "after load: the guest reads A's host pattern"
@@ -244,7 +245,7 @@ is "$(rfile addd.driver)" "nvme" "unnamed D: nvme binds"
 is "$(rfile addd.nvme)" "$nvme_pattern" "unnamed D: nvme reads its disk"
 
 is "$(rfile adde.driver)" "none none" "E, not placeable: no driver, driver_override none"
-like "$(rfile adde.dmesg)" "entry $bad: hot-added device not placed at its fixed address" \
+like "$(rfile adde.dmesg)" "entry $E=bar0@0xa0000000+0x8000: hot-added device not placed at its fixed address" \
 	"E: one line says why and what to do"
 check_fixed adde "${fixed[@]:0:3}"
 

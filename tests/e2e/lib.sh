@@ -148,7 +148,7 @@ guest_script() {
 # set (tests/boot), that complete image boots with its own /init instead
 # of the base initramfs and the case's /test.sh.
 boot() {
-	local t a append rc initrd=$work/initrd.img
+	local t a append rc qemu_pid initrd=$work/initrd.img
 
 	if [[ -n ${boot_initrd:-} ]]; then
 		initrd=$boot_initrd
@@ -162,6 +162,11 @@ boot() {
 	for t in "${acpi_tables[@]}"; do
 		a+=(-acpitable "file=$t")
 	done
+	# a case with a during_boot function drives the running guest through
+	# QMP (tests/e2e/qmp.sh) while it runs
+	if declare -F during_boot >/dev/null; then
+		a+=(-qmp "unix:$work/qmp.sock,server=on,wait=off")
+	fi
 	t=$SECONDS
 	timeout --kill-after=10 "$E2E_TIMEOUT" "${E2E_QEMU:-qemu-system-x86_64}" \
 		-M q35 -accel tcg -cpu max,phys-bits=44 -m 1G -smp 1 \
@@ -171,7 +176,12 @@ boot() {
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
 		-kernel "$kdir/$E2E_IMAGE" -initrd "$initrd" \
 		-append "$append" "${a[@]}" "${qemu_devs[@]}" \
-		</dev/null >"$work/qemu.log" 2>&1
+		</dev/null >"$work/qemu.log" 2>&1 &
+	qemu_pid=$!
+	if declare -F during_boot >/dev/null; then
+		during_boot
+	fi
+	wait "$qemu_pid"
 	rc=$?
 	diag "$case_name ($E2E_KERNEL): guest ran $((SECONDS - t)) s, qemu exit $rc; logs in $work"
 	tr -d '\r' <"$work/results.txt" | awk -v dir="$res" '
@@ -220,6 +230,7 @@ check_fixed() {
 		for item in ${spec//,/ }; do
 			bar=${item%%@*}
 			addr=${item#*@}
+			addr=${addr%%+*}
 			# fields: path bdf then start end flags per BAR
 			got=$(awk -v i="${bar#bar}" '{ print $(3 + 3 * i) }' <<<"$line")
 			is "$((got))" "$((addr))" "$tag: $path $bar at $addr"
@@ -232,7 +243,7 @@ check_fixed() {
 # with STATUS; for "ok" also each at its wanted address with every window
 # up the chain containing it
 check_fbcheck() {
-	local tag=$1 rc=$2 st=$3 f=$res/$1.check.json e spec item want=() got
+	local tag=$1 rc=$2 st=$3 f=$res/$1.check.json e spec item addr want=() got
 
 	shift 3
 	is "$(rfile "$tag.check.rc")" "$rc" "$tag: fixedbar-check exits $rc"
@@ -240,7 +251,9 @@ check_fbcheck() {
 	for e in "$@"; do
 		spec=${e#*=}
 		for item in ${spec//,/ }; do
-			want+=("$(printf '%s %s 0x%x %s' "${e%%=*}" "${item%%@*}" "$((${item#*@}))" "$st")")
+			addr=${item#*@}
+			addr=${addr%%+*}
+			want+=("$(printf '%s %s 0x%x %s' "${e%%=*}" "${item%%@*}" "$((addr))" "$st")")
 		done
 	done
 	got=$(jq -r '.bars[] | "\(.device) \(.name) \(.wanted) \(.status)"' "$f" 2>&1 | sort)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# QMP from the host side of a case, for hotplug: the case adds
+# QMP from the host side of a case, for hotplug.  qmp_hot: the case adds
 # -qmp unix:SOCK,server=on,wait=off to qemu_devs.
 
 # qmp_hot SOCK COMMAND [ARGS-JSON]: runs one QMP command (device_add,
@@ -62,4 +62,52 @@ if cmd == "device_del":
             events.append(msg)
 print(json.dumps(ret))
 PY
+}
+
+# qmp_cmd JSON: for a guest started by boot() with a during_boot function
+# (lib.sh runs it in the background, its QMP socket at $work/qmp.sock):
+# sends one QMP command, prints its reply ({"return": ...} or
+# {"error": ...}) on one line; events are skipped.  Exit status 1 when the
+# socket does not answer within 30 s.
+qmp_cmd() {
+	: "${work:?lib.sh sets it}"
+	python3 - "$work/qmp.sock" "$1" <<'EOF_PY'
+import json, socket, sys
+
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+
+
+def reply():
+    while True:
+        line = f.readline()
+        if not line:
+            sys.exit(1)
+        m = json.loads(line)
+        if "return" in m or "error" in m:
+            return m
+
+
+f.readline()  # the greeting
+f.write('{"execute": "qmp_capabilities"}\n')
+f.flush()
+reply()
+f.write(sys.argv[2] + "\n")
+f.flush()
+print(json.dumps(reply()))
+EOF_PY
+}
+
+# wait_guest MARKER [SECONDS]: waits until the guest printed "@@@MARKER"
+# on its results port (see ready in the case's guest script); 1 on timeout
+wait_guest() {
+	local i
+
+	for ((i = 0; i < ${2:-120} * 10; i++)); do
+		grep -q -a "^@@@$1" "$work/results.txt" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }

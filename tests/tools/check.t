@@ -396,6 +396,10 @@ jq_is ".bars[] | select(.name == \"bar0\") | [.status, .resource, (.windows | le
 jq_is '[.bars[].from[]] | unique | join(",")' "-m #1" "only -m is read when -m is given"
 check "$good" -m "$ivshmem=bar2@0x10040000000"
 is "$(row 0000:03:00.0 bar2 | tr -s ' ')" "0000:03:00.0 bar2 0x10040000000 0x10000000000 [size=64M] MOVED" "table: MOVED, wanted and actual"
+check "$good" -m "$ivshmem=bar2@0x10040000000+64M" -j
+status 1 "-m with a +SIZE entry: read as without it"
+jq_is ".bars[] | select(.name == \"bar2\") | [.status, .wanted] | join(\" \")" \
+	"MOVED 0x10040000000" "the size does not change where the BAR is wanted"
 
 check "$good" -m "$testdev=bar4@0x10200000000,bar3@0x10300000000" -m "0000:00:10.0/00.0/05.0/00.0=bar0@0x1000" \
 	-m "$rootdev/00.0=bar0@0x2000" -m "0000:00:13.0=bar0@0x3000" -j

@@ -297,6 +297,19 @@ want=$(jq -r '[.devices[] | .guest as $g | .bars[] |
 	$g + "=" + .name + "@" + .start] | join(" ")' <<<"$json")
 is "$got" "$want" "every fixed BAR lands at its host address"
 
+# --sizes: each BAR's size in the entries; the planner checks it against
+# the device (the guest topology above), and a wrong size is refused
+h -q -f map --sizes 17:00.0:bar1,bar3 18:00.0
+is "$out" "pci_fixedbar.map=0000:00:10.0/00.0=bar1@0x38000000000+0x1000000000,bar3@0x39000000000+0x2000000;0000:00:11.0/00.0=bar0@0x39004000000+0x2000000" \
+	"--sizes: every BAR with its size"
+h -q -f map --sizes $gpu $audio $nic
+run --map "${out#pci_fixedbar.map=}" "$tmp/guest.json"
+status 0 "fixedbar-plan plans the guest with the sized map"
+run --map "${map%%,*}+0x800000" "$tmp/guest.json"
+status 1 "a size that disagrees with the device is refused"
+like "$out" "the entry gives size 0x800000 but the device's BAR is" \
+	"and the message says what the device has"
+
 # ASL: iasl compiles it; AML: our encoder writes what iasl writes
 h -q -f asl $gpu $audio $nic
 status 0 "-f asl exits 0"

@@ -33,6 +33,34 @@ static const struct entry_case entry_cases[] = {
 	  0, "0000:00:01.0=bar0@0x1,bar1@0x2,bar2@0x3,bar3@0x4,bar4@0x5,bar5@0x6" },
 	{ "ffff:ff:1f.7/1f.7=bar0@0x10", 0, "ffff:ff:1f.7/1f.7=bar0@0x10" },
 
+	/* sizes: memparse() suffixes, hex or decimal, canonical in hex */
+	{ "00:01.0=bar2@0x8000000000+1G", 0, "0000:00:01.0=bar2@0x8000000000+0x40000000" },
+	{ "00:01.0=bar2@0x8000000000+1g", 0, "0000:00:01.0=bar2@0x8000000000+0x40000000" },
+	{ "00:01.0=bar0@0xc0000000+4k,bar2@0x8000000000+0x100000", 0,
+	  "0000:00:01.0=bar0@0xc0000000+0x1000,bar2@0x8000000000+0x100000" },
+	{ "00:01.0=bar0@0xc0000000+2M", 0, "0000:00:01.0=bar0@0xc0000000+0x200000" },
+	{ "00:01.0=bar0@0x0+1T", 0, "0000:00:01.0=bar0@0x0+0x10000000000" },
+	{ "00:01.0=bar0@0x1000+4096", 0, "0000:00:01.0=bar0@0x1000+0x1000" },
+	{ "00:01.0=bar0@0x4000+0x10K", 0, "0000:00:01.0=bar0@0x4000+0x4000" },
+	{ "00:01.0=bar0@0x1000+4k,bar0@0x1000", 0, "0000:00:01.0=bar0@0x1000+0x1000" },
+	{ "00:01.0=bar0@0x1000,bar0@0x1000+4k", 0, "0000:00:01.0=bar0@0x1000+0x1000" },
+	{ "00:01.0=bar0@0x8000000000000000+0x8000000000000000", 0,
+	  "0000:00:01.0=bar0@0x8000000000000000+0x8000000000000000" },
+
+	/* bad: sizes */
+	{ "00:01.0=bar0@0x1000+", -EINVAL, "expected a size (0x hex or decimal, optional K/M/G/T) after '+', found the end of the entry" },
+	{ "00:01.0=bar0@0x1000+K", -EINVAL, "expected a size" },
+	{ "00:01.0=bar0@0x1000+0x", -EINVAL, "expected a size" },
+	{ "00:01.0=bar0@0x1000+3K", -EINVAL, "size 0xc00 of bar0 at column 21 is not a power of two" },
+	{ "00:01.0=bar0@0x1000+0", -EINVAL, "size 0x0 of bar0 at column 21 is not a power of two" },
+	{ "00:01.0=bar0@0x1000+010", -EINVAL, "size of bar0 at column 21 has a leading 0 (octal is not accepted" },
+	{ "00:01.0=bar0@0x1000+8K", -EINVAL, "address 0x1000 of bar0 is not a multiple of its size 0x2000" },
+	{ "00:01.0=bar0@0x0+16777216T", -EINVAL, "size of bar0 at column 18 does not fit in 64 bits" },
+	{ "00:01.0=bar0@0x0+99999999999999999999", -EINVAL, "does not fit in 64 bits" },
+	{ "00:01.0=bar0@0x1000+4KB", -EINVAL, "expected '+', ',' or the end of the entry after the address of bar0, found 'B' at column 23" },
+	{ "00:01.0=bar0@0x0+4K,bar0@0x0+8K", -EINVAL, "bar0 named twice with different sizes (0x1000 and 0x2000)" },
+	{ "00:01.0=bar0@0x1000+ 4K", -EINVAL, "whitespace at column 21" },
+
 	/* bad: device path */
 	{ "", -EINVAL, "empty descriptor entry" },
 	{ "=bar0@0x1000", -EINVAL, "expected a hex bus or domain number, found '='" },
@@ -71,7 +99,7 @@ static const struct entry_case entry_cases[] = {
 	{ "0000:00:01.0=bar0@1000", -EINVAL, "address '1000' of bar0 at column 19 has no 0x prefix" },
 	{ "0000:00:01.0=bar0@x1000", -EINVAL, "expected a 0x address, found 'x' at column 19" },
 	{ "0000:00:01.0=bar0@0x10000000000000000", -EINVAL, "address of bar0 at column 19 does not fit in 64 bits" },
-	{ "0000:00:01.0=bar0@0x1000g", -EINVAL, "expected ',' or the end of the entry after the address of bar0, found 'g' at column 25" },
+	{ "0000:00:01.0=bar0@0x1000g", -EINVAL, "expected '+', ',' or the end of the entry after the address of bar0, found 'g' at column 25" },
 	{ "0000:00:01.0=bar0@0x1000;", -EINVAL, "found ';' at column 25" },
 	{ "0000:00:01.0=bar0@0x1000,", -EINVAL, "expected a BAR name (bar0..bar5), found the end of the entry" },
 	{ "0000:00:01.0=bar0@0x1000,,bar1@0x2000", -EINVAL, "expected a BAR name (bar0..bar5), found ',' at column 26" },
@@ -190,6 +218,13 @@ static const struct map_case map_cases[] = {
 	{ "00:01.0=bar0@0x1000;00:02.0=bar9@0x2000", -EINVAL, 0,
 	  "entry '00:02.0=bar9@0x2000': bar9 at column 9 is not a BAR name" },
 	{ "00:01.0=bar0 @0x1000", -EINVAL, 0, "whitespace at column 13" },
+	/* a size merges into an entry that had none, either way round */
+	{ "00:01.0=bar0@0x1000;00:01.0=bar0@0x1000+4K", 0, 1,
+	  "0000:00:01.0=bar0@0x1000+0x1000" },
+	{ "00:01.0=bar0@0x1000+4K;00:01.0=bar0@0x1000", 0, 1,
+	  "0000:00:01.0=bar0@0x1000+0x1000" },
+	{ "00:01.0=bar0@0x0+4K;00:01.0=bar0@0x0+8K", -EINVAL, 0,
+	  "0000:00:01.0 bar0 fixed twice with different sizes (0x1000 and 0x2000)" },
 };
 
 static void test_maps(void)

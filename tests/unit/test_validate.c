@@ -681,10 +681,91 @@ static void test_plan_size(void)
 	fixture_free(&f);
 }
 
+/*
+ * 00:01.0 an empty hotplug root port that keeps 1 GiB at 0x8040000000 for
+ * the absent 00:01.0/00.0; 00:02.0 a root port with an endpoint.
+ */
+static void build_absent(struct fixture *f, const char *entry)
+{
+	struct fixedbar_topo *t = &f->t;
+	struct fixedbar_entry e;
+	char msg[FIXEDBAR_MSG_LEN];
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	fixedbar_topo_init(t);
+	aperture(t, FIXEDBAR_RES_MEM, false, 0xc0000000, 0xdfffffff);
+	aperture(t, FIXEDBAR_RES_MEM, true, 0x8000000000, 0xffffffffff);
+	fixedbar_topo_add_dev(t, -1, 1 << 3);
+	fixedbar_topo_add_dev(t, -1, 2 << 3);
+	fixedbar_topo_add_dev(t, 1, 0);
+	for (i = 0; i < 2; i++) {
+		t->devs[i].is_bridge = true;
+		t->devs[i].br.pref = true;
+		t->devs[i].br.pref64 = true;
+	}
+	t->devs[0].br.hotplug = true;
+	set_bar(t, 2, 0, FIXEDBAR_RES_MEM, MIB, true, true);
+	if (fixedbar_parse_entry(entry, strlen(entry), &e, msg, sizeof(msg)) ||
+	    fixedbar_topo_add_entry(t, &e, msg, sizeof(msg)))
+		diag("%s", msg);
+	alloc_plan(f);
+	win(f, 0, FIXEDBAR_WIN_PREF, 0x8040000000, 0x807fffffff);
+	win(f, 1, FIXEDBAR_WIN_PREF, 0x8000000000, 0x80000fffff);
+	at(f, 2, 0, 0x8000000000);
+}
+
+static void test_absent(void)
+{
+	const char *sized = "0000:00:01.0/00.0=bar2@0x8040000000+1G";
+	struct fixture f;
+
+	build_absent(&f, sized);
+	check_nested(&f, NULL, "the hotplug port's window holds the kept range");
+
+	build_absent(&f, sized);
+	f.t.devs[0].br.hotplug = false;
+	check_nested(&f, "0000:00:01.0/00.0: no device 00.0 below 0000:00:01.0",
+		     "no range is kept below a port that is not hotplug-capable");
+
+	build_absent(&f, "0000:00:01.0/00.0=bar2@0x8040000000");
+	check_nested(&f, "no device 00.0 below",
+		     "no range is kept for an entry without a size");
+
+	build_absent(&f, sized);
+	win(&f, 0, FIXEDBAR_WIN_PREF, 0x8040000000, 0x805fffffff);
+	check_nested(&f,
+		     "0000:00:01.0/00.0 bar2 [mem 0x8040000000-0x807fffffff] kept for the absent device is outside the memory windows of the hotplug port above it",
+		     "the kept range sticks out of the port's window");
+
+	build_absent(&f, sized);
+	win(&f, 0, FIXEDBAR_WIN_PREF, 0x8000000000, 0x807fffffff);
+	win(&f, 1, FIXEDBAR_WIN_PREF, 0x8050000000, 0x80500fffff);
+	at(&f, 2, 0, 0x8050000000);
+	check_nested(&f,
+		     "kept for the absent device overlaps 0000:00:02.0 window.prefetchable",
+		     "another port's window in the kept range");
+
+	build_absent(&f, sized);
+	win(&f, 1, FIXEDBAR_WIN_MEM, 0xc0000000, 0xc00fffff);
+	at(&f, 1, 0, 0x8040100000);
+	f.t.devs[1].bars[0] = f.t.devs[2].bars[0];
+	check_nested(&f,
+		     "kept for the absent device overlaps 0000:00:02.0 bar0",
+		     "a BAR in the kept range");
+
+	build_absent(&f, sized);
+	fixedbar_topo_add_reserved(&f.t, FIXEDBAR_RES_MEM, 0x8070000000,
+				   0x8070000fff, "Reserved");
+	check_nested(&f, "kept for the absent device overlaps claimed range \"Reserved\"",
+		     "a claimed range in the kept range");
+}
+
 int main(void)
 {
 	test_mutations();
 	test_nested();
+	test_absent();
 	test_deep();
 	test_many();
 	test_plan_size();
