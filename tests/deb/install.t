@@ -67,7 +67,7 @@ like "$(in_root fixedbar-plan --version 2>&1)" "fixedbar-plan (pci_fixedbar) $ve
 [[ -f $ov/upper/usr/share/man/man1/fixedbar-check.1.gz &&
 	-f $ov/upper/usr/share/doc/pci-fixedbar-tools/examples/modprobe.d/pci_fixedbar.conf ]]
 is $? 0 "man pages and the modprobe.d example installed"
-[[ -f $ov/upper/lib/systemd/system/fixedbar-check.service ]]
+in_root test -f /lib/systemd/system/fixedbar-check.service
 is $? 0 "fixedbar-check.service installed"
 is "$(readlink "$ov/upper/etc/systemd/system/multi-user.target.wants/fixedbar-check.service")" \
 	/lib/systemd/system/fixedbar-check.service "fixedbar-check.service enabled (it runs at the next boot)"
