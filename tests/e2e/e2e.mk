@@ -53,7 +53,7 @@ $(E2E_DIR)/layout-check: tests/e2e/layout-check.c $(BUILD)/rel/tools/json_topo.o
 
 E2E_HOST := $(E2E_DIR)/guest/fixedbar-plan $(E2E_DIR)/guest/mm \
 	$(E2E_DIR)/guest/fixedbar-check \
-	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan
+	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host
 
 .PHONY: check-e2e e2e-prep e2e-host
 

@@ -161,21 +161,21 @@ ASL
 	echo "$work/$name.aml"
 }
 
-# firmware_args: the QEMU options of E2E_FIRMWARE, one per line.  The
-# 64-bit window is 1 TiB with either: SeaBIOS's from pci-hole64-size,
-# OVMF's aperture from X-PciMmio64Mb (in MiB; OVMF aligns its base to the
-# size, so it starts at 1 TiB).
+# firmware_args: the QEMU options of E2E_FIRMWARE, one per line
 firmware_args() {
-	case $E2E_FIRMWARE in
-	seabios) ;;
-	ovmf)
-		cp "${fw_files[1]}" "$work/OVMF_VARS.fd"
-		printf '%s\n' -drive "if=pflash,format=raw,unit=0,readonly=on,file=${fw_files[0]}" \
-			-drive "if=pflash,format=raw,unit=1,file=$work/OVMF_VARS.fd" \
-			-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=1048576
-		;;
-	esac
+	[[ $E2E_FIRMWARE == ovmf ]] || return 0
+	cp "${fw_files[1]}" "$work/OVMF_VARS.fd"
+	printf '%s\n' -drive "if=pflash,format=raw,unit=0,readonly=on,file=${fw_files[0]}" \
+		-drive "if=pflash,format=raw,unit=1,file=$work/OVMF_VARS.fd"
 }
+
+# The guest's CPU and 64-bit window, unless a case sets window_args (as
+# fixedbar-host prints them): 1 TiB from 1 TiB with either firmware,
+# SeaBIOS's from pci-hole64-size, OVMF's aperture from X-PciMmio64Mb (in
+# MiB; OVMF aligns its base to the size, and takes the top eighth of the
+# address space instead unless the size is at least that: phys-bits 43).
+window_args=(-cpu "max,phys-bits=$phys_bits" -global q35-pcihost.pci-hole64-size=1T)
+[[ $E2E_FIRMWARE != ovmf ]] || window_args+=(-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=1048576)
 
 # guest_script: the case's /test.sh, from standard input
 guest_script() {
@@ -203,8 +203,7 @@ boot() {
 	mapfile -t f < <(firmware_args)
 	t=$SECONDS
 	timeout --kill-after=10 "$E2E_TIMEOUT" "${E2E_QEMU:-qemu-system-x86_64}" \
-		-M q35 -accel tcg -cpu "max,phys-bits=$phys_bits" -m 1G -smp 1 \
-		-global q35-pcihost.pci-hole64-size=1T "${f[@]}" \
+		-M q35 -accel tcg -m 1G -smp 1 "${window_args[@]}" "${f[@]}" \
 		-nographic -nodefaults -no-reboot \
 		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
