@@ -1082,7 +1082,7 @@ static void ovmf_window(u64 ram_end, u64 lo, u64 hi)
 		base = align_up(ram_end, z);
 		if (base > lo)
 			break;
-		top = base + win.hole64_size > base + z ? base + win.hole64_size : base + z;
+		top = base + (win.hole64_size > z ? win.hole64_size : z);
 		bits = bits_for(top) < 40 ? 40 : bits_for(top);
 		if (base + z - 1 < hi || z < (1ULL << (bits - 3)))
 			continue;
@@ -1891,10 +1891,11 @@ static void note_assumptions(void)
 {
 	if (!win.start)
 		return;
-	if (opt.machine == MACH_Q35)
-		notice(opt.ovmf ? "assuming OVMF (UEFI) firmware: its 64-bit aperture is %s (X-PciMmio64Mb)" :
-				  "assuming SeaBIOS firmware (--firmware ovmf for UEFI guests)%s",
-		       opt.ovmf ? range_str(win.start, win.start + win.ovmf_mmio64 - 1) : "");
+	if (opt.machine == MACH_Q35 && opt.ovmf)
+		notice("assuming OVMF (UEFI) firmware: its 64-bit aperture is %s (X-PciMmio64Mb)",
+		       range_str(win.start, win.start + win.ovmf_mmio64 - 1));
+	else if (opt.machine == MACH_Q35)
+		notice("assuming SeaBIOS firmware (--firmware ovmf for UEFI guests)");
 	if (opt.machine == MACH_Q35 && !opt.ram_given)
 		notice("assuming %s of guest RAM (--guest-ram); the 64-bit hole starts after it",
 		       size_str(opt.ram));

@@ -175,6 +175,7 @@ firmware_args() {
 # MiB; OVMF aligns its base to the size, and takes the top eighth of the
 # address space instead unless the size is at least that: phys-bits 43).
 window_args=(-cpu "max,phys-bits=$phys_bits" -global q35-pcihost.pci-hole64-size=1T)
+# shellcheck disable=SC2054 # a QEMU option is a comma list
 [[ $E2E_FIRMWARE != ovmf ]] || window_args+=(-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=1048576)
 
 # guest_script: the case's /test.sh, from standard input
@@ -186,7 +187,7 @@ guest_script() {
 # set (tests/boot), that complete image boots with its own /init instead
 # of the base initramfs and the case's /test.sh.
 boot() {
-	local t a f append rc initrd=$work/initrd.img
+	local t a fw append rc initrd=$work/initrd.img
 
 	if [[ -n ${boot_initrd:-} ]]; then
 		initrd=$boot_initrd
@@ -200,10 +201,10 @@ boot() {
 	for t in "${acpi_tables[@]}"; do
 		a+=(-acpitable "file=$t")
 	done
-	mapfile -t f < <(firmware_args)
+	mapfile -t fw < <(firmware_args)
 	t=$SECONDS
 	timeout --kill-after=10 "$E2E_TIMEOUT" "${E2E_QEMU:-qemu-system-x86_64}" \
-		-M q35 -accel tcg -m 1G -smp 1 "${window_args[@]}" "${f[@]}" \
+		-M q35 -accel tcg -m 1G -smp 1 "${window_args[@]}" "${fw[@]}" \
 		-nographic -nodefaults -no-reboot \
 		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \
