@@ -18,7 +18,7 @@
 # overrides.
 
 E2E_DIR := $(BUILD)/e2e
-GUEST_KERNELS ?= 6.1 6.12 7.2 6.1-cloud
+GUEST_KERNELS ?= 6.1 6.12 7.2 6.1-cloud 7.2-cloud
 E2E_JOBS ?= $(shell nproc)
 E2E_STATIC = $(call pkg-config-lazy,E2E_JANSSON_LIBDIR,--variable=libdir jansson)/libjansson.a
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# e2e-guests: 6.1-cloud
+# e2e-guests: 6.1-cloud 7.2-cloud
 #
 # Debian's cloud-amd64 6.1 kernel builds nvme in: the nvme holding the
 # disk is bound before any initramfs runs.  Two fixed "GPUs" (ivshmem) and
