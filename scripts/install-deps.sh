@@ -16,7 +16,8 @@ declare -A groups=(
 	[e2e]="qemu-system-x86 ovmf busybox-static acpica-tools kmod cpio dwarves xz-utils zstd lz4 file"
 	# sid kernels (7.2): scripts/fetch-sid-kernel.sh makes a chroot
 	[sid]="debootstrap"
-	[boot]="dracut-core initramfs-tools-core dkms"
+	# systemd: the binaries dracut's systemd modules put into tests/boot's image
+	[boot]="dracut-core initramfs-tools-core dkms systemd"
 	[deb]="dpkg-dev debhelper dh-dkms lintian fakeroot debootstrap libjansson-dev libpci-dev pkg-config"
 	[grub]="grub-common grub2-common grub-pc-bin"
 	[svg]="librsvg2-bin"
