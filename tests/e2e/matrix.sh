@@ -18,6 +18,7 @@
 # SeaBIOS.  No header means "all".  E2E_FIRMWARE, when set, replaces every
 # guest's firmware.
 #
+# A scenario without the line that sets E2E_KERNEL=K itself boots K only.
 # The one-line wrappers of the past (NAME-6.12.t running NAME.t with
 # E2E_KERNEL=6.12) still count: each adds its kernel to NAME.t's guests
 # and is not run by itself.
@@ -45,6 +46,9 @@ guests() {
 	local words k w
 
 	words=$(sed -n 's/^# e2e-guests: *//p' "$1" | head -1)
+	# a scenario that pins its kernel (E2E_KERNEL=K at the start of a
+	# line, as before this matrix) boots that one
+	[[ -n $words ]] || words=$(sed -n 's/^E2E_KERNEL=\([0-9][^ ]*\)$/\1/p' "$1" | head -1)
 	words="${words:-all} ${extra[$1]:-}"
 	for w in $words; do
 		if [[ $w == all ]]; then
