@@ -7,7 +7,10 @@
 # tree (make -C "$KERNELDIR" M=... modules).  Idempotent: a second run only
 # prints the paths.
 #
-# usage: scripts/fetch-kernel.sh [6.1|6.12] [amd64|arm64|cloud-amd64]
+# usage: scripts/fetch-kernel.sh [6.1|6.12|7.2] [amd64|arm64|cloud-amd64]
+#
+# 7.2 is sid's: scripts/fetch-sid-kernel.sh, which also prints KCHROOT
+# (the chroot to build modules in, KERNELDIR being inside it).
 #
 # cloud-amd64 is Debian's cloud flavour (6.1 only): nvme and virtio built
 # in, so their drivers are bound before any initramfs runs.
@@ -33,7 +36,9 @@ host_arch=$(dpkg --print-architecture)
 die() { echo "fetch-kernel: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
-case $series in 6.1 | 6.12) ;; *) die "unknown series '$series' (6.1 or 6.12)" ;; esac
+# sid's kernel needs sid's gcc: scripts/fetch-sid-kernel.sh keeps a chroot
+[[ $series != 7.2 ]] || exec "$(dirname "$0")/fetch-sid-kernel.sh" "$series" "$flavour"
+case $series in 6.1 | 6.12) ;; *) die "unknown series '$series' (6.1, 6.12 or 7.2)" ;; esac
 case $flavour in amd64 | arm64 | cloud-amd64) ;; *) die "unknown arch '$flavour' (amd64, arm64 or cloud-amd64)" ;; esac
 [[ $flavour != cloud-* || $series == 6.1 ]] || die "the cloud flavour is fetched for 6.1 only"
 

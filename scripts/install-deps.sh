@@ -8,14 +8,17 @@
 # usage: scripts/install-deps.sh [group...]   groups: base (default), e2e, boot,
 #                                             arm64, src, kunit, qemu-build, host,
 #                                             fuzz, deb, grub, svg, service,
-#                                             libvirt
+#                                             libvirt, sid
 
 set -euo pipefail
 
 declare -A groups=(
 	[base]="build-essential pkg-config libjansson-dev libpci-dev jq perl acpica-tools"
-	[e2e]="qemu-system-x86 busybox-static acpica-tools kmod cpio dwarves"
-	[boot]="dracut-core initramfs-tools-core dkms"
+	[e2e]="qemu-system-x86 ovmf busybox-static acpica-tools kmod cpio dwarves xz-utils zstd lz4 file"
+	# sid kernels (7.2): scripts/fetch-sid-kernel.sh makes a chroot
+	[sid]="debootstrap"
+	# systemd: the binaries dracut's systemd modules put into tests/boot's image
+	[boot]="dracut-core initramfs-tools-core dkms systemd"
 	[deb]="dpkg-dev debhelper dh-dkms lintian fakeroot debootstrap libjansson-dev libpci-dev pkg-config"
 	[grub]="grub-common grub2-common grub-pc-bin"
 	[svg]="librsvg2-bin"

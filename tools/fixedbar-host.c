@@ -130,6 +130,7 @@ struct opts {
 	bool split_functions;
 	bool patched;
 	bool amd;
+	bool ovmf; /* --firmware ovmf: q35 with UEFI instead of SeaBIOS */
 	bool quiet;
 	bool sizes;
 };
@@ -142,6 +143,7 @@ struct window {
 	char option[96]; /* "-global ..." or "-machine ..." or "" */
 	char value[96];
 	u64 max_ram; /* q35: most guest RAM that keeps the window below */
+	u64 ovmf_mmio64; /* OVMF's aperture size (X-PciMmio64Mb), bytes */
 };
 
 static struct opts opt;
@@ -166,6 +168,7 @@ static const struct option long_opts[] = {
 	{ "patched", no_argument, NULL, 'p' },
 	{ "cpu", required_argument, NULL, 'c' },
 	{ "amd", no_argument, NULL, 'A' },
+	{ "firmware", required_argument, NULL, 'w' },
 	{ "acpi-name", required_argument, NULL, 'N' },
 	{ "acpi-table", required_argument, NULL, 'T' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -196,6 +199,9 @@ static const char usage_text[] =
 	"      --cpu MODEL         the -cpu model to print (host)\n"
 	"      --amd               the guest CPU is AMD (q35 moves RAM above\n"
 	"                          4 GiB to 1 TiB when the hole nears 1 TiB)\n"
+	"      --firmware FW       q35's firmware: seabios (default) or ovmf\n"
+	"                          (UEFI: its 64-bit aperture is set with\n"
+	"                          -fw_cfg opt/ovmf/X-PciMmio64Mb)\n"
 	"      --acpi-name NAME    the SSDT device name under \\_SB (FXBR)\n"
 	"      --acpi-table FILE   libvirt: the SSDT file -acpitable loads\n"
 	"                          (" LIBVIRT_ACPI_TABLE ")\n"
@@ -599,6 +605,12 @@ static int parse_option(int c, const char *arg)
 		return 0;
 	case 'A':
 		opt.amd = true;
+		return 0;
+	case 'w':
+		if (strcmp(arg, "seabios") && strcmp(arg, "ovmf"))
+			return usage_error("--firmware: '%s' is neither seabios nor ovmf",
+					   arg);
+		opt.ovmf = !strcmp(arg, "ovmf");
 		return 0;
 	case 'N':
 		if (!fixedbar_acpi_name_ok(arg))
@@ -1049,6 +1061,41 @@ static u64 q35_below_4g(void)
 	return opt.ram < lowmem ? opt.ram : lowmem;
 }
 
+/*
+ * OVMF ignores the SeaBIOS-style hole: it puts its 64-bit aperture at
+ * ALIGN_UP(end of RAM, X-PciMmio64Mb rounded down to a power of two), of
+ * that size, and assigns BARs upwards from its base; QEMU's _CRS starts at
+ * the lowest assigned 64-bit BAR (or the end of RAM) and spans
+ * pci-hole64-size, kept as for SeaBIOS so that it reaches the highest BAR
+ * from either start.  Unless the size is at least 1/8 of the physical
+ * address space, OVMF (edk2 2022.11 on) moves the aperture to its top
+ * eighth instead.  So: the smallest power of two Z whose aligned aperture
+ * [B, B + Z) holds every fixed BAR, with phys-bits <= log2(Z) + 3.
+ */
+static void ovmf_window(u64 ram_end, u64 lo, u64 hi)
+{
+	u64 z, base, top;
+	unsigned int bits;
+
+	for (z = SZ_1G; z && z <= (1ULL << 52); z <<= 1) {
+		base = align_up(ram_end, z);
+		if (base > lo)
+			break;
+		top = base + (win.hole64_size > z ? win.hole64_size : z);
+		bits = bits_for(top) < 40 ? 40 : bits_for(top);
+		if (base + z - 1 < hi || z < (1ULL << (bits - 3)))
+			continue;
+		win.ovmf_mmio64 = z;
+		win.phys_bits = bits;
+		win.start = base;
+		win.end = top - 1;
+		win.max_ram = 0;
+		return;
+	}
+	check_error("--firmware ovmf: no OVMF aperture above guest RAM (ending at %s) holds the fixed BARs %s; lower --guest-ram",
+		    size_str(ram_end), range_str(lo, hi));
+}
+
 static void q35_window(void)
 {
 	u64 lo, hi, above = opt.ram - q35_below_4g(), start;
@@ -1074,6 +1121,8 @@ static void q35_window(void)
 	snprintf(win.option, sizeof(win.option), "-global");
 	snprintf(win.value, sizeof(win.value), "q35-pcihost.pci-hole64-size=%s",
 		 size_str(win.hole64_size));
+	if (opt.ovmf)
+		ovmf_window(start, lo, hi);
 }
 
 /* where virt puts its high regions after the RAM (virt_set_memmap) */
@@ -1497,6 +1546,13 @@ static json_t *qemu_args(void)
 		json_array_append_new(a, json_string(win.option));
 		json_array_append_new(a, json_string(win.value));
 	}
+	if (win.ovmf_mmio64) {
+		snprintf(buf, sizeof(buf),
+			 "name=opt/ovmf/X-PciMmio64Mb,string=%llu",
+			 (unsigned long long)(win.ovmf_mmio64 >> 20));
+		json_array_append_new(a, json_string("-fw_cfg"));
+		json_array_append_new(a, json_string(buf));
+	}
 	for (i = 0; i < nr_ports; i++) {
 		const struct port *p = &ports[i];
 
@@ -1737,6 +1793,9 @@ static json_t *host_json(char **entries, int n)
 			    json_string(opt.machine == MACH_Q35 ? "q35" :
 								  "virt"));
 	json_object_set_new(o, "patched", json_boolean(opt.patched));
+	if (opt.machine == MACH_Q35)
+		json_object_set_new(o, "firmware",
+				    json_string(opt.ovmf ? "ovmf" : "seabios"));
 	json_object_set_new(o, "guest_ram", hex(opt.ram));
 	if (win.start) {
 		w = json_object();
@@ -1857,6 +1916,11 @@ static void note_assumptions(void)
 {
 	if (!win.start)
 		return;
+	if (opt.machine == MACH_Q35 && opt.ovmf)
+		notice("assuming OVMF (UEFI) firmware: its 64-bit aperture is %s (X-PciMmio64Mb)",
+		       range_str(win.start, win.start + win.ovmf_mmio64 - 1));
+	else if (opt.machine == MACH_Q35)
+		notice("assuming SeaBIOS firmware (--firmware ovmf for UEFI guests)");
 	if (opt.machine == MACH_Q35 && !opt.ram_given)
 		notice("assuming %s of guest RAM (--guest-ram); the 64-bit hole starts after it",
 		       size_str(opt.ram));

@@ -4,7 +4,8 @@
 # initramfs-tools' mkinitramfs build, booted under QEMU (tests/boot/*.t).
 # Included by install.mk.
 #
-#   make check-boot     builds both images for Debian's 6.1 guest kernel
+#   make check-boot     builds the images (dracut without and with systemd,
+#                       mkinitramfs) for Debian's 6.1 guest kernel
 #                       (tests/boot/build.sh) and boots them
 #   make boot-prep && prove -v --exec bash tests/boot/dracut.t
 

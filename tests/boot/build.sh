@@ -10,6 +10,7 @@
 #   dracut.img                   dracut --kver --kmoddir, no systemd, with
 #                                pci-fixedbar and the test module
 #                                95fixedbar-e2e (tests/boot/dracut-e2e)
+#   dracut-systemd.img           the same with systemd as init in the image
 #   mkinitramfs.img              mkinitramfs -d with a test configuration
 #                                (hook and init-top script from stage/, the
 #                                test's init-premount/fixedbar_e2e)
@@ -76,6 +77,18 @@ dracutbasedir=$dbase dracut --force --quiet --no-hostonly --no-early-microcode \
 	"$out/dracut.img" >"$out/dracut.log" 2>&1 ||
 	{ cat "$out/dracut.log" >&2; exit 1; }
 echo "boot/build.sh: dracut.img ($((SECONDS - t)) s)"
+
+# the same with systemd as the initramfs's init (dracut's systemd,
+# systemd-initrd and dracut-systemd modules, as Fedora builds it): the
+# hooks run from dracut-cmdline.service and dracut-pre-mount.service
+t=$SECONDS
+dracutbasedir=$dbase dracut --force --quiet --no-hostonly --no-early-microcode \
+	--kver "$rel" --kmoddir "$kmod" \
+	--modules "systemd systemd-initrd dracut-systemd bash base udev-rules kernel-modules rootfs-block pci-fixedbar fixedbar-e2e" \
+	--drivers "nvme" --compress "gzip -1" --conf /dev/null --confdir "$out/dracut-conf" \
+	"$out/dracut-systemd.img" >"$out/dracut-systemd.log" 2>&1 ||
+	{ cat "$out/dracut-systemd.log" >&2; exit 1; }
+echo "boot/build.sh: dracut-systemd.img ($((SECONDS - t)) s)"
 
 # mkinitramfs: a configuration directory of its own; /lib/modules/<rel> is
 # the unpacked image's only inside a private mount namespace

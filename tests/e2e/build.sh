@@ -4,14 +4,19 @@
 # Builds what a guest of one kernel needs, into OUT/<kernel>/:
 #   vmlinux          the kernel, uncompressed (QEMU boots it through PVH,
 #                    which skips SeaBIOS's decompression under TCG)
+#   vmlinuz          the bzImage as Debian ships it (OVMF boots it through
+#                    its EFI stub)
 #   pci_fixedbar.ko  the module, W=1 -Werror against that kernel's headers
 #   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio),
 #                    static fixedbar-plan, fixedbar-check and mm, and
 #                    tests/e2e/init
 #
-# usage: tests/e2e/build.sh 6.1|6.12|6.1-cloud OUT
+# usage: tests/e2e/build.sh KERNEL OUT   KERNEL: 6.1, 6.12, 7.2 (sid) or
+#                                        any of them with -cloud
 #
-# 6.1-cloud is Debian's cloud-amd64 flavour: nvme built in, bound at boot.
+# -cloud is Debian's cloud-amd64 flavour: nvme built in, bound at boot.
+# 7.2's module is built in scripts/fetch-sid-kernel.sh's sid chroot (sid's
+# gcc); its image is LZ4- or zstd-compressed.
 
 set -euo pipefail
 
@@ -20,6 +25,7 @@ out=$2/$kver
 top=$(cd "$(dirname "$0")/../.." && pwd)
 flavour=amd64
 [[ $kver == *-cloud ]] && flavour=cloud-amd64
+KCHROOT=""
 eval "$("$top/scripts/fetch-kernel.sh" "${kver%-cloud}" "$flavour")"
 : "${KERNELRELEASE:?}" "${KERNELDIR:?}" "${VMLINUZ:?}" "${MODDIR:?}"
 mkdir -p "$out"
@@ -39,19 +45,27 @@ if [[ ! -s $out/vmlinux || $out/vmlinux -ot $VMLINUZ ]]; then
 		{ echo "build.sh: cannot unpack $VMLINUZ" >&2; exit 1; }
 	mv "$out/vmlinux.tmp" "$out/vmlinux"
 fi
+cp "$VMLINUZ" "$out/vmlinuz"
 
 # The module, in its own copy of the sources (like make module-check).
-rm -rf "$out/mod"
-mkdir -p "$out/mod"
-cp -r "$top/Kbuild" "$top/module" "$top/planner" "$out/mod/"
-make -s -C "$KERNELDIR" M="$out/mod" W=1 KCFLAGS=-Werror FIXEDBAR_TESTING=1 modules >"$out/kbuild.log" 2>&1 ||
-	{ cat "$out/kbuild.log" >&2; exit 1; }
+# With KCHROOT (sid) in a directory inside the chroot, by its compiler.
+moddir=$out/mod
+[[ -z $KCHROOT ]] || moddir=$KCHROOT/var/tmp/fixedbar-mod-$kver
+rm -rf "$moddir"
+mkdir -p "$moddir"
+cp -r "$top/Kbuild" "$top/module" "$top/planner" "$moddir/"
+kbuild=(make -s -C "$KERNELDIR" M="${moddir#"$KCHROOT"}" W=1 KCFLAGS=-Werror FIXEDBAR_TESTING=1 modules)
+# shellcheck disable=SC2016 # expanded by the inner shell
+[[ -z $KCHROOT ]] || kbuild=(unshare --mount --fork sh -c 'mount --rbind /dev "$0/dev" &&
+	mount -t proc proc "$0/proc" && exec chroot "$0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	LC_ALL=C.UTF-8 "$@"' "$KCHROOT" "${kbuild[@]}")
+"${kbuild[@]}" >"$out/kbuild.log" 2>&1 || { cat "$out/kbuild.log" >&2; exit 1; }
 # make's own jobserver notes (make -j2 e2e-prep) are no compiler warnings
 if grep -v '^make\(\[[0-9]*\]\)\?: ' "$out/kbuild.log" | grep -q 'warning:'; then
 	cat "$out/kbuild.log" >&2
 	exit 1
 fi
-cp "$out/mod/pci_fixedbar.ko" "$out/pci_fixedbar.ko"
+cp "$moddir/pci_fixedbar.ko" "$out/pci_fixedbar.ko"
 
 root=$out/root
 rm -rf "$root"

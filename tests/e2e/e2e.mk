@@ -1,18 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # End-to-end tests: pci_fixedbar.ko in real x86_64 guests under QEMU (TCG),
-# booting Debian's own 6.1 and 6.12 kernels.  Included by the top-level
-# Makefile.
+# booting Debian's own kernels.  Included by the top-level Makefile.
 #
-#   make check-e2e                 every scenario (tests/e2e/*.t), 6.1 and
-#                                  the 6.12 subset (tests/e2e/*-6.12.t),
-#                                  Debian's cloud-amd64 6.1 (*-cloud.t)
-#   E2E_KERNEL=6.12 prove tests/e2e/main.t   one scenario by hand, after
-#                                  make e2e-prep
+#   make check-e2e                 every scenario (tests/e2e/*.t) on the
+#                                  guests its "# e2e-guests:" line names
+#                                  (tests/e2e/matrix.sh; default: every
+#                                  kernel of GUEST_KERNELS, SeaBIOS)
+#   make check-e2e GUEST_KERNELS=7.2   only the guests of those kernels
+#   make check-e2e E2E_FIRMWARE=ovmf   every guest on OVMF
+#   E2E_KERNEL=6.12 E2E_FIRMWARE=ovmf prove tests/e2e/main.t
+#                                  one guest by hand, after make e2e-prep
 #
-# Guests run two at a time (one TCG vCPU each); E2E_JOBS overrides.
+# GUEST_KERNELS: 6.1 and 6.12 (Debian 12), 7.2 (sid, in a debootstrap
+# chroot: scripts/fetch-sid-kernel.sh), -cloud for the cloud-amd64
+# flavour.  Guests run two at a time (one TCG vCPU each); E2E_JOBS
+# overrides.
 
 E2E_DIR := $(BUILD)/e2e
+GUEST_KERNELS ?= 6.1 6.12 7.2 6.1-cloud 7.2-cloud
 E2E_JOBS ?= $(shell nproc)
 E2E_STATIC = $(call pkg-config-lazy,E2E_JANSSON_LIBDIR,--variable=libdir jansson)/libjansson.a
 
@@ -47,7 +53,7 @@ $(E2E_DIR)/layout-check: tests/e2e/layout-check.c $(BUILD)/rel/tools/json_topo.o
 
 E2E_HOST := $(E2E_DIR)/guest/fixedbar-plan $(E2E_DIR)/guest/mm \
 	$(E2E_DIR)/guest/fixedbar-check \
-	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan
+	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host
 
 .PHONY: check-e2e e2e-prep e2e-host
 
@@ -57,13 +63,12 @@ e2e-host: $(E2E_HOST)
 # The module and the initramfs for each kernel; always rebuilt (kbuild and
 # cpio are quick, and the sources may have changed).
 e2e-prep: $(E2E_HOST)
-	scripts/install-deps.sh e2e
-	tests/e2e/build.sh 6.1 $(E2E_DIR)
-	tests/e2e/build.sh 6.12 $(E2E_DIR)
-	tests/e2e/build.sh 6.1-cloud $(E2E_DIR)
+	scripts/install-deps.sh e2e $(if $(filter 7.%,$(GUEST_KERNELS)),sid)
+	set -e; for k in $(GUEST_KERNELS); do tests/e2e/build.sh $$k $(E2E_DIR); done
 
 check-e2e: e2e-prep
 	E2E_BUILD=$(abspath $(E2E_DIR)) FIXEDBAR_PLAN=$(abspath $(BUILD)/rel/fixedbar-plan) \
-		prove -j$(E2E_JOBS) --timer --exec bash tests/e2e/*.t
+		prove -j$(E2E_JOBS) --timer --exec bash \
+		$$(tests/e2e/matrix.sh $(E2E_DIR)/matrix "$(GUEST_KERNELS)" tests/e2e/*.t)
 
 CHECK_TARGETS += check-e2e

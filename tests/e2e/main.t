@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: all 6.1/ovmf 6.12/ovmf
 #
 # The main scenario, descriptors from an SSDT: root port 00:10.0 -> x3130
 # switch -> four downstream ports with ivshmem (fixed at the bottom of the

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12
 #
 # A DGX-class descriptor set: 40 entries (more than the 1024 bytes a charp
 # parameter holds), 40 pci-testdevs as functions 0-7 of root bus slots

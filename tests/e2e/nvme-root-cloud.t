@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1-cloud 7.2-cloud
 #
 # Debian's cloud-amd64 6.1 kernel builds nvme in: the nvme holding the
 # disk is bound before any initramfs runs.  Two fixed "GPUs" (ivshmem) and
@@ -8,7 +9,7 @@
 # untouched and still reading its disk, with no rebind=1 and nothing
 # unbound (bound drivers are constraints, not refusals).
 
-E2E_KERNEL=6.1-cloud
+E2E_KERNEL=${E2E_KERNEL:-6.1-cloud}
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 

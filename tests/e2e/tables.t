@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12
 #
 # A corpus of ACPI tables, good and malformed (wrong types, nesting, long
 # strings, duplicates, mixed sources), one guest each: the module and

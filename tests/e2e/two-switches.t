@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: all 6.1/ovmf 6.12/ovmf
 #
 # Two switches under two root ports, descriptors from the kernel command
 # line (pci_fixedbar.map=): an ivshmem fixed at 1.5 TiB beside a movable

@@ -142,6 +142,24 @@ like "$err" "note: assuming 16G of guest RAM (--guest-ram)" \
 like "$err" "give the guest the descriptors too" \
 	"unpatched QEMU: the descriptors are needed too"
 qemu_q35=$out
+like "$err" "note: assuming SeaBIOS firmware (--firmware ovmf for UEFI guests)" \
+	"the firmware assumed is stated (SeaBIOS)"
+
+# OVMF: its aperture is ALIGN_UP(end of RAM 18G, size), of that size; the
+# first power of two holding 0x38000000000-0x39005ffffff is 2T at 2T, and
+# phys-bits 43 (the hole from 2T) keeps 2T >= an eighth of the space
+h --firmware ovmf $gpu $audio $nic
+status 0 "--firmware ovmf exits 0"
+like "$out" "-cpu host,phys-bits=43
+-global q35-pcihost.pci-hole64-size=3631G
+-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=2097152
+-device pcie-root-port,id=fxrp10" "--firmware ovmf: phys-bits, hole and OVMF's aperture"
+like "$err" "note: assuming OVMF (UEFI) firmware: its 64-bit aperture is [mem 0x20000000000-0x3ffffffffff]" \
+	"the firmware assumed is stated (OVMF)"
+h -q --firmware ovmf -f json $gpu
+is "$(jq -r '.firmware, .phys_bits' <<<"$out")" "ovmf
+43" "--format json: the firmware and phys-bits"
+usage_fails "--firmware: 'uefi' is neither seabios nor ovmf" --firmware uefi $gpu
 
 h -q $gpu $audio $nic
 is "$err" "" "-q: no notes"
