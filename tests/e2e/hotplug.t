@@ -89,6 +89,10 @@ en() {
 }
 drv nvme
 dmesg -c >/dev/null
+# a device absent from a hotplug slot without its size: the load fails
+insmod \$mod "map=$C=bar2@0x10200000000" 2>/res/unsized.insmod
+echo \$? >/res/unsized.rc
+dmesg -c >/res/unsized.dmesg
 insmod \$mod \$cmdline_args 2>/res/main.insmod
 echo \$? >/res/main.rc
 dmesg >/res/main.dmesg
@@ -209,6 +213,9 @@ wait "$steps_pid"
 like "$(cat "$work/host-steps.log")" "host-steps-done" "every QMP hotplug step ran"
 
 check_load main 1
+is "$(($(rfile unsized.rc) != 0))" 1 "absent from a hotplug slot, no +SIZE: the load fails (insmod exit $(rfile unsized.rc))"
+like "$(rfile unsized.dmesg)" "entry $C=bar2@0x10200000000: no device in that hotplug slot; give each BAR's size (barN@ADDR+SIZE)" \
+	"absent, no +SIZE: one line names the entry and asks for the size"
 like "$(rfile main.dmesg)" "entry $B=bar2@0x10100000000+0x4000000: no device in that hotplug slot yet" \
 	"main: B waits for its hot-add"
 like "$(rfile main.dmesg)" "entry $C=bar2@0x10200000000+0x4000000: no device in that hotplug slot yet" \
