@@ -319,6 +319,7 @@ static int __init fixedbar_init(void)
 			FIXEDBAR_COMPATIBLE, FIXEDBAR_PROP);
 		return 0;
 	}
+	fixedbar_report_init();
 	ret = main_run();
 	if (ret)
 		goto err_run;
