@@ -11,7 +11,10 @@
 # The suites, planner/ and the pure parts of module/ are copied into
 # drivers/misc/pci_fixedbar_kunit for the run.  FIXEDBAR_PLANNER_DIR
 # replaces planner/ (to show that a broken planner rule fails the run).
-# The KTAP output is printed; any failure makes the script fail.
+# .kunitconfig adds KASAN, UBSAN, lockdep (PROVE_LOCKING) and fault
+# injection.  The console is printed and kept in <cache>/<ver>.ktap; a
+# failed test, a missing suite, or any sanitizer, lockdep, WARN or BUG
+# report in the console makes the script fail.
 
 set -euo pipefail
 
@@ -54,6 +57,10 @@ stage() {
 		echo 'obj-y += pci_fixedbar_kunit/' >>"$src/drivers/misc/Makefile"
 }
 
+# what KASAN, UBSAN, lockdep and the rest print when they find something
+reports='BUG:|WARNING:|UBSAN:|KASAN:|Kernel panic|Oops|Call Trace:|'
+reports+='possible (circular|recursive) locking|lock held when returning'
+
 mkdir -p "$cache"
 for v in "${versions[@]}"; do
 	src=$cache/$v-src
@@ -72,7 +79,7 @@ for v in "${versions[@]}"; do
 	set +e
 	(cd "$src" && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--kunitconfig="$top/kunit/.kunitconfig" \
-		--build_dir="$cache/$v-build" --jobs="$jobs" --raw_output=kunit) |
+		--build_dir="$cache/$v-build" --jobs="$jobs" --raw_output=all) |
 		tee "$cache/$v.ktap"
 	rc=${PIPESTATUS[0]}
 	set -e
@@ -81,6 +88,18 @@ for v in "${versions[@]}"; do
 	for s in plan parse apply; do
 		grep -Eq "^ok [0-9]+ (- )?pci_fixedbar_$s\$" "$cache/$v.ktap" || rc=1
 	done
+	# .kunitconfig builds with KASAN, UBSAN and lockdep and the output is
+	# the whole console (--raw_output=all): any report of theirs, WARN,
+	# BUG, oops or stack dump fails the run even if every test passed.
+	# The lockdep banner shows the log is the console, not KTAP alone.
+	grep -q 'Lock dependency validator' "$cache/$v.ktap" || {
+		echo "kunit: linux-source-$v: no lockdep banner: not the whole console, or lockdep off" >&2
+		rc=1
+	}
+	if grep -E "$reports" "$cache/$v.ktap"; then
+		echo "kunit: linux-source-$v: a sanitizer, lockdep, WARN or BUG report above" >&2
+		rc=1
+	fi
 	if ((rc)) || grep -q '^ *not ok' "$cache/$v.ktap"; then
 		echo "kunit: linux-source-$v FAILED (${rc}; KTAP in $cache/$v.ktap)" >&2
 		exit 1
