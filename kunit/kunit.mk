@@ -11,16 +11,22 @@
 #                       5 minutes on 2 CPUs, and the module itself is built
 #                       and booted on 6.1 by check-e2e, check-arm64 and
 #                       check-boot
+#   make kunit-san      the same with KASAN, UBSAN, lockdep and fault
+#                       injection (kunit/sanitizers.config, scripts/kunit.sh
+#                       --san); not yet in make check (kunit/README.md)
 
 KUNIT_VERSIONS ?= 6.1 6.12
 KUNIT_CHECK_VERSIONS ?= 6.12
 
-.PHONY: kunit check-kunit
+.PHONY: kunit check-kunit kunit-san
 
 kunit:
 	scripts/kunit.sh $(KUNIT_VERSIONS)
 
 check-kunit:
 	scripts/kunit.sh $(KUNIT_CHECK_VERSIONS)
+
+kunit-san:
+	scripts/kunit.sh --san $(KUNIT_VERSIONS)
 
 CHECK_TARGETS += check-kunit
