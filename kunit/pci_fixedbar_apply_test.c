@@ -10,6 +10,8 @@
  * claim conflicts and rollback of ->parent behave as in the kernel.
  */
 #include <kunit/test.h>
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/ioport.h>
 #include <linux/slab.h>
 #include "fixedbar_mod.h"
@@ -607,6 +609,84 @@ static void pci_fixedbar_apply_readback(struct kunit *test)
 	}
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+/* the Nth checked write fails (N >= 1), once */
+static void ksim_fail_nth(int n)
+{
+	fixedbar_fail_write.probability = 100;
+	fixedbar_fail_write.interval = 1;
+	fixedbar_fail_write.verbose = 0;
+	atomic_set(&fixedbar_fail_write.times, 1);
+	atomic_set(&fixedbar_fail_write.space, n);
+}
+
+static void ksim_fail_off(void)
+{
+	fixedbar_fail_write.probability = 0;
+	atomic_set(&fixedbar_fail_write.space, 0);
+}
+
+/*
+ * The kernel's fault injection (fixedbar_fail_write, should_fail()) fails
+ * each checked write of a successful apply in turn: -EIO, every register
+ * and resource back as it was; past the last one, the apply succeeds.
+ */
+static void pci_fixedbar_apply_fault_inject(struct kunit *test)
+{
+	struct ksim_saved *orig;
+	int n, checked, ret;
+	struct ksim *s;
+
+	orig = kunit_kzalloc(test, sizeof(*orig), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, orig);
+	/* a budget no apply uses up counts the checked writes */
+	ksim_fail_nth(100000);
+	s = ksim_new(test, true);
+	KUNIT_ASSERT_EQ(test, fixedbar_apply(&s->g, &ksim_ops), 0);
+	ksim_free(s);
+	checked = 100000 - atomic_read(&fixedbar_fail_write.space);
+	KUNIT_ASSERT_GE(test, checked, 7);
+	for (n = 1; n <= checked + 1; n++) {
+		s = ksim_new(test, true);
+		ksim_snap(s, orig);
+		ksim_fail_nth(n);
+		ret = fixedbar_apply(&s->g, &ksim_ops);
+		if (n > checked) {
+			KUNIT_EXPECT_EQ(test, ret, 0);
+			KUNIT_EXPECT_EQ(test, atomic_read(&fixedbar_fail_write.times), 1);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EIO, "checked write %d", n);
+			KUNIT_EXPECT_EQ(test, atomic_read(&fixedbar_fail_write.times), 0);
+			KUNIT_EXPECT_FALSE(test, s->g.applied);
+			ksim_expect_snapshot(test, s, orig, n);
+		}
+		ksim_free(s);
+	}
+	ksim_fail_off();
+	kunit_info(test, "%d checked writes, each failed once by should_fail()\n",
+		   checked);
+}
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/* The module's fail_write/ debugfs directory holds the usual knobs. */
+static void pci_fixedbar_apply_fault_debugfs(struct kunit *test)
+{
+	struct dentry *dir, *d, *f;
+
+	dir = debugfs_create_dir("pci_fixedbar_kunit", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(dir));
+	d = fixedbar_fail_write_debugfs(dir);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(d));
+	if (!IS_ERR_OR_NULL(d)) {
+		f = debugfs_lookup("probability", d);
+		KUNIT_EXPECT_NOT_NULL(test, f);
+		dput(f);
+	}
+	debugfs_remove_recursive(dir);
+}
+#endif
+#endif
+
 static struct kunit_case pci_fixedbar_apply_cases[] = {
 	KUNIT_CASE(pci_fixedbar_apply_nothing),
 	KUNIT_CASE(pci_fixedbar_apply_encodings),
@@ -614,11 +694,26 @@ static struct kunit_case pci_fixedbar_apply_cases[] = {
 	KUNIT_CASE(pci_fixedbar_apply_readback),
 	KUNIT_CASE(pci_fixedbar_apply_rollback),
 	KUNIT_CASE(pci_fixedbar_apply_io32),
+#ifdef CONFIG_FAULT_INJECTION
+	KUNIT_CASE(pci_fixedbar_apply_fault_inject),
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	KUNIT_CASE(pci_fixedbar_apply_fault_debugfs),
+#endif
+#endif
 	{}
 };
 
+/* a failed assertion leaves no fault armed for the next case */
+static void pci_fixedbar_apply_exit(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	ksim_fail_off();
+#endif
+}
+
 static struct kunit_suite pci_fixedbar_apply_suite = {
 	.name = "pci_fixedbar_apply",
+	.exit = pci_fixedbar_apply_exit,
 	.test_cases = pci_fixedbar_apply_cases,
 };
 

@@ -8,6 +8,7 @@
  * pci_update_resource() and pci_setup_bridge() are not exported; the
  * register sequences below follow them.
  */
+#include <linux/fault-inject.h>
 #include "fixedbar_mod.h"
 
 #define APPLY_NR_ITEMS (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
@@ -184,6 +185,36 @@ void fixedbar_res_label(char *buf, size_t len, int resno)
 		snprintf(buf, len, "bridge window");
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * The kernel's fault injection: a checked write that should_fail() picks
+ * reads back wrong, as from a register the VMM does not emulate.  Never by
+ * default (probability 0); the apply KUnit suite sets it, and with
+ * CONFIG_FAULT_INJECTION_DEBUG_FS its knobs are in the module's debugfs
+ * directory (fail_write/, docs/parameters.md).
+ */
+DECLARE_FAULT_ATTR(fixedbar_fail_write);
+
+static bool apply_should_fail(void)
+{
+	return should_fail(&fixedbar_fail_write, 1);
+}
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/* fail_write/ under @parent: probability, interval, times, space, ... */
+struct dentry *fixedbar_fail_write_debugfs(struct dentry *parent)
+{
+	return fault_create_debugfs_attr("fail_write", parent,
+					 &fixedbar_fail_write);
+}
+#endif
+#else
+static bool apply_should_fail(void)
+{
+	return false;
+}
+#endif
+
 /* Writes @val at @where and reads it back through @mask. */
 static int apply_write(const struct fixedbar_hw_ops *ops,
 		       struct fixedbar_node *n, int resno, int where, int size,
@@ -195,6 +226,8 @@ static int apply_write(const struct fixedbar_hw_ops *ops,
 
 	ops->write_config(n->pdev, where, size, val);
 	ops->read_config(n->pdev, where, size, &got);
+	if (mask && apply_should_fail())
+		got ^= mask;
 	if ((got & mask) == (val & mask))
 		return 0;
 	/* a window being disabled: name it by where it was */

@@ -128,6 +128,12 @@ void fixedbar_rollback(struct fixedbar_group *g,
 		       const struct fixedbar_hw_ops *ops);
 
 void fixedbar_res_label(char *buf, size_t len, int resno);
+#ifdef CONFIG_FAULT_INJECTION
+extern struct fault_attr fixedbar_fail_write;
+#endif
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+struct dentry *fixedbar_fail_write_debugfs(struct dentry *parent);
+#endif
 
 /* bound.c */
 int fixedbar_bound_plan_unpinned(struct fixedbar_group *g,
@@ -150,6 +156,7 @@ void fixedbar_hotplug_exit(void);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);
+void fixedbar_report_init(void);
 void fixedbar_report_moves(struct fixedbar_group *g);
 int fixedbar_report_dump(struct fixedbar_group *g);
 void fixedbar_report_exit(void);

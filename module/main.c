@@ -344,6 +344,7 @@ static int __init fixedbar_init(void)
 			FIXEDBAR_COMPATIBLE, FIXEDBAR_PROP);
 		return 0;
 	}
+	fixedbar_report_init();
 	ret = main_run();
 	/* no hot-add handling in a dry run: nothing is written */
 	if (!ret && !fixedbar_dry_run)

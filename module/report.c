@@ -144,6 +144,22 @@ static const struct file_operations report_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * Before the apply, with CONFIG_FAULT_INJECTION_DEBUG_FS: the directory and
+ * the fail_write/ fault attribute of module/apply.c in it.
+ */
+void fixedbar_report_init(void)
+{
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	struct dentry *d;
+
+	report_dir = debugfs_create_dir("pci_fixedbar", NULL);
+	d = fixedbar_fail_write_debugfs(report_dir);
+	if (IS_ERR(d))
+		pr_warn("no debugfs fail_write attribute (%pe)\n", d);
+#endif
+}
+
 /* Root only: it shows the whole physical layout. */
 int fixedbar_report_dump(struct fixedbar_group *g)
 {
