@@ -409,7 +409,12 @@ static int hp_place(struct pci_dev *pdev)
  */
 static bool hp_ready(struct hp_pending *p)
 {
-	return p->pdev->match_driver || !device_is_registered(&p->pdev->dev);
+#ifdef FIXEDBAR_HAVE_DEV_READY_TO_PROBE
+	bool added = dev_ready_to_probe(&p->pdev->dev);
+#else
+	bool added = p->pdev->match_driver;
+#endif
+	return added || !device_is_registered(&p->pdev->dev);
 }
 
 static struct hp_pending *hp_next(bool *again)
