@@ -1113,7 +1113,8 @@ static void q35_window(void)
 		start = align_up(SZ_1T + above, SZ_1G);
 		win.max_ram = 0;
 		/* the same top, from the new start (a BAR below it is refused) */
-		win.hole64_size = hi >= start ? align_up(hi + 1, SZ_1G) - start : SZ_1G;
+		win.hole64_size =
+			hi >= start ? align_up(hi + 1, SZ_1G) - start : SZ_1G;
 	}
 	win.start = start;
 	win.end = align_up(start + win.hole64_size, SZ_1G) - 1;
