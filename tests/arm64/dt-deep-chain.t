@@ -9,9 +9,13 @@
 # would (otherwise every window is exactly full and the whole chain has
 # to grow): port 1's with its 512 MiB BAR at 0x8000000000, port 0's at
 # 0x8040000000.  The small ivshmem is fixed (table node) 256 MiB into the
-# big one.  Only what must move moves: the two sibling ports'
-# prefetchable windows and the two big BARs; every port keeps pcieport
-# bound and no port's BAR moves.
+# big one.  The module honours pci=hpmmioprefsize= as room each hotplug
+# port keeps free beyond its devices (docs/parameters.md, "Hotplug room";
+# the kernel itself reads it as a floor on the window's size), so the two
+# sibling ports cannot trade places inside their 1 GiB windows: both grow
+# by the 1 GiB of room, and with them every prefetchable window up the
+# chain.  Moved: the six prefetchable windows and the two big BARs; every
+# port keeps pcieport bound and no port's BAR moves.
 
 # shellcheck source=tests/arm64/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -63,13 +67,15 @@ is "$(awk -v p=$big '$1 == p { print $9 }' "$res/before.bars")" 0x00000080000000
 is "$(rfile drivers)" "pcieport pcieport pcieport pcieport pcieport pcieport" \
 	"every port has pcieport bound"
 check_load deep 1
-like "$(rfile deep.dmesg)" "1 fixed BAR at its address, 4 resources moved" \
-	"deep: exactly the four needed moves (summary line)"
-is "$(jq .plan.moved "$res/deep.debugfs.json" 2>&1)" 4 "deep: the plan moves 4 resources"
+like "$(rfile deep.dmesg)" "1 fixed BAR at its address, 8 resources moved" \
+	"deep: the windows up the chain grow for the hotplug room (summary line)"
+is "$(jq .plan.moved "$res/deep.debugfs.json" 2>&1)" 8 "deep: the plan moves 8 resources"
 is "$(jq -r '[.plan.resources[] | select(.moved) | .device + " " + .name] | sort | join(",")' \
 	"$res/deep.debugfs.json" 2>&1)" \
-	"$dpa window.prefetchable,$ivshmem bar2,$dpb window.prefetchable,$big bar2" \
-	"deep: the moves are the two sibling windows and the two big BARs"
+	"$rp window.prefetchable,$up1 window.prefetchable,$dp1 window.prefetchable,$up2 window.prefetchable,$dpa window.prefetchable,$ivshmem bar2,$dpb window.prefetchable,$big bar2" \
+	"deep: the moves are the six prefetchable windows and the two big BARs"
+like "$(rfile deep.dmesg)" "pcieport 0000:04:00.0: bridge window [mem 0x8040000000-0x807fffffff 64bit pref]: moved to [mem 0x8010000000-0x8053ffffff 64bit pref]" \
+	"deep: the fixed BAR's port keeps its 1 GiB of room beside the 64 MiB BAR"
 is "$(cut -d' ' -f3- "$res/after.bars" | head -6)" "$(cut -d' ' -f3- "$res/before.bars" | head -6)" \
 	"deep: no BAR of a port (pcieport bound) moved"
 is "$(rfile drivers.after)" "pcieport pcieport pcieport pcieport pcieport pcieport" \
