@@ -153,7 +153,6 @@ static int ab_copy(const struct fixedbar_topo *t, struct fixedbar_topo **t2p,
 
 int fixedbar_plan_absent(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 {
-	char vmsg[FIXEDBAR_MSG_LEN];
 	struct fixedbar_topo *t2;
 	int err;
 
@@ -164,19 +163,7 @@ int fixedbar_plan_absent(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 		/* the placeholders come last; the plan covers @t's devices */
 		p->nr_devs = t->nr_devs;
 	}
-	if (!err && fixedbar_validate(t, p, vmsg, sizeof(vmsg))) {
-		snprintf(p->message, sizeof(p->message),
-			 "internal error, the plan fails validation: %s", vmsg);
-		p->nr_err_entries = 0;
-		err = -EFAULT;
-	}
 	if (err == -ENOMEM)
 		snprintf(p->message, sizeof(p->message), "out of memory");
-	if (t2)
-		fixedbar_free(t2->devs);
-	fixedbar_free(t2);
-	p->err = err;
-	if (err)
-		p->nr_warnings = 0;
-	return err;
+	return fixedbar_plan_copy_end(t, t2, p, err);
 }

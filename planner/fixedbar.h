@@ -247,6 +247,15 @@ bool fixedbar_plan_bar_moved(const struct fixedbar_topo *t,
 bool fixedbar_plan_win_moved(const struct fixedbar_topo *t,
 			     const struct fixedbar_plan *p, int dev, int win);
 
+/*
+ * plan.c: the end of a plan made on @t2, a copy of @t with claimed ranges
+ * cut out or placeholders added: unless @err, the plan must hold for @t
+ * itself (-EFAULT otherwise); frees @t2 (may be NULL), sets p->err.
+ */
+int fixedbar_plan_copy_end(const struct fixedbar_topo *t,
+			   struct fixedbar_topo *t2, struct fixedbar_plan *p,
+			   int err);
+
 /* reserve.c: planning around claimed ranges */
 /*
  * fixedbar_plan() for a topology with claimed ranges: plans on a copy whose

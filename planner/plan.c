@@ -43,6 +43,27 @@ static int fb_plan_finish(struct fb_ctx *c, struct fixedbar_plan *p, int err)
 	return err;
 }
 
+int fixedbar_plan_copy_end(const struct fixedbar_topo *t,
+			   struct fixedbar_topo *t2, struct fixedbar_plan *p,
+			   int err)
+{
+	char vmsg[FIXEDBAR_MSG_LEN];
+
+	if (!err && fixedbar_validate(t, p, vmsg, sizeof(vmsg))) {
+		snprintf(p->message, sizeof(p->message),
+			 "internal error, the plan fails validation: %s", vmsg);
+		p->nr_err_entries = 0;
+		err = -EFAULT;
+	}
+	if (t2)
+		fixedbar_free(t2->devs);
+	fixedbar_free(t2);
+	p->err = err;
+	if (err)
+		p->nr_warnings = 0;
+	return err;
+}
+
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 {
 	struct fb_ctx *c = NULL;

@@ -220,20 +220,6 @@ static int rs_check(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 }
 
 /* The plan of the cut copy against @t itself; -EFAULT if it breaks a rule */
-static int rs_revalidate(const struct fixedbar_topo *t, struct fixedbar_plan *p)
-{
-	char vmsg[FIXEDBAR_MSG_LEN];
-
-	if (!fixedbar_validate(t, p, vmsg, sizeof(vmsg)))
-		return 0;
-	snprintf(p->message, sizeof(p->message),
-		 "internal error, the plan fails validation: %s", vmsg);
-	p->nr_err_entries = 0;
-	p->nr_warnings = 0;
-	p->err = -EFAULT;
-	return -EFAULT;
-}
-
 int fixedbar_plan_reserved(const struct fixedbar_topo *t,
 			   struct fixedbar_plan *p)
 {
@@ -256,16 +242,8 @@ int fixedbar_plan_reserved(const struct fixedbar_topo *t,
 		err = rs_clear_claimed(t, t2);
 	if (!err)
 		err = rs_check(t, p);
-	if (!err) {
-		/* fixedbar_plan() of a topology without claimed ranges */
+	/* fixedbar_plan() of a topology without claimed ranges */
+	if (!err)
 		err = fixedbar_plan(t2, p);
-		if (!err)
-			err = rs_revalidate(t, p);
-	}
-	fixedbar_free(t2->devs);
-	fixedbar_free(t2);
-	p->err = err;
-	if (err)
-		p->nr_warnings = 0;
-	return err;
+	return fixedbar_plan_copy_end(t, t2, p, err);
 }
