@@ -8,11 +8,7 @@
 # shellcheck source=tests/tools/tap.sh
 . "$(dirname "$0")/tap.sh"
 
-HOST=${FIXEDBAR_HOST:-$here/../../build/san/fixedbar-host}
-CHECK=${FIXEDBAR_CHECK:-$here/../../build/san/fixedbar-check}
-for t in "$HOST" "$CHECK"; do
-	[[ -x $t ]] || { echo "Bail out! $t not built"; exit 1; }
-done
+need "$HOST" "$CHECK"
 
 # fails PROG DESC ARGS...: exit 2, stderr not empty and every line prefixed
 fails() {

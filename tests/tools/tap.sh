@@ -30,6 +30,21 @@ if [[ ! -x "$PLAN" ]]; then
 	exit 1
 fi
 
+# the other two tools, for the tests that run them
+# shellcheck disable=SC2034 # for the scripts that source this
+HOST=${FIXEDBAR_HOST:-$here/../../build/san/fixedbar-host}
+# shellcheck disable=SC2034
+CHECK=${FIXEDBAR_CHECK:-$here/../../build/san/fixedbar-check}
+
+# need TOOL...: bail out unless each is built
+need() {
+	local t
+
+	for t in "$@"; do
+		[[ -x $t ]] || { echo "Bail out! $t not built"; exit 1; }
+	done
+}
+
 # run <args...>: runs the tool; sets out, err and rc
 run() {
 	"$PLAN" "$@" >"$tmp/out" 2>"$tmp/err"
