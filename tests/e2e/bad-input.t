@@ -53,16 +53,13 @@ cases=(
 
 shm1=$(shm m1 "host-pattern-bad-1")
 shm2=$(shm m2 "host-pattern-bad-2")
+mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 3 2)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$shm2,size=64M"
 	-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	"${sw[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp0,addr=0.0,multifunction=on
 	-device pci-testdev,membar=0x4000000,bus=dp0,addr=0.1
 	-device ivshmem-plain,memdev=m2,bus=dp1

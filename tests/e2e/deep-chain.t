@@ -25,18 +25,16 @@ entries=("$ivshmem=bar2@0x110000000")
 
 shm1=$(shm m1 "host-pattern-deep-1")
 truncate -s 512M "$work/big.shm"
+# two switch levels: root port -> switch port dp0 -> switch ports dq0, dq1
+mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 1 2
+	switch_ports up2 dp0 dq 2 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$work/big.shm,size=512M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp1,bus=up1,addr=0,chassis=2,slot=0
-	-device x3130-upstream,id=up2,bus=dp1
-	-device xio3130-downstream,id=dpa,bus=up2,addr=0,chassis=3,slot=0
-	-device xio3130-downstream,id=dpb,bus=up2,addr=1,chassis=4,slot=1
-	-device ivshmem-plain,memdev=m1,bus=dpa
-	-device ivshmem-plain,memdev=m2,bus=dpb
+	"${sw[@]}"
+	-device ivshmem-plain,memdev=m1,bus=dq0
+	-device ivshmem-plain,memdev=m2,bus=dq1
 )
 
 guest_script <<EOF_GUEST

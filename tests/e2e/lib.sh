@@ -105,6 +105,28 @@ shm_read() {
 	dd if="$work/$1.shm" bs=1 skip="$2" count=64 status=none | tr -d '\0'
 }
 
+# The PCIe topology pieces every case builds, as QEMU arguments one per
+# line, read with mapfile:
+#   mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 4 2)
+# root_port ID ADDR CHASSIS [PROP,...]: a pcie-root-port on pcie.0 at ADDR
+# (slot number = CHASSIS)
+root_port() {
+	printf -- '-device\npcie-root-port,id=%s,bus=pcie.0,addr=%s,chassis=%s,slot=%s%s\n' \
+		"$1" "$2" "$3" "$3" "${4:+,$4}"
+}
+
+# switch_ports UP BUS DP N CHASSIS: an x3130 switch, its upstream port UP
+# below BUS, downstream ports DP0..DP(N-1) at chassis CHASSIS, CHASSIS+1...
+switch_ports() {
+	local i
+
+	printf -- '-device\nx3130-upstream,id=%s,bus=%s\n' "$1" "$2"
+	for ((i = 0; i < $4; i++)); do
+		printf -- '-device\nxio3130-downstream,id=%s%d,bus=%s,addr=%d,chassis=%d,slot=%d\n' \
+			"$3" "$i" "$1" "$i" "$(($5 + i))" "$i"
+	done
+}
+
 # ssdt NAME ENTRY...: an SSDT with a PRP0001 "linux,pci-fixedbar" device
 # holding the entries as strings (module/README.md), compiled with iasl.
 # An entry "@SLOT=bar2@0x..." for a root bus device instead goes into a
@@ -231,7 +253,7 @@ boot() {
 		/^@@@END/ { f = ""; next }
 		f != "" { print >> f }'
 	is "$(rfile zz-status)" "E2E-OK" "$case_name: the guest ran to its success marker"
-	[[ -n "$(tr -d "[:space:]" <"$res/notes" 2>/dev/null)" ]] && diag "guest notes: $(cat "$res/notes")"
+	[[ -n "$(tr -d "[:space:]" 2>/dev/null <"$res/notes")" ]] && diag "guest notes: $(cat "$res/notes")"
 	check_kernel_clean
 	return 0
 }

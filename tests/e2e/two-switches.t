@@ -22,20 +22,16 @@ entries=(
 shm1=$(shm m1 "host-pattern-two-1")
 shm2=$(shm m2 "host-pattern-two-2")
 kernel_args="pci_fixedbar.map=${entries[0]};${entries[1]}"
+mapfile -t sw1 < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp1 2 2)
+mapfile -t sw2 < <(root_port rp2 0x12 4; switch_ports up2 rp2 dp2 2 5)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$shm2,size=64M"
 	-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
 	-drive "if=none,id=d2,format=raw,file=$(disk vblk "$vblk_pattern")"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp10,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp11,bus=up1,addr=1,chassis=3,slot=1
-	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x12,chassis=4,slot=2
-	-device x3130-upstream,id=up2,bus=rp2
-	-device xio3130-downstream,id=dp20,bus=up2,addr=0,chassis=5,slot=0
-	-device xio3130-downstream,id=dp21,bus=up2,addr=1,chassis=6,slot=1
+	"${sw1[@]}"
+	"${sw2[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp10
 	-device nvme,drive=d1,serial=e2e1,bus=dp11
 	-device ivshmem-plain,memdev=m2,bus=dp20
