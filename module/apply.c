@@ -60,25 +60,30 @@ static bool apply_target(const struct fixedbar_group *g, int idx, int resno,
 	const struct fixedbar_range *r;
 	struct pci_bus_region region;
 	int k = apply_item_of(resno);
+	unsigned long win_flags = 0;
 
 	*res = n->pdev->resource[resno];
 	res->start = n->saved[resno].start;
 	res->end = n->saved[resno].end;
 	res->flags = n->saved[resno].flags;
 	res->parent = res->sibling = res->child = NULL;
-	if (k < FIXEDBAR_NR_SLOTS)
+	if (k < FIXEDBAR_NR_SLOTS) {
 		r = &g->plan.devs[idx].bars[k];
-	else
+	} else {
 		r = &g->plan.devs[idx].win[k - FIXEDBAR_NR_SLOTS];
+		win_flags = apply_win_flags(d, k - FIXEDBAR_NR_SLOTS);
+	}
 	if (!r->assigned) {
 		res->end = resource_size(res) - 1;
 		res->start = 0;
-		res->flags = k < FIXEDBAR_NR_SLOTS ?
-			     res->flags | IORESOURCE_UNSET : 0;
+		if (k < FIXEDBAR_NR_SLOTS)
+			res->flags |= IORESOURCE_UNSET;
+		else
+			res->flags = fixedbar_released_window(win_flags);
 		return false;
 	}
 	if (k >= FIXEDBAR_NR_SLOTS)
-		res->flags = apply_win_flags(d, k - FIXEDBAR_NR_SLOTS);
+		res->flags = win_flags;
 	res->flags &= ~(IORESOURCE_UNSET | IORESOURCE_DISABLED);
 	region.start = r->start;
 	region.end = r->end;

@@ -19,4 +19,18 @@ static inline void resource_set_range(struct resource *res,
 }
 #endif
 
+/*
+ * The flags of a bridge window left without a range.  Kernels that test
+ * resource_assigned() (7.x) keep the window's type, marked unset and
+ * disabled, and size later hot-adds by that type; older ones clear them.
+ */
+static inline unsigned long fixedbar_released_window(unsigned long type)
+{
+#ifdef FIXEDBAR_HAVE_RESOURCE_ASSIGNED
+	return type | IORESOURCE_UNSET | IORESOURCE_DISABLED;
+#else
+	return 0;
+#endif
+}
+
 #endif /* FIXEDBAR_COMPAT_H */

@@ -50,7 +50,8 @@ cp "$VMLINUZ" "$out/vmlinuz"
 # The module, in its own copy of the sources (like make module-check).
 # With KCHROOT (sid) in a directory inside the chroot, by its compiler.
 moddir=$out/mod
-[[ -z $KCHROOT ]] || moddir=$KCHROOT/var/tmp/fixedbar-mod-$kver
+# (one per checkout and output: several checkouts share the chroot)
+[[ -z $KCHROOT ]] || moddir=$KCHROOT/var/tmp/fixedbar-mod-$kver-$(printf '%s' "$out" | md5sum | cut -c1-8)
 rm -rf "$moddir"
 mkdir -p "$moddir"
 cp -r "$top/Kbuild" "$top/module" "$top/planner" "$moddir/"
