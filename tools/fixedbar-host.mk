@@ -4,7 +4,9 @@
 # Included by tools/tools.mk; its tests are tests/tools/host.t and
 # host-libvirt.t, and tests/libvirt (make check-libvirt).
 
-HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c tools/host_libvirt.c
+HOST_TOOL_SRCS := tools/fixedbar-host.c tools/host_args.c tools/host_sysfs.c \
+	tools/host_topo.c tools/host_window.c tools/host_check.c \
+	tools/host_emit.c tools/host_json.c tools/aml.c tools/host_libvirt.c
 
 $(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
