@@ -183,6 +183,9 @@ void virt_window(void);
 /* host_check.c: what the request needs of the machine */
 void run_checks(void);
 
+/* host_plan.c: the proposal through the guest module's planner */
+int check_with_planner(char **entries, int n);
+
 /* host_emit.c: the outputs */
 void bar_items(const struct dev *d, const char *sep, bool sizes, char *buf,
 	       size_t len);

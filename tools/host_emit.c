@@ -298,6 +298,11 @@ int emit(void)
 			format_names[opt.format]);
 		return EXIT_NONE;
 	}
+	err = check_with_planner(entries, n);
+	if (err) {
+		free_strv(entries);
+		return err;
+	}
 	if (opt.output) {
 		f = fopen(opt.output, opt.format == FMT_AML ? "wb" : "w");
 		if (!f) {
