@@ -552,6 +552,33 @@ static int read_claimed(const char *path, enum fixedbar_res_type type,
 	return ret;
 }
 
+/* the root buses with devices, in order, as domain << 8 | bus */
+static int sysfs_roots(const char *root, u32 *roots, size_t max, char *msg,
+		       size_t msglen)
+{
+	char devdir[PATH_MAX];
+	struct sdev *s;
+	size_t n, i, nr = 0;
+	int ret;
+
+	if (!strcmp(root, "/"))
+		root = "";
+	if (join(devdir, sizeof(devdir), root, "sys/bus/pci/devices"))
+		return fail(msg, msglen, "%s: path too long", root);
+	ret = scan_devices(devdir, &s, &n, msg, msglen);
+	if (ret)
+		return ret;
+	/* sorted by root bus: one entry per run */
+	for (i = 0; i < n && nr < max; i++) {
+		u32 r = s[i].root_domain << 8 | s[i].root_bus;
+
+		if (!nr || roots[nr - 1] != r)
+			roots[nr++] = r;
+	}
+	free_sdevs(s, n);
+	return (int)nr;
+}
+
 int fixedbar_sysfs_load(const char *root, int domain, int bus,
 			struct fixedbar_topo *t, char *msg, size_t msglen)
 {
@@ -609,5 +636,31 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 		ret = fail(msg, msglen,
 			   "%s: no apertures of PCI Bus %04x:%02x (not root?)",
 			   path, domain, bus);
+	return ret;
+}
+
+int fixedbar_sysfs_load_all(const char *root, struct fixedbar_topo **ts,
+			    size_t *n, char *msg, size_t msglen)
+{
+	u32 roots[FIXEDBAR_SYSFS_MAX_ROOTS];
+	int ret, nr, i;
+
+	*ts = NULL;
+	*n = 0;
+	nr = sysfs_roots(root, roots, FIXEDBAR_SYSFS_MAX_ROOTS, msg, msglen);
+	if (nr < 0)
+		return nr;
+	if (!nr)
+		return fail(msg, msglen,
+			    "%s/sys/bus/pci/devices: no pci devices", root);
+	*ts = calloc(nr, sizeof(**ts));
+	if (!*ts)
+		return fail(msg, msglen, "out of memory");
+	for (i = 0; i < nr; i++)
+		fixedbar_topo_init(&(*ts)[i]);
+	*n = nr;
+	for (i = 0, ret = 0; !ret && i < nr; i++)
+		ret = fixedbar_sysfs_load(root, roots[i] >> 8, roots[i] & 0xff,
+					  &(*ts)[i], msg, msglen);
 	return ret;
 }
