@@ -7,7 +7,7 @@
 HOST_TOOL_SRCS := tools/fixedbar-host.c tools/host_args.c tools/host_sysfs.c \
 	tools/host_topo.c tools/host_window.c tools/host_check.c \
 	tools/host_emit.c tools/host_json.c tools/host_plan.c tools/aml.c \
-	tools/host_libvirt.c
+	tools/host_libvirt.c tools/kres.c
 
 $(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
 		$(BUILD)/rel/libfixedbar.a

@@ -89,55 +89,11 @@ static const char usage_text[] =
 
 /* --- arguments ------------------------------------------------------ */
 
-/* at most @max hex digits, at least one; returns the characters used */
-static int parse_hex(const char *s, int max, unsigned int *v)
-{
-	int n = 0;
-
-	*v = 0;
-	while (n < max && isxdigit((unsigned char)s[n])) {
-		*v = *v << 4 | (isdigit((unsigned char)s[n]) ?
-					s[n] - '0' :
-					(tolower(s[n]) - 'a' + 10));
-		n++;
-	}
-	return n;
-}
-
 /* "[DDDD:]BB:SS.F" at @s; returns the characters used, 0 when malformed */
 static int parse_bdf(const char *s, unsigned int *domain, unsigned int *bus,
 		     struct hop *h)
 {
-	unsigned int a, b;
-	const char *p = s;
-	int n;
-
-	n = parse_hex(p, 4, &a);
-	if (!n || p[n] != ':')
-		return 0;
-	p += n + 1;
-	n = parse_hex(p, 2, &b);
-	if (!n)
-		return 0;
-	if (p[n] == ':') {
-		*domain = a;
-		*bus = b;
-		p += n + 1;
-		n = parse_hex(p, 2, &h->slot);
-	} else if (p[n] == '.' && a <= 0xff) {
-		*domain = 0;
-		*bus = a;
-		h->slot = b;
-	} else {
-		return 0;
-	}
-	if (!n || p[n] != '.' || h->slot > 0x1f)
-		return 0;
-	p += n + 1;
-	n = parse_hex(p, 1, &h->fn);
-	if (!n || h->fn > 7)
-		return 0;
-	return p + n - s;
+	return fixedbar_parse_bdf(s, domain, bus, &h->slot, &h->fn);
 }
 
 /* ":bar0,bar2" */
@@ -188,13 +144,9 @@ static int parse_guest_path(struct dev *d, const char *s)
 			return usage_error("%s: guest path '%s' is deeper than %d levels",
 					   d->arg, s, MAX_HOPS);
 		p++;
-		n = parse_hex(p, 2, &d->hops[d->depth].slot);
-		if (!n || p[n] != '.' || d->hops[d->depth].slot > 0x1f)
-			return usage_error("%s: guest path '%s' is not DDDD:BB:SS.F[/SS.F...]",
-					   d->arg, s);
-		p += n + 1;
-		n = parse_hex(p, 1, &d->hops[d->depth].fn);
-		if (n != 1 || d->hops[d->depth].fn > 7)
+		n = fixedbar_parse_slot_fn(p, &d->hops[d->depth].slot,
+					   &d->hops[d->depth].fn);
+		if (!n)
 			return usage_error("%s: guest path '%s' is not DDDD:BB:SS.F[/SS.F...]",
 					   d->arg, s);
 		p += n;

@@ -8,26 +8,6 @@
 
 #include "host.h"
 
-/* --- host sysfs ----------------------------------------------------- */
-
-static int read_line(const char *dir, const char *name, char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 static void note_skipped(const struct dev *d, int i, const struct bar *b)
 {
 	if (i == 6)
@@ -59,36 +39,28 @@ static int bad_wanted_bar(const struct dev *d, int i, const struct bar *all)
 static int read_resource_lines(const struct dev *d, const char *dir,
 			       struct bar *all)
 {
-	unsigned long long s, e, f;
-	char path[512], line[128];
-	FILE *fp;
-	int n = 0;
+	struct fixedbar_res_file rf;
+	int err = fixedbar_sysfs_resources(dir, &rf), n;
 
-	snprintf(path, sizeof(path), "%s/resource", dir);
-	fp = fopen(path, "r");
-	if (!fp) {
-		usage_error("%s: cannot read %s: %s", d->bdf, path,
-			    strerror(errno));
+	if (err) {
+		usage_error("%s: cannot read %s/resource: %s", d->bdf, dir,
+			    strerror(-err));
 		return -1;
 	}
-	while (n < 13 && fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%llx %llx %llx", &s, &e, &f) != 3 || e < s) {
-			fclose(fp);
-			usage_error("%s: %s line %d is not 'start end flags': '%.*s'",
-				    d->bdf, path, n + 1,
-				    (int)strcspn(line, "\n"), line);
-			return -1;
-		}
-		all[n].index = n;
-		all[n].start = s;
-		all[n].end = e;
-		all[n].flags = f;
-		n++;
+	if (rf.bad && rf.bad <= 13) {
+		usage_error("%s: %s/resource line %d is not 'start end flags': '%s'",
+			    d->bdf, dir, rf.bad, rf.bad_text);
+		return -1;
 	}
-	fclose(fp);
+	for (n = 0; n < rf.nr && n < 13; n++) {
+		all[n].index = n;
+		all[n].start = rf.line[n].start;
+		all[n].end = rf.line[n].end;
+		all[n].flags = rf.line[n].flags;
+	}
 	if (n < 6) {
-		usage_error("%s: %s has %d lines, not at least 6", d->bdf, path,
-			    n);
+		usage_error("%s: %s/resource has %d lines, not at least 6",
+			    d->bdf, dir, n);
 		return -1;
 	}
 	return n;
@@ -142,19 +114,18 @@ static int read_resources(struct dev *d, const char *dir)
 
 int read_dev(struct dev *d)
 {
-	char dir[512], vendor[16] = "", device[16] = "", link[512];
+	char dir[512], vendor[16] = "", device[16] = "";
 
 	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/%s", opt.sysfs, d->bdf);
 	if (access(dir, F_OK))
 		return usage_error("%s: no such device in %s/bus/pci/devices (lspci -D lists the host's devices)",
 				   d->bdf, opt.sysfs);
-	if (!read_line(dir, "vendor", vendor, sizeof(vendor)) &&
-	    !read_line(dir, "device", device, sizeof(device)) &&
+	if (!fixedbar_sysfs_attr(dir, "vendor", vendor, sizeof(vendor)) &&
+	    !fixedbar_sysfs_attr(dir, "device", device, sizeof(device)) &&
 	    !strncmp(vendor, "0x", 2) && !strncmp(device, "0x", 2))
 		snprintf(d->id, sizeof(d->id), "%.4s:%.4s", vendor + 2,
 			 device + 2);
-	snprintf(link, sizeof(link), "%s/physfn", dir);
-	d->vf = !access(link, F_OK);
+	d->vf = fixedbar_sysfs_is_vf(dir);
 	if (read_resources(d, dir))
 		return EXIT_USAGE;
 	if (!d->nr_bars)
