@@ -489,6 +489,20 @@ static int read_claimed(const char *path, enum fixedbar_res_type type,
 	return ret;
 }
 
+/*
+ * The devices of the tree under *@root ("/" becomes "", for the paths
+ * made from it), from @devdir, its sys/bus/pci/devices (PATH_MAX bytes)
+ */
+static int scan_tree(const char **root, char *devdir, struct sdev **s,
+		     size_t *n, char *msg, size_t msglen)
+{
+	if (!strcmp(*root, "/"))
+		*root = "";
+	if (fixedbar_path_join(devdir, PATH_MAX, *root, "sys/bus/pci/devices"))
+		return fail(msg, msglen, "%s: path too long", *root);
+	return scan_devices(devdir, s, n, msg, msglen);
+}
+
 /* the root buses with devices, in order, as domain << 8 | bus */
 static int sysfs_roots(const char *root, u32 *roots, size_t max, char *msg,
 		       size_t msglen)
@@ -498,12 +512,7 @@ static int sysfs_roots(const char *root, u32 *roots, size_t max, char *msg,
 	size_t n, i, nr = 0;
 	int ret;
 
-	if (!strcmp(root, "/"))
-		root = "";
-	if (fixedbar_path_join(devdir, sizeof(devdir), root,
-			       "sys/bus/pci/devices"))
-		return fail(msg, msglen, "%s: path too long", root);
-	ret = scan_devices(devdir, &s, &n, msg, msglen);
+	ret = scan_tree(&root, devdir, &s, &n, msg, msglen);
 	if (ret)
 		return ret;
 	/* sorted by root bus: one entry per run */
@@ -525,12 +534,7 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 	size_t n = 0, i;
 	int ret;
 
-	if (!strcmp(root, "/"))
-		root = "";
-	if (fixedbar_path_join(devdir, sizeof(devdir), root,
-			       "sys/bus/pci/devices"))
-		return fail(msg, msglen, "%s: path too long", root);
-	ret = scan_devices(devdir, &s, &n, msg, msglen);
+	ret = scan_tree(&root, devdir, &s, &n, msg, msglen);
 	if (ret)
 		return ret;
 	if (domain < 0 && n) {
