@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "fixedbar_aml.h"
+#include "kres.h"
 
 #define MAX_FILE (16 << 20)
 
@@ -363,13 +364,15 @@ static int sysfs_dev_path(const char *devdir, char *buf, size_t len)
 	char real[PATH_MAX], *p, *tok, *save = NULL;
 	unsigned int dom, bus, slot, fn;
 	size_t used = 0;
+	int n;
 
 	if (!realpath(devdir, real))
 		return -errno;
 	p = real;
 	for (tok = strtok_r(p, "/", &save); tok;
 	     tok = strtok_r(NULL, "/", &save)) {
-		if (sscanf(tok, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
+		n = fixedbar_parse_bdf(tok, &dom, &bus, &slot, &fn);
+		if (!n || tok[n])
 			continue;
 		if (!used)
 			used = snprintf(buf, len, "%04x:%02x:%02x.%x", dom, bus,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fixedbar-check --svg: the picture fixedbar-plan --from-sysfs --svg
- * draws, for the root bus of the fixed BARs, with the descriptors found
- * as its fixed entries: the lane "before" is the layout now (fixed BARs
+ * draws, for every root bus (pxb host bridges have their own), with the
+ * descriptors found as its fixed entries: the lane "before" is the layout now (fixed BARs
  * red where they are), "after" what the planner would make of it; when
  * every fixed BAR is in place nothing in it moves.
  */
@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -36,7 +37,7 @@ static int svg_root(const char *sysfs, const char *proc, char *root, size_t len)
 	return 0;
 }
 
-/* the wanted BARs of the first entry's root bus, as fixed entries of @t */
+/* the wanted BARs on @t's root bus, as fixed entries of @t */
 static int svg_entries(const struct check_wants *ws, struct fixedbar_topo *t)
 {
 	char map[FIXEDBAR_PATH_LEN + 48], msg[FIXEDBAR_MSG_LEN];
@@ -55,49 +56,42 @@ static int svg_entries(const struct check_wants *ws, struct fixedbar_topo *t)
 	return 0;
 }
 
-static int svg_draw(const struct fixedbar_topo *t, const char *file)
+static int svg_draw(const struct fixedbar_topo *ts, size_t n, const char *file)
 {
-	struct fixedbar_plan plan;
 	FILE *f;
 	int ret;
 
-	memset(&plan, 0, sizeof(plan));
-	ret = fixedbar_plan(t, &plan);
-	if (ret && !plan.err)
-		plan.err = ret;
 	f = fopen(file, "w");
-	if (!f) {
-		fixedbar_plan_free(&plan);
+	if (!f)
 		return check_error("%s: %s", file, strerror(errno));
-	}
-	ret = fixedbar_svg_write(f, t, &plan);
-	fixedbar_plan_free(&plan);
+	ret = fixedbar_svg_write_all(f, ts, n, NULL, NULL);
 	if (fclose(f) || ret)
 		return check_error("%s: %s", file,
 				   ret ? "out of memory" : "write error");
 	return 0;
 }
 
+/* every root bus (a pxb host bridge has its own), each with its plan */
 int check_write_svg(const struct check_wants *ws, const char *sysfs,
 		    const char *proc, const char *file)
 {
 	char root[PATH_MAX], msg[FIXEDBAR_MSG_LEN + 256];
-	struct fixedbar_topo t;
+	struct fixedbar_topo *ts;
+	size_t n, i;
 	int ret;
 
 	ret = svg_root(sysfs, proc, root, sizeof(root));
 	if (ret)
 		return ret;
-	fixedbar_topo_init(&t);
-	ret = fixedbar_sysfs_load(root, ws->nr ? ws->w[0].dev.domain : -1,
-				  ws->nr ? ws->w[0].dev.bus : 0, &t, msg,
-				  sizeof(msg));
+	ret = fixedbar_sysfs_load_all(root, &ts, &n, msg, sizeof(msg));
 	if (ret)
 		ret = check_error("--svg: %s", msg);
+	for (i = 0; !ret && i < n; i++)
+		ret = svg_entries(ws, &ts[i]);
 	if (!ret)
-		ret = svg_entries(ws, &t);
-	if (!ret)
-		ret = svg_draw(&t, file);
-	fixedbar_topo_free(&t);
+		ret = svg_draw(ts, n, file);
+	for (i = 0; i < n; i++)
+		fixedbar_topo_free(&ts[i]);
+	free(ts);
 	return ret;
 }

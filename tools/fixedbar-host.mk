@@ -4,11 +4,16 @@
 # Included by tools/tools.mk; its tests are tests/tools/host.t and
 # host-libvirt.t, and tests/libvirt (make check-libvirt).
 
-HOST_TOOL_SRCS := tools/fixedbar-host.c tools/aml.c tools/host_libvirt.c
+HOST_TOOL_SRCS := tools/fixedbar-host.c tools/host_args.c tools/host_sysfs.c \
+	tools/host_topo.c tools/host_window.c tools/host_check.c \
+	tools/host_emit.c tools/host_json.c tools/host_plan.c tools/aml.c \
+	tools/host_libvirt.c tools/kres.c
 
-$(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o)
+$(BUILD)/rel/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/rel/%.o) \
+		$(BUILD)/rel/libfixedbar.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
-$(BUILD)/san/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/san/%.o)
+$(BUILD)/san/fixedbar-host: $(HOST_TOOL_SRCS:%.c=$(BUILD)/san/%.o) \
+		$(BUILD)/san/libfixedbar.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(JANSSON_LIBS)
 
 TOOLS_REL += $(BUILD)/rel/fixedbar-host

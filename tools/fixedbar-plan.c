@@ -78,7 +78,8 @@ static const char usage_text[] =
 	"      --map MAP            add descriptor entries (';' between)\n"
 	"      --dump-topology      print the topology, do not plan\n"
 	"      --svg FILE           also draw the address map before and\n"
-	"                           after as SVG into FILE\n"
+	"                           after as SVG into FILE (--from-sysfs:\n"
+	"                           every root bus)\n"
 	"  -V, --version            print the version\n"
 	"  -h, --help               print this help\n"
 	"\n"
@@ -433,6 +434,30 @@ static int report_plan(const struct opts *o, const struct fixedbar_topo *t,
 	return status;
 }
 
+/*
+ * --from-sysfs: every root bus of the tree, the others with what the
+ * planner makes of them as they are (no fixed BARs); > 0: an input error,
+ * said
+ */
+static int svg_all(const struct opts *o, FILE *f, const struct fixedbar_topo *t,
+		   const struct fixedbar_plan *p)
+{
+	char msg[FIXEDBAR_MSG_LEN + 256];
+	struct fixedbar_topo *ts;
+	size_t n, i;
+	int ret;
+
+	ret = fixedbar_sysfs_load_all(o->sysfs_root, &ts, &n, msg, sizeof(msg));
+	if (!ret)
+		ret = fixedbar_svg_write_all(f, ts, n, t, p);
+	else
+		ret = input_error("--svg: %s", msg);
+	for (i = 0; i < n; i++)
+		fixedbar_topo_free(&ts[i]);
+	free(ts);
+	return ret;
+}
+
 static int write_svg(const struct opts *o, const struct fixedbar_topo *t,
 		     const struct fixedbar_plan *p)
 {
@@ -441,7 +466,14 @@ static int write_svg(const struct opts *o, const struct fixedbar_topo *t,
 
 	if (!f)
 		return input_error("%s: %s", o->svg, strerror(errno));
-	ret = fixedbar_svg_write(f, t, p);
+	if (o->sysfs_root)
+		ret = svg_all(o, f, t, p);
+	else
+		ret = fixedbar_svg_write(f, t, p);
+	if (ret > 0) { /* said */
+		fclose(f);
+		return ret;
+	}
 	if (fclose(f) || ret)
 		return input_error("%s: %s", o->svg,
 				   ret ? "out of memory" : "write error");

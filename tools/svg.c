@@ -2,7 +2,7 @@
 /*
  * fixedbar-plan --svg: the address map as a picture.
  *
- * One band per root aperture; in it two lanes, the layout before (the
+ * One band per root aperture, of every root bus given; in it two lanes, the layout before (the
  * topology's current ranges) and after (the plan).  Bridge windows are
  * outlines nested by depth, BARs boxes inside them; fixed BARs are red and
  * labelled with their address, what the plan moves is orange (dashed
@@ -486,8 +486,8 @@ static int svg_band(struct svg *s, const struct fixedbar_aperture *a)
 	fixedbar_format_res(res, sizeof(res), a->type, a->start, a->end,
 			    a->end >= FIXEDBAR_4G, a->pref);
 	fprintf(s->f,
-		"<text x=\"%d\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">root aperture %s</text>\n",
-		SVG_LEFT, s->y + 13, res);
+		"<text x=\"%d\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">root aperture %s of root bus %04x:%02x</text>\n",
+		SVG_LEFT, s->y + 13, res, s->t->segment, s->t->root_bus);
 	s->y += 20;
 	svg_lane(s, a, false, s->y);
 	s->y += h + 6;
@@ -537,27 +537,41 @@ static void svg_legend(struct svg *s)
 	s->y += 22;
 }
 
-int fixedbar_svg_write(FILE *f, const struct fixedbar_topo *t,
-		       const struct fixedbar_plan *p)
+/* one root bus: its bands, drawn with its own items */
+static int svg_root(struct svg *s, const struct fixedbar_svg_root *r)
 {
-	struct svg s = { .f = f, .t = t, .p = p && !p->err ? p : NULL };
-	char *body = NULL;
-	size_t len = 0;
 	u32 i;
 	int ret;
 
-	ret = svg_collect(&s);
+	s->t = r->t;
+	s->p = r->p && !r->p->err ? r->p : NULL;
+	s->nr_items = 0;
+	s->max_depth = 0;
+	free(s->fixed);
+	s->fixed = NULL;
+	ret = svg_collect(s);
+	for (i = 0; !ret && i < s->t->nr_apertures; i++)
+		ret = svg_band(s, &s->t->apertures[i]);
+	return ret;
+}
+
+int fixedbar_svg_write_roots(FILE *f, const struct fixedbar_svg_root *roots,
+			     size_t n)
+{
+	struct svg s = { .f = NULL };
+	char *body = NULL;
+	size_t len = 0, i;
+	int ret = 0;
+
 	/* the body first: the height is known only at its end */
-	s.f = ret ? NULL : open_memstream(&body, &len);
-	if (!ret && !s.f)
-		ret = -ENOMEM;
+	s.f = open_memstream(&body, &len);
+	if (!s.f)
+		return -ENOMEM;
 	s.y = SVG_MARGIN;
-	if (!ret)
-		svg_legend(&s);
-	for (i = 0; !ret && i < t->nr_apertures; i++)
-		ret = svg_band(&s, &t->apertures[i]);
-	if (s.f)
-		fclose(s.f);
+	svg_legend(&s);
+	for (i = 0; !ret && i < n; i++)
+		ret = svg_root(&s, &roots[i]);
+	fclose(s.f);
 	if (!ret)
 		fprintf(f,
 			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -572,5 +586,42 @@ int fixedbar_svg_write(FILE *f, const struct fixedbar_topo *t,
 	free(s.bounds);
 	free(s.xs);
 	free(s.fixed);
+	return ret;
+}
+
+int fixedbar_svg_write(FILE *f, const struct fixedbar_topo *t,
+		       const struct fixedbar_plan *p)
+{
+	struct fixedbar_svg_root r = { t, p };
+
+	return fixedbar_svg_write_roots(f, &r, 1);
+}
+
+int fixedbar_svg_write_all(FILE *f, const struct fixedbar_topo *ts, size_t n,
+			   const struct fixedbar_topo *t,
+			   const struct fixedbar_plan *p)
+{
+	struct fixedbar_svg_root *r = calloc(n, sizeof(*r));
+	struct fixedbar_plan *plans = calloc(n, sizeof(*plans));
+	size_t i;
+	int ret = -ENOMEM;
+
+	for (i = 0; r && plans && i < n; i++) {
+		r[i].t = &ts[i];
+		r[i].p = &plans[i];
+		if (t && ts[i].segment == t->segment &&
+		    ts[i].root_bus == t->root_bus) {
+			r[i].t = t;
+			r[i].p = p;
+		} else if (fixedbar_plan(&ts[i], &plans[i]) && !plans[i].err) {
+			plans[i].err = -EINVAL;
+		}
+	}
+	if (r && plans)
+		ret = fixedbar_svg_write_roots(f, r, n);
+	for (i = 0; plans && i < n; i++)
+		fixedbar_plan_free(&plans[i]);
+	free(plans);
+	free(r);
 	return ret;
 }

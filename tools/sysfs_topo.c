@@ -17,7 +17,6 @@
 
 /* clang-format off */
 #define PCI_CLASS_BRIDGE_PCI	0x0604
-#define NR_RES_LINES		17	/* PCI_NUM_RESOURCES with SR-IOV */
 
 struct sdev {
 	char name[16];			/* "0000:00:01.0" */
@@ -29,10 +28,6 @@ struct sdev {
 };
 /* clang-format on */
 
-struct res_line {
-	unsigned long long start, end, flags;
-};
-
 static int fail(char *msg, size_t msglen, const char *fmt, ...)
 {
 	va_list ap;
@@ -43,56 +38,24 @@ static int fail(char *msg, size_t msglen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* "@dir/@name" into @buf; -ENAMETOOLONG rather than a truncated path */
-static int join(char *buf, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* Reads up to @size - 1 bytes, NUL-terminated; returns the length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
 static int read_attr_hex(const char *dir, const char *attr, unsigned long *out)
 {
-	char path[PATH_MAX], buf[64];
+	char buf[64];
 
-	if (join(path, sizeof(path), dir, attr) ||
-	    read_file(path, buf, sizeof(buf)) <= 0)
+	if (fixedbar_sysfs_attr(dir, attr, buf, sizeof(buf)) || !buf[0])
 		return -ENOENT;
 	*out = strtoul(buf, NULL, 0);
 	return 0;
 }
 
+/* a sysfs device name, "DDDD:BB:SS.F" and nothing more */
 static bool parse_bdf(const char *s, unsigned int *domain, unsigned int *bus,
 		      unsigned int *devfn)
 {
 	unsigned int slot, fn;
-	char end;
+	int n = fixedbar_parse_bdf(s, domain, bus, &slot, &fn);
 
-	int n = sscanf(s, "%4x:%2x:%2x.%1x%c", domain, bus, &slot, &fn, &end);
-
-	if (n != 4 || slot > 0x1f || fn > 7)
+	if (!n || s[n] || s[4] != ':')
 		return false;
 	*devfn = slot << 3 | fn;
 	return true;
@@ -140,13 +103,6 @@ static void free_sdevs(struct sdev *s, size_t n)
 	free(s);
 }
 
-static bool is_virtfn(const char *dir)
-{
-	char link[PATH_MAX];
-
-	return !join(link, sizeof(link), dir, "physfn") && !access(link, F_OK);
-}
-
 static int scan_devices(const char *devdir, struct sdev **out, size_t *nr,
 			char *msg, size_t msglen)
 {
@@ -178,10 +134,10 @@ static int scan_devices(const char *devdir, struct sdev **out, size_t *nr,
 		if (!parse_bdf(de->d_name, &dom, &bus, &d->devfn))
 			continue;
 		snprintf(d->name, sizeof(d->name), "%.15s", de->d_name);
-		if (join(path, sizeof(path), devdir, de->d_name))
+		if (fixedbar_path_join(path, sizeof(path), devdir, de->d_name))
 			continue;
 		/* a VF: its BARs are its PF's VF BARs, as the module sees it */
-		if (is_virtfn(path))
+		if (fixedbar_sysfs_is_vf(path))
 			continue;
 		d->real = realpath(path, NULL);
 		if (!d->real)
@@ -204,33 +160,14 @@ err_nomem:
 	return fail(msg, msglen, "out of memory");
 }
 
-static int read_resources(const char *dir, struct res_line *res)
-{
-	char path[PATH_MAX], buf[4096], *p;
-	int n = 0;
-
-	if (join(path, sizeof(path), dir, "resource") ||
-	    read_file(path, buf, sizeof(buf)) < 0)
-		return -ENOENT;
-	for (p = buf; n < NR_RES_LINES && *p; n++) {
-		if (sscanf(p, "%llx %llx %llx", &res[n].start, &res[n].end,
-			   &res[n].flags) != 3)
-			break;
-		p = strchr(p, '\n');
-		if (!p)
-			break;
-		p++;
-	}
-	return n;
-}
-
-static bool res_assigned(const struct res_line *r)
+static bool res_assigned(const struct fixedbar_res_line *r)
 {
 	return !(r->flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED)) &&
 	       r->start && r->end > r->start;
 }
 
-static int fill_bar(struct fixedbar_bar *b, const struct res_line *r, u32 count)
+static int fill_bar(struct fixedbar_bar *b, const struct fixedbar_res_line *r,
+		    u32 count)
 {
 	u64 span = r->end - r->start + 1;
 
@@ -279,7 +216,7 @@ static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
 	ssize_t n = 0;
 	int fd;
 
-	if (join(path, sizeof(path), dir, "config"))
+	if (fixedbar_path_join(path, sizeof(path), dir, "config"))
 		return;
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
@@ -298,7 +235,7 @@ static void read_bridge_config(const char *dir, struct fixedbar_bridge *br)
 }
 
 static void fill_window(struct fixedbar_bridge *br, int w,
-			const struct res_line *r)
+			const struct fixedbar_res_line *r)
 {
 	if (!r->flags)
 		return;
@@ -323,7 +260,7 @@ static bool driver_pins(const char *dir)
 	const char *name;
 	ssize_t n;
 
-	if (join(path, sizeof(path), dir, "driver"))
+	if (fixedbar_path_join(path, sizeof(path), dir, "driver"))
 		return false;
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0)
@@ -337,11 +274,11 @@ static bool driver_pins(const char *dir)
 static int fill_dev(const char *dir, struct fixedbar_dev *d, char *msg,
 		    size_t msglen)
 {
-	struct res_line res[NR_RES_LINES];
+	struct fixedbar_res_file rf;
+	const struct fixedbar_res_line *res = rf.line;
 	unsigned long vendor, device, class = 0, vfs = 0;
 	int n, i, nr_bars;
 
-	memset(res, 0, sizeof(res));
 	if (!read_attr_hex(dir, "vendor", &vendor) &&
 	    !read_attr_hex(dir, "device", &device)) {
 		d->has_id = true;
@@ -351,9 +288,9 @@ static int fill_dev(const char *dir, struct fixedbar_dev *d, char *msg,
 	read_attr_hex(dir, "class", &class);
 	d->is_bridge = (class >> 8) == PCI_CLASS_BRIDGE_PCI;
 	d->pinned = driver_pins(dir);
-	n = read_resources(dir, res);
-	if (n < 0)
+	if (fixedbar_sysfs_resources(dir, &rf))
 		return fail(msg, msglen, "%s/resource: unreadable", dir);
+	n = rf.nr;
 	/* bridges list their four windows after the device's own resources */
 	nr_bars = d->is_bridge ? n - 4 : n;
 	if (nr_bars > FIXEDBAR_VF_SLOT0 &&
@@ -415,7 +352,7 @@ static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
 		if (ret < 0)
 			return fail(msg, msglen, "out of memory");
 		s[i].index = ret;
-		if (join(dir, sizeof(dir), devdir, s[i].name))
+		if (fixedbar_path_join(dir, sizeof(dir), devdir, s[i].name))
 			return fail(msg, msglen, "%s: path too long", devdir);
 		ret = fill_dev(dir, &t->devs[s[i].index], msg, msglen);
 		if (ret)
@@ -552,6 +489,43 @@ static int read_claimed(const char *path, enum fixedbar_res_type type,
 	return ret;
 }
 
+/*
+ * The devices of the tree under *@root ("/" becomes "", for the paths
+ * made from it), from @devdir, its sys/bus/pci/devices (PATH_MAX bytes)
+ */
+static int scan_tree(const char **root, char *devdir, struct sdev **s,
+		     size_t *n, char *msg, size_t msglen)
+{
+	if (!strcmp(*root, "/"))
+		*root = "";
+	if (fixedbar_path_join(devdir, PATH_MAX, *root, "sys/bus/pci/devices"))
+		return fail(msg, msglen, "%s: path too long", *root);
+	return scan_devices(devdir, s, n, msg, msglen);
+}
+
+/* the root buses with devices, in order, as domain << 8 | bus */
+static int sysfs_roots(const char *root, u32 *roots, size_t max, char *msg,
+		       size_t msglen)
+{
+	char devdir[PATH_MAX];
+	struct sdev *s;
+	size_t n, i, nr = 0;
+	int ret;
+
+	ret = scan_tree(&root, devdir, &s, &n, msg, msglen);
+	if (ret)
+		return ret;
+	/* sorted by root bus: one entry per run */
+	for (i = 0; i < n && nr < max; i++) {
+		u32 r = s[i].root_domain << 8 | s[i].root_bus;
+
+		if (!nr || roots[nr - 1] != r)
+			roots[nr++] = r;
+	}
+	free_sdevs(s, n);
+	return (int)nr;
+}
+
 int fixedbar_sysfs_load(const char *root, int domain, int bus,
 			struct fixedbar_topo *t, char *msg, size_t msglen)
 {
@@ -560,11 +534,7 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 	size_t n = 0, i;
 	int ret;
 
-	if (!strcmp(root, "/"))
-		root = "";
-	if (join(devdir, sizeof(devdir), root, "sys/bus/pci/devices"))
-		return fail(msg, msglen, "%s: path too long", root);
-	ret = scan_devices(devdir, &s, &n, msg, msglen);
+	ret = scan_tree(&root, devdir, &s, &n, msg, msglen);
 	if (ret)
 		return ret;
 	if (domain < 0 && n) {
@@ -589,7 +559,7 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 	if (ret)
 		return ret;
 
-	ret = join(path, sizeof(path), root, "proc/ioports");
+	ret = fixedbar_path_join(path, sizeof(path), root, "proc/ioports");
 	if (!ret)
 		ret = read_apertures(path, FIXEDBAR_RES_IO, domain, bus, t, msg,
 				     msglen);
@@ -598,7 +568,7 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 				   msglen);
 	if (ret)
 		return ret;
-	ret = join(path, sizeof(path), root, "proc/iomem");
+	ret = fixedbar_path_join(path, sizeof(path), root, "proc/iomem");
 	if (!ret)
 		ret = read_apertures(path, FIXEDBAR_RES_MEM, domain, bus, t,
 				     msg, msglen);
@@ -609,5 +579,31 @@ int fixedbar_sysfs_load(const char *root, int domain, int bus,
 		ret = fail(msg, msglen,
 			   "%s: no apertures of PCI Bus %04x:%02x (not root?)",
 			   path, domain, bus);
+	return ret;
+}
+
+int fixedbar_sysfs_load_all(const char *root, struct fixedbar_topo **ts,
+			    size_t *n, char *msg, size_t msglen)
+{
+	u32 roots[FIXEDBAR_SYSFS_MAX_ROOTS];
+	int ret, nr, i;
+
+	*ts = NULL;
+	*n = 0;
+	nr = sysfs_roots(root, roots, FIXEDBAR_SYSFS_MAX_ROOTS, msg, msglen);
+	if (nr < 0)
+		return nr;
+	if (!nr)
+		return fail(msg, msglen,
+			    "%s/sys/bus/pci/devices: no pci devices", root);
+	*ts = calloc(nr, sizeof(**ts));
+	if (!*ts)
+		return fail(msg, msglen, "out of memory");
+	for (i = 0; i < nr; i++)
+		fixedbar_topo_init(&(*ts)[i]);
+	*n = nr;
+	for (i = 0, ret = 0; !ret && i < nr; i++)
+		ret = fixedbar_sysfs_load(root, roots[i] >> 8, roots[i] & 0xff,
+					  &(*ts)[i], msg, msglen);
 	return ret;
 }

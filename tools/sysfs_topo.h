@@ -17,4 +17,16 @@
 int fixedbar_sysfs_load(const char *root, int domain, int bus,
 			struct fixedbar_topo *t, char *msg, size_t msglen);
 
+#define FIXEDBAR_SYSFS_MAX_ROOTS 32
+
+/*
+ * Every root bus that has devices (a pxb host bridge has its own), in
+ * order, each captured as fixedbar_sysfs_load() does into the array *@ts
+ * of *@n topologies it allocates (even on error: fixedbar_topo_free()
+ * each, then free() it).  Returns 0, or a negative errno with a one-line
+ * reason in @msg.
+ */
+int fixedbar_sysfs_load_all(const char *root, struct fixedbar_topo **ts,
+			    size_t *n, char *msg, size_t msglen);
+
 #endif /* FIXEDBAR_SYSFS_TOPO_H */

@@ -307,7 +307,7 @@ check "$bad" -d xyz:
 status 2 "a malformed -d: exit 2"
 like "$err" "fixedbar-check: -d xyz:" "names it"
 
-# --- --svg: the fixed BARs' root bus as fixedbar-plan --svg draws it
+# --- --svg: every root bus as fixedbar-plan --svg draws it
 if command -v rsvg-convert >/dev/null; then
 	check "$bad" --svg "$tmp/bad.svg"
 	status 1 "--svg: the exit status is the check's"

@@ -240,6 +240,16 @@ check_fails "0000:29:00.0 bar0 [mem 0x20000000-0x200fffff]: inside the guest's R
 	29:00.0
 check_fails "0000:20:00.0 bar0 [mem 0xb0000000-0xb0ffffff]: overlaps the q35 MMCONFIG area" \
 	20:00.0
+# each BAR clear of MMCONFIG, but the root port's window would span it:
+# the guest module's planner (run on the proposed guest) refuses it
+check_fails "fixedbar-host: 0000:2a:00.0: the guest module's planner cannot keep its fixed BARs in the proposed guest: 0000:00:10.0 window.mem must span [0xa0000000-0xc00fffff]" \
+	2a:00.0
+is "$(wc -l <<<"$err")" 1 "the planner's refusal: one line"
+h 2a:00.0=0000:00:05.0 -f map
+status 0 "the same device on the root bus: no window, the planner places it"
+is "$out" "pci_fixedbar.map=0000:00:05.0=bar0@0xa0000000,bar2@0xc0000000" "its map"
+h 2a:00.0:bar0 -f map
+status 0 "one of its BARs below a root port: the planner places it"
 check_fails "0000:21:00.0 bar0 [mem 0xfee00000-0xfee00fff]: above the q35 32-bit PCI hole" \
 	21:00.0
 check_fails "0000:24:00.0 bar0 [mem 0x800000000-0x83fffffff 64bit pref]: below the 64-bit PCI hole, which starts after the guest's RAM at 0x1080000000 (q35 with 64G of RAM)" \

@@ -20,6 +20,7 @@
 #   26:00.1, 26:00.2 two functions without function 0
 #   27:00.0 a broken resource file    28:00.0 only an I/O BAR
 #   29:00.0 bar0 at 0x20000000, in virt's 32-bit PCI window
+#   2a:00.0 bar0 and bar2, 32-bit, on either side of q35's MMCONFIG
 #
 # usage: tests/tools/mkhost-sysfs.sh DIR
 
@@ -88,3 +89,4 @@ dev 0000:27:00.0 0x1234 0x0027
 echo "garbage" >"$out/devices/pci0000:00/0000:27:00.0/resource"
 dev 0000:28:00.0 0x1234 0x0028 0 0xc000 0xc01f $IO
 dev 0000:29:00.0 0x1234 0x0029 0 0x20000000 0x200fffff $MEM
+dev 0000:2a:00.0 0x1234 0x002a 0 0xa0000000 0xa00fffff $MEM 2 0xc0000000 0xc00fffff $MEM
