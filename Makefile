@@ -67,6 +67,7 @@ include tests/unit/unit.mk
 -include tests/arm64/arm64.mk
 -include tests/qemu/qemu.mk
 -include tests/libvirt/libvirt.mk
+-include tests/vfio/vfio.mk
 -include install.mk
 -include tests/deb/deb.mk
 -include tests/grub/grub.mk

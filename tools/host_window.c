@@ -93,11 +93,21 @@ void q35_window(void)
 	win.hole64_size = hi >= start ? align_up(hi + 1, SZ_1G) - start : SZ_1G;
 	/* QEMU relocates RAM above 4 GiB to 1 TiB for AMD guests (pc.c) */
 	if (opt.amd && start + win.hole64_size - 1 >= AMD_HT_START) {
+		u64 unmoved = start;
+
 		start = align_up(SZ_1T + above, SZ_1G);
 		win.max_ram = 0;
 		/* the same top, from the new start (a BAR below it is refused) */
 		win.hole64_size =
 			hi >= start ? align_up(hi + 1, SZ_1G) - start : SZ_1G;
+		/*
+		 * QEMU decides the move from the unmoved start and this size
+		 * (pc_max_used_gpa): keep that end past AMD_HT_START, or a
+		 * BAR just above 1 TiB gets a small hole left at 4 GiB
+		 */
+		if (unmoved + win.hole64_size - 1 < AMD_HT_START)
+			win.hole64_size =
+				align_up(AMD_HT_START - unmoved + 1, SZ_1G);
 	}
 	win.start = start;
 	win.end = align_up(start + win.hole64_size, SZ_1G) - 1;

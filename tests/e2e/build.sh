@@ -7,7 +7,8 @@
 #   vmlinuz          the bzImage as Debian ships it (OVMF boots it through
 #                    its EFI stub)
 #   pci_fixedbar.ko  the module, W=1 -Werror against that kernel's headers
-#   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio),
+#   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio,
+#                    vfio-pci and vfio_iommu_type1 for tests/vfio),
 #                    static fixedbar-plan, fixedbar-check and mm, and
 #                    tests/e2e/init
 #
@@ -79,7 +80,7 @@ cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$2/guest/fixedbar-check" "$root/bin/"
 
 # Each driver with its dependencies, deepest first, decompressed (busybox
 # insmod does not read .ko.xz); lib/modules/<name>.order lists them.
-for m in nvme virtio_pci virtio_blk; do
+for m in nvme virtio_pci virtio_blk vfio-pci vfio_iommu_type1; do
 	line=$(grep -E "^[^:]*/$m\.ko(\.xz)?:" "$MODDIR/modules.dep" || true)
 	order=$root/lib/modules/$m.order
 	: >"$order"

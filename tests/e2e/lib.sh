@@ -14,6 +14,7 @@
 #   E2E_BUILD    what make e2e-prep built (default build/e2e)
 #   E2E_TIMEOUT  seconds one guest may run (default 240, OVMF 480)
 #   E2E_QEMU     the qemu-system-x86_64 to run (default: the system's)
+#   E2E_MEM      the guest's RAM, as QEMU -m (default 1G)
 #
 # A case sets qemu_devs (QEMU -device and -object arguments), optionally
 # kernel_args and acpi_tables, writes the guest script with guest_script
@@ -234,7 +235,7 @@ boot() {
 	mapfile -t fw < <(firmware_args)
 	t=$SECONDS
 	timeout --kill-after=10 "$E2E_TIMEOUT" "${E2E_QEMU:-qemu-system-x86_64}" \
-		-M q35 -accel tcg -m 1G -smp 1 "${window_args[@]}" "${fw[@]}" \
+		-M q35 -accel tcg -m "${E2E_MEM:-1G}" -smp 1 "${window_args[@]}" "${fw[@]}" \
 		-nographic -nodefaults -no-reboot \
 		-chardev "file,id=con,path=$work/console.log" -serial chardev:con \
 		-chardev "file,id=res,path=$work/results.txt" -serial chardev:res \

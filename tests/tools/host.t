@@ -451,6 +451,30 @@ qemu_hmp qemu-system-x86_64 -M q35 -m 16G "${qargs[@]}"
 like "$err" "phys-bits too low (42)" \
 	"without --amd QEMU refuses the options for an AMD CPU (the check can fail)"
 
+# A BAR just above 1 TiB (tests/vfio's outer guest puts ivshmem there):
+# QEMU decides the move to 1 TiB from the unmoved hole start and the size,
+# so the size must reach past the HyperTransport range from 4 GiB too
+near=$tmp/near
+mkdir -p "$near/bus/pci/devices/0000:01:00.0"
+{
+	printf '0x%016x 0x%016x 0x000000000014220c\n' $((0x10100000000)) $((0x10103ffffff))
+	for ((j = 1; j < 13; j++)); do
+		printf '0x%016x 0x%016x 0x0000000000000000\n' 0 0
+	done
+} >"$near/bus/pci/devices/0000:01:00.0/resource"
+"$HOST" --sysfs "$near" -q --amd --cpu max -r 256M 0000:01:00.0 >"$tmp/out" 2>"$tmp/err"
+is "$?" 0 "--amd, a BAR at 1 TiB + 4G: exit 0"
+read -r -a qargs < <(testdevs max <"$tmp/out" | tr '\n' ' ')
+qemu_hmp qemu-system-x86_64 -M q35 -m 256M "${qargs[@]}"
+is "$rc" 0 "--amd, a BAR at 1 TiB + 4G: QEMU accepts the options"
+[[ "$rc" == 0 ]] || diag "$err"
+read -r -a got <<<"$out"
+if [[ ${#got[@]} == 2 ]] && ((got[0] <= 0x10100000000 && 0x10103ffffff < got[1])); then
+	pass "--amd, a BAR at 1 TiB + 4G: QEMU's hole holds it"
+else
+	fail "--amd, a BAR at 1 TiB + 4G: QEMU's hole holds it (got '$out')"
+fi
+
 ### virt: device tree overlay, windows
 
 h -q -m virt -f map 25:00.0 29:00.0
