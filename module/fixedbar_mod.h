@@ -117,6 +117,7 @@ int fixedbar_snapshot_claimed(struct fixedbar_group *g);
 
 /* reserve_hint.c */
 void fixedbar_snapshot_reserve(struct fixedbar_group *g);
+bool fixedbar_hotplug_port(struct pci_dev *pdev);
 
 /* apply.c */
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,

@@ -139,7 +139,7 @@ static struct pci_dev *hp_find(const struct fixedbar_entry *e, bool *waits)
 		dev = hp_on_bus(bus, e->devfn[i]);
 		if (!dev) {
 			*waits = i == e->nr_hops - 1 && bus->self &&
-				 bus->self->is_hotplug_bridge;
+				 fixedbar_hotplug_port(bus->self);
 			return NULL;
 		}
 		bus = dev->subordinate;
