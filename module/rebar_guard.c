@@ -35,6 +35,7 @@ static LIST_HEAD(rebar_hosts);		/* under the rescan lock */
 bool fixedbar_rebar_guard(struct pci_dev *pdev, int resno)
 {
 	struct pci_host_bridge *host = pci_find_host_bridge(pdev->bus);
+	struct pci_bus *root = pdev->bus;
 	struct rebar_host *h;
 
 	if (!pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_REBAR))
@@ -51,8 +52,11 @@ bool fixedbar_rebar_guard(struct pci_dev *pdev, int resno)
 	get_device(&host->dev);
 	host->preserve_config = 1;
 	list_add(&h->list, &rebar_hosts);
-	pci_info(pdev, "BAR %d %pR: fixed, and the device has Resizable BAR: BAR resizes below %s are refused (-ENOTSUPP) while pci_fixedbar is loaded, as the PCI core would release fixed BARs to resize\n",
-		 resno, &pdev->resource[resno], dev_name(&host->dev));
+	while (root->parent)
+		root = root->parent;
+	pci_info(pdev, "BAR %d %pR: fixed, and the device has Resizable BAR: BAR resizes on root bus %04x:%02x are refused (-ENOTSUPP) while pci_fixedbar is loaded, as the PCI core would release fixed BARs to resize\n",
+		 resno, &pdev->resource[resno], pci_domain_nr(root),
+		 root->number);
 	return true;
 }
 
