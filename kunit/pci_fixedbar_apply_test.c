@@ -687,6 +687,95 @@ static void pci_fixedbar_apply_fault_debugfs(struct kunit *test)
 #endif
 #endif
 
+/*
+ * A BAR resize against a fixed BAR (module/rebar_guard.c), through the
+ * kernel's own pci_resize_resource().  The endpoint's BAR 2 is resizable
+ * (16 or 32 MiB, 16 MiB now).  Unguarded, the core sees the capability
+ * and goes on to check the size (a size the BAR does not take: -EINVAL,
+ * before it releases anything); guarded, it refuses (-ENOTSUPP) and BAR 2,
+ * its register and the capability's size stay as they were.  The root
+ * port has no Resizable BAR: no guard.
+ */
+#define KSIM_REBAR 0x180
+
+static struct pci_dev *ksim_bus_dev(struct pci_bus *bus)
+{
+	struct ksim *s = bus->sysdata;
+
+	return bus == &s->bus[0] ? &s->pdev[0] : &s->pdev[1];
+}
+
+static int ksim_bus_read(struct pci_bus *bus, unsigned int devfn, int where,
+			 int size, u32 *val)
+{
+	return ksim_read(ksim_bus_dev(bus), where, size, val);
+}
+
+static int ksim_bus_write(struct pci_bus *bus, unsigned int devfn, int where,
+			  int size, u32 val)
+{
+	return ksim_write(ksim_bus_dev(bus), where, size, val);
+}
+
+static struct pci_ops ksim_pci_ops = {
+	.read = ksim_bus_read,
+	.write = ksim_bus_write,
+};
+
+static void ksim_rebar(struct ksim *s)
+{
+	int b;
+
+	for (b = 0; b < 2; b++) {
+		s->bus[b].ops = &ksim_pci_ops;
+		s->bus[b].sysdata = s;
+	}
+	s->pdev[1].cfg_size = KSIM_CFG;
+	/* extended capabilities: SR-IOV at 0x100, then Resizable BAR */
+	ksim_put(s, 1, KSIM_SRIOV, 4,
+		 PCI_EXT_CAP_ID_SRIOV | 1 << 16 | KSIM_REBAR << 20, ~0U);
+	ksim_put(s, 1, KSIM_REBAR, 4, PCI_EXT_CAP_ID_REBAR | 1 << 16, ~0U);
+	ksim_put(s, 1, KSIM_REBAR + PCI_REBAR_CAP, 4, (BIT(4) | BIT(5)) << 4,
+		 ~0U);
+	ksim_put(s, 1, KSIM_REBAR + PCI_REBAR_CTRL, 4, 2 | 1 << 5 | 4 << 8,
+		 ~PCI_REBAR_CTRL_BAR_SIZE);
+}
+
+static void pci_fixedbar_apply_rebar(struct kunit *test)
+{
+	struct ksim *s = ksim_new(test, false);
+	struct pci_dev *ep = &s->pdev[1];
+	struct resource *r = &ep->resource[2];
+	u32 bar = ksim_get(s, 1, PCI_BASE_ADDRESS_2, 4);
+	bool guarded;
+
+	ksim_rebar(s);
+	KUNIT_EXPECT_EQ(test, (u64)pci_rebar_get_possible_sizes(ep, 2),
+			(u64)(BIT(4) | BIT(5)));
+	ksim_put(s, 1, PCI_COMMAND, 2, 0, 0);
+	KUNIT_EXPECT_EQ(test, pci_resize_resource(ep, 2, 9, 0), -EINVAL);
+
+	pci_lock_rescan_remove();
+	guarded = fixedbar_rebar_guard(ep, 2);
+	KUNIT_EXPECT_FALSE(test, fixedbar_rebar_guard(&s->pdev[0], 0));
+	pci_unlock_rescan_remove();
+	KUNIT_EXPECT_TRUE(test, guarded);
+	KUNIT_EXPECT_TRUE(test, s->host->preserve_config);
+	KUNIT_EXPECT_EQ(test, pci_resize_resource(ep, 2, 5, 0), -ENOTSUPP);
+	KUNIT_EXPECT_TRUE_MSG(test, r->start == 0x8000000000ULL &&
+			      resource_size(r) == SZ_16M && r->parent,
+			      "BAR 2 %pR after a refused resize", r);
+	KUNIT_EXPECT_EQ(test, ksim_get(s, 1, PCI_BASE_ADDRESS_2, 4), bar);
+	KUNIT_EXPECT_EQ(test, ksim_get(s, 1, KSIM_REBAR + PCI_REBAR_CTRL, 4) &
+			PCI_REBAR_CTRL_BAR_SIZE, 4U << 8);
+
+	pci_lock_rescan_remove();
+	fixedbar_rebar_unguard();
+	pci_unlock_rescan_remove();
+	KUNIT_EXPECT_FALSE(test, s->host->preserve_config);
+	ksim_free(s);
+}
+
 static struct kunit_case pci_fixedbar_apply_cases[] = {
 	KUNIT_CASE(pci_fixedbar_apply_nothing),
 	KUNIT_CASE(pci_fixedbar_apply_encodings),
@@ -694,6 +783,7 @@ static struct kunit_case pci_fixedbar_apply_cases[] = {
 	KUNIT_CASE(pci_fixedbar_apply_readback),
 	KUNIT_CASE(pci_fixedbar_apply_rollback),
 	KUNIT_CASE(pci_fixedbar_apply_io32),
+	KUNIT_CASE(pci_fixedbar_apply_rebar),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(pci_fixedbar_apply_fault_inject),
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS

@@ -435,8 +435,94 @@ static void pci_fixedbar_plan_reserve(struct kunit *test)
 	fixedbar_topo_free(t);
 }
 
+/*
+ * Hot-add placement (module/hotplug.c plans the root bus again when a
+ * named device appears): two empty hotplug root ports, an entry with its
+ * size for the device absent below 00:02.0.  Before the hot-add the plan
+ * keeps its range in 00:02.0's window; once the device is there (its
+ * 64 MiB BAR unassigned, or where the core put it) it lands on it.  An
+ * entry whose +SIZE is smaller than the BAR that appears fails the plan,
+ * naming both sizes.
+ */
+static struct fixedbar_topo *khot_topo(struct kunit *test, const char *map,
+				       bool present, u64 cur)
+{
+	struct fixedbar_topo *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct fixedbar_bar *b;
+	char msg[FIXEDBAR_MSG_LEN];
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	fixedbar_topo_init(t);
+	t->nr_apertures = 1;
+	t->apertures[0] = (struct fixedbar_aperture){
+		FIXEDBAR_RES_MEM, true, 0x8000000000ULL, 0xffffffffffULL
+	};
+	KUNIT_ASSERT_EQ(test, fixedbar_topo_add_dev(t, -1, 1 << 3), 0);
+	KUNIT_ASSERT_EQ(test, fixedbar_topo_add_dev(t, -1, 2 << 3), 1);
+	kres_port(t, 0, 0x8000000000ULL);
+	kres_port(t, 1, 0x8010000000ULL);
+	if (present) {
+		KUNIT_ASSERT_EQ(test, fixedbar_topo_add_dev(t, 1, 0), 2);
+		b = &t->devs[2].bars[2];
+		*b = (struct fixedbar_bar){ .present = true,
+					    .type = FIXEDBAR_RES_MEM,
+					    .mem64 = true, .pref = true,
+					    .size = SZ_64M, .count = 1 };
+		if (cur)
+			b->cur = (struct fixedbar_range){ true, cur,
+							  cur + SZ_64M - 1 };
+	}
+	KUNIT_ASSERT_EQ(test, fixedbar_parse_map(map, t, msg, sizeof(msg)), 0);
+	return t;
+}
+
+static void pci_fixedbar_plan_hot_add(struct kunit *test)
+{
+	static const char map[] = "0000:00:02.0/00.0=bar2@0x8018000000+64M";
+	static const char small[] = "0000:00:02.0/00.0=bar2@0x8018000000+16M";
+	struct fixedbar_plan *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	const struct fixedbar_range *w, *r;
+	struct fixedbar_topo *t;
+	u64 cur[] = { 0, 0x8010000000ULL };
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	t = khot_topo(test, map, false, 0);
+	KUNIT_ASSERT_EQ_MSG(test, fixedbar_plan(t, p), 0, "%s", p->message);
+	w = &p->devs[1].win[FIXEDBAR_WIN_PREF];
+	KUNIT_EXPECT_TRUE_MSG(test, w->assigned && w->start <= 0x8018000000ULL &&
+			      w->end >= 0x801bffffffULL,
+			      "before the hot-add: window [%llx-%llx] does not keep the range",
+			      w->start, w->end);
+	fixedbar_plan_free(p);
+	fixedbar_topo_free(t);
+
+	for (i = 0; i < ARRAY_SIZE(cur); i++) {
+		t = khot_topo(test, map, true, cur[i]);
+		KUNIT_ASSERT_EQ_MSG(test, fixedbar_plan(t, p), 0, "%s",
+				    p->message);
+		r = &p->devs[2].bars[2];
+		KUNIT_EXPECT_TRUE_MSG(test, r->assigned &&
+				      r->start == 0x8018000000ULL &&
+				      r->end == 0x801bffffffULL,
+				      "hot-added (core's place %llx): bar2 planned at [%llx-%llx]",
+				      cur[i], r->start, r->end);
+		fixedbar_plan_free(p);
+		fixedbar_topo_free(t);
+	}
+
+	t = khot_topo(test, small, true, 0);
+	KUNIT_EXPECT_NE(test, fixedbar_plan(t, p), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test,
+				  strstr(p->message, "the entry gives size 0x1000000 but the device's BAR is 0x4000000"),
+				  "%s", p->message);
+	fixedbar_plan_free(p);
+	fixedbar_topo_free(t);
+}
+
 static struct kunit_case pci_fixedbar_plan_cases[] = {
 	KUNIT_CASE(pci_fixedbar_plan_reserve),
+	KUNIT_CASE(pci_fixedbar_plan_hot_add),
 	KUNIT_CASE_PARAM(pci_fixedbar_plan_fixture, kfx_gen_params),
 	KUNIT_CASE_PARAM(pci_fixedbar_plan_repeatable, kfx_gen_params),
 	{}

@@ -11,6 +11,7 @@
  * bound.c    bound drivers as constraints: refuse, or pick what to unbind
  * hotplug.c  fixed marks after apply, hot-added devices, deferred entries
  * reserve_hint.c  hotplug-capable ports and the room they keep
+ * rebar_guard.c   no BAR resize below a host bridge with a fixed resizable BAR
  */
 #ifndef FIXEDBAR_MOD_H
 #define FIXEDBAR_MOD_H
@@ -116,6 +117,7 @@ int fixedbar_snapshot_claimed(struct fixedbar_group *g);
 
 /* reserve_hint.c */
 void fixedbar_snapshot_reserve(struct fixedbar_group *g);
+bool fixedbar_hotplug_port(struct pci_dev *pdev);
 
 /* apply.c */
 int fixedbar_target_res(const struct fixedbar_group *g, int idx, int resno,
@@ -153,6 +155,10 @@ int fixedbar_hotplug_present(const struct fixedbar_topo *wanted,
 void fixedbar_hotplug_mark(struct fixedbar_group *g);
 int fixedbar_hotplug_init(const struct fixedbar_topo *wanted);
 void fixedbar_hotplug_exit(void);
+
+/* rebar_guard.c */
+bool fixedbar_rebar_guard(struct pci_dev *pdev, int resno);
+void fixedbar_rebar_unguard(void);
 
 /* report.c */
 const char *fixedbar_errno_hint(int err);

@@ -5,6 +5,8 @@
  * - every fixed BAR the module placed carries IORESOURCE_PCI_FIXED, so the
  *   PCI core's sizing and assignment passes (a rescan, a hot-add beside it)
  *   leave it where it is; the module clears the marks it set on unload;
+ *   a BAR resize, which would release it anyway, is refused below its host
+ *   bridge when the device is resizable (rebar_guard.c);
  * - an entry whose device is absent, in the empty slot of a hotplug port,
  *   with each BAR's +SIZE, waits for the device instead of failing the
  *   load, and the plan keeps its range free meanwhile;
@@ -87,6 +89,8 @@ void fixedbar_hotplug_mark(struct fixedbar_group *g)
 			if (hp_add_mark(pdev, resno))
 				pci_warn(pdev, "BAR %d %pR: out of memory, not marked fixed; a later rescan may move it\n",
 					 resno, &pdev->resource[resno]);
+			else
+				fixedbar_rebar_guard(pdev, resno);
 		}
 	}
 }
@@ -101,6 +105,7 @@ static void hp_clear_marks(void)
 			~IORESOURCE_PCI_FIXED;
 		pci_dev_put(hp_marks[i].pdev);
 	}
+	fixedbar_rebar_unguard();
 	pci_unlock_rescan_remove();
 	kfree(hp_marks);
 	hp_marks = NULL;
@@ -134,7 +139,7 @@ static struct pci_dev *hp_find(const struct fixedbar_entry *e, bool *waits)
 		dev = hp_on_bus(bus, e->devfn[i]);
 		if (!dev) {
 			*waits = i == e->nr_hops - 1 && bus->self &&
-				 bus->self->is_hotplug_bridge;
+				 fixedbar_hotplug_port(bus->self);
 			return NULL;
 		}
 		bus = dev->subordinate;

@@ -67,13 +67,24 @@ static bool hint_from_qemu(struct pci_dev *pdev, struct fixedbar_hint *h)
 	return false;
 }
 
-/* A port that can take a hot-added device: PCIe native or ACPI hotplug */
-static bool hint_hotplug(struct pci_dev *pdev)
+/*
+ * A port that can take a hot-added device: PCIe native or ACPI hotplug.
+ * acpiphp marks only the bridges it enumerates itself; a port present at
+ * boot (QEMU q35's root ports with ACPI PCI hotplug, whose slot
+ * capability says no hotplug) shows as the hotplug slot acpiphp
+ * registered on its secondary bus.
+ */
+bool fixedbar_hotplug_port(struct pci_dev *pdev)
 {
+	struct pci_slot *slot;
 	u32 sltcap = 0;
 
 	if (pdev->is_hotplug_bridge)
 		return true;
+	if (pdev->subordinate)
+		list_for_each_entry(slot, &pdev->subordinate->slots, list)
+			if (slot->hotplug)
+				return true;
 	if (!pci_is_pcie(pdev))
 		return false;
 	pcie_capability_read_dword(pdev, PCI_EXP_SLTCAP, &sltcap);
@@ -94,7 +105,7 @@ void fixedbar_snapshot_reserve(struct fixedbar_group *g)
 		pdev = g->nodes[i].pdev;
 		if (!d->is_bridge || !pdev)
 			continue;
-		d->br.hotplug = hint_hotplug(pdev);
+		d->br.hotplug = fixedbar_hotplug_port(pdev);
 		hinted = hint_from_qemu(pdev, &qemu);
 		fixedbar_bridge_reserve(&g->topo, (int)i, hinted ? &qemu : NULL,
 					cmdline);

@@ -49,7 +49,7 @@ stage() {
 	for f in "$planner"/*.c "$planner"/*.h; do
 		put "$f" "$dst/planner/${f##*/}"
 	done
-	for f in apply.c snapshot.c claimed.c source.c reserve_hint.c \
+	for f in apply.c snapshot.c claimed.c source.c reserve_hint.c rebar_guard.c \
 		fixedbar_mod.h compat.h; do
 		put "$top/module/$f" "$dst/module/$f"
 	done

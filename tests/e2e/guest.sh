@@ -174,3 +174,37 @@ send_results() {
 	done >/dev/ttyS1
 	echo "@@@END" >/dev/ttyS1
 }
+
+# Hotplug driven from the host (tests/e2e/qmp.sh: wait_step, hot_*).
+# step NAME: tells the host, over the results port, to do its part
+step() {
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	echo "@@@STEP $1" >/dev/ttyS1
+}
+
+# appear PATH / vanish PATH: waits (60 s at most) for the device to come or go
+appear() {
+	n=0
+	while [ -z "$(path2bdf "$1")" ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+	[ -n "$(path2bdf "$1")" ] || fatal "$1 never appeared"
+}
+vanish() {
+	n=0
+	while [ -n "$(path2bdf "$1")" ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+	[ -z "$(path2bdf "$1")" ] || fatal "$1 never went away"
+}
+
+# settled PATH TAG: waits (10 s at most) for pci_fixedbar to lift the
+# hot-added device's driver_override, records it in TAG.override
+settled() {
+	o=/sys/bus/pci/devices/$(path2bdf "$1")/driver_override
+	n=0
+	while [ "$(cat "$o")" = none ] && [ $n -lt 10 ]; do sleep 1; n=$((n + 1)); done
+	cat "$o" >"/res/$2.override"
+}
+
+# en PATH: memory decode on (pci_enable_device): nothing enables a
+# hot-added ivshmem, which no driver claims
+en() {
+	echo 1 >"/sys/bus/pci/devices/$(path2bdf "$1")/enable"
+}

@@ -58,35 +58,6 @@ qemu_devs=(
 )
 
 guest_script <<EOF_GUEST
-stty -F /dev/ttyS1 raw -echo 2>/dev/null
-# step NAME: tells the host (over the results port) to do its part
-step() {
-	echo "@@@STEP \$1" >/dev/ttyS1
-}
-# appear PATH / vanish PATH: waits (60 s at most) for the device to come or go
-appear() {
-	n=0
-	while [ -z "\$(path2bdf "\$1")" ] && [ \$n -lt 60 ]; do sleep 1; n=\$((n + 1)); done
-	[ -n "\$(path2bdf "\$1")" ] || fatal "\$1 never appeared"
-}
-vanish() {
-	n=0
-	while [ -n "\$(path2bdf "\$1")" ] && [ \$n -lt 60 ]; do sleep 1; n=\$((n + 1)); done
-	[ -z "\$(path2bdf "\$1")" ] || fatal "\$1 never went away"
-}
-# settled PATH TAG: waits for the module to lift the device's driver
-# override (10 s at most), records it
-settled() {
-	o=/sys/bus/pci/devices/\$(path2bdf "\$1")/driver_override
-	n=0
-	while [ "\$(cat "\$o")" = none ] && [ \$n -lt 10 ]; do sleep 1; n=\$((n + 1)); done
-	cat "\$o" >"/res/\$2.override"
-}
-# en PATH: memory decode on (pci_enable_device): nothing enables a
-# hot-added ivshmem, which no driver claims
-en() {
-	echo 1 >"/sys/bus/pci/devices/\$(path2bdf "\$1")/enable"
-}
 drv nvme
 dmesg -c >/dev/null
 # a device absent from a hotplug slot without its size: the load fails
@@ -174,36 +145,21 @@ capture final
 EOF_GUEST
 
 # host_steps: the host's side of each step the guest announces
-wait_step() {
-	local n=0
-
-	until grep -a -q "^@@@STEP $1" "$work/results.txt" 2>/dev/null; do
-		((n++ > 10 * E2E_TIMEOUT)) && return 1
-		sleep 0.1
-	done
-}
-shm_add() {
-	qmp_hot "$qmp" object-add \
-		"{\"qom-type\": \"memory-backend-file\", \"id\": \"$1\", \"mem-path\": \"$2\", \"size\": 67108864, \"share\": true}"
-}
-dev_add() {
-	qmp_hot "$qmp" device_add "$1"
-}
 host_steps() {
-	wait_step add-c && shm_add mc "$shm_c" &&
-		dev_add '{"driver": "ivshmem-plain", "id": "c", "memdev": "mc", "bus": "rp2"}' &&
-		wait_step add-b && shm_add mb "$shm_b" &&
-		dev_add '{"driver": "ivshmem-plain", "id": "b", "memdev": "mb", "bus": "dp1"}' &&
+	wait_step add-c && hot_shm mc "$shm_c" &&
+		hot_dev '{"driver": "ivshmem-plain", "id": "c", "memdev": "mc", "bus": "rp2"}' &&
+		wait_step add-b && hot_shm mb "$shm_b" &&
+		hot_dev '{"driver": "ivshmem-plain", "id": "b", "memdev": "mb", "bus": "dp1"}' &&
 		wait_step add-d &&
 		qmp_hot "$qmp" blockdev-add "{\"driver\": \"raw\", \"node-name\": \"dd\", \"file\": {\"driver\": \"file\", \"filename\": \"$(disk nvme "$nvme_pattern")\"}}" &&
-		dev_add '{"driver": "nvme", "id": "d", "drive": "dd", "serial": "hot1", "bus": "dp2"}' &&
+		hot_dev '{"driver": "nvme", "id": "d", "drive": "dd", "serial": "hot1", "bus": "dp2"}' &&
 		wait_step add-e &&
-		dev_add '{"driver": "nvme", "id": "e", "serial": "hot2", "bus": "dp3"}' &&
+		hot_dev '{"driver": "nvme", "id": "e", "serial": "hot2", "bus": "dp3"}' &&
 		wait_step del-b && qmp_hot "$qmp" device_del '{"id": "b"}' &&
-		wait_step readd-b && shm_add mb2 "$shm_b" &&
-		dev_add '{"driver": "ivshmem-plain", "id": "b2", "memdev": "mb2", "bus": "dp1"}' &&
-		wait_step add-f && shm_add mf "$shm_f" &&
-		dev_add '{"driver": "ivshmem-plain", "id": "f", "memdev": "mf", "bus": "rp3"}' &&
+		wait_step readd-b && hot_shm mb2 "$shm_b" &&
+		hot_dev '{"driver": "ivshmem-plain", "id": "b2", "memdev": "mb2", "bus": "dp1"}' &&
+		wait_step add-f && hot_shm mf "$shm_f" &&
+		hot_dev '{"driver": "ivshmem-plain", "id": "f", "memdev": "mf", "bus": "rp3"}' &&
 		echo host-steps-done
 }
 host_steps >"$work/host-steps.log" 2>&1 &

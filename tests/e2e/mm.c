@@ -6,6 +6,9 @@
  *
  *   mm FILE read OFFSET LEN       prints LEN bytes at OFFSET
  *   mm FILE write OFFSET STRING   stores STRING and its NUL at OFFSET
+ *   mm FILE read32 OFFSET N       prints N dwords at OFFSET in hex, each one
+ *                                 32-bit load (registers that take no byte
+ *                                 reads, e.g. CXL component registers)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,17 +19,21 @@
 
 int main(int argc, char **argv)
 {
-	size_t off, len;
+	size_t off, len, i;
 	char *p;
 	int fd;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: mm FILE read|write OFF LEN|STR\n");
+		fprintf(stderr, "usage: mm FILE read|read32|write OFF LEN|N|STR\n");
 		return 2;
 	}
 	off = strtoul(argv[3], NULL, 0);
-	len = strcmp(argv[2], "read") ? strlen(argv[4]) + 1 :
-					strtoul(argv[4], NULL, 0);
+	if (!strcmp(argv[2], "read32"))
+		len = 4 * strtoul(argv[4], NULL, 0);
+	else if (!strcmp(argv[2], "read"))
+		len = strtoul(argv[4], NULL, 0);
+	else
+		len = strlen(argv[4]) + 1;
 	fd = open(argv[1], O_RDWR | O_SYNC);
 	if (fd < 0) {
 		perror(argv[1]);
@@ -37,7 +44,10 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	if (strcmp(argv[2], "read")) {
+	if (!strcmp(argv[2], "read32")) {
+		for (i = 0; i < len; i += 4)
+			printf("%08x\n", *(volatile unsigned int *)(p + off + i));
+	} else if (strcmp(argv[2], "read")) {
 		memcpy(p + off, argv[4], len);
 	} else {
 		fwrite(p + off, 1, strnlen(p + off, len), stdout);

@@ -111,3 +111,28 @@ wait_guest() {
 	done
 	return 1
 }
+
+# For a case whose guest announces steps (step in guest.sh) and whose
+# qemu_devs hold -qmp unix:$qmp,server=on,wait=off:
+# wait_step NAME: waits (E2E_TIMEOUT at most) for the guest's step NAME
+wait_step() {
+	local n=0
+
+	until grep -a -q "^@@@STEP $1" "$work/results.txt" 2>/dev/null; do
+		((n++ > 10 * E2E_TIMEOUT)) && return 1
+		sleep 0.1
+	done
+}
+
+# hot_shm ID PATH [SIZE]: a shared file-backed memory backend for ivshmem
+hot_shm() {
+	: "${qmp:?the case sets qmp, its QMP socket}"
+	qmp_hot "$qmp" object-add \
+		"{\"qom-type\": \"memory-backend-file\", \"id\": \"$1\", \"mem-path\": \"$2\", \"size\": ${3:-67108864}, \"share\": true}"
+}
+
+# hot_dev JSON: device_add with those arguments
+hot_dev() {
+	: "${qmp:?the case sets qmp, its QMP socket}"
+	qmp_hot "$qmp" device_add "$1"
+}
