@@ -535,6 +535,12 @@ bool fixedbar_unkeep_pair(struct fb_ctx *c, int a, int b)
 		changed |= fixedbar_unkeep_item(c, a);
 	if (fb || !fa)
 		changed |= fixedbar_unkeep_item(c, b);
+	/*
+	 * The one with the fixed BAR moves already and still collides: the
+	 * kept one sits where the fixed BAR must go, so it moves too.
+	 */
+	if (!changed)
+		changed = fixedbar_unkeep_item(c, fa ? b : a);
 	return changed;
 }
 

@@ -376,6 +376,38 @@ static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
 	return sum;
 }
 
+/* Free bytes between the extent and its bound toward @dir, in granules. */
+static u64 fb_side_room(const struct fb_frame *f, int dir, u64 gran)
+{
+	if (dir == FB_UP)
+		return f->bhi > f->cur_hi ?
+			       fb_align_down(f->bhi - f->cur_hi, gran) :
+			       0;
+	return f->cur_lo > f->blo ? fb_align_down(f->cur_lo - f->blo, gran) : 0;
+}
+
+/*
+ * Grows the extent by @room's size as far as it can toward @strat, the rest
+ * the other way: room on both sides of the fixed BARs.  False when the two
+ * sides together are too small.
+ */
+static bool fb_grow_both(struct fb_ctx *c, struct fb_frame *f,
+			 const struct fb_item *room, int strat)
+{
+	u64 side = fb_side_room(f, strat, room->align), start;
+	struct fb_item part = *room;
+	int variant;
+
+	if (!side || side >= room->size ||
+	    fb_side_room(f, !strat, room->align) < room->size - side)
+		return false;
+	part.size = side;
+	if (!fixedbar_grow(c, f, &part, strat, &start, &variant))
+		return false;
+	part.size = room->size - side;
+	return fixedbar_grow(c, f, &part, !strat, &start, &variant);
+}
+
 /* Grows the extent until it holds the hotplug reserve beyond its content. */
 static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 {
@@ -395,6 +427,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	fb_align_up(k->reserve - have, k->gran, &dummy.size);
 	dummy.align = k->gran;
 	if (fixedbar_grow(c, f, &dummy, strat, &start, &variant) ||
+	    fb_grow_both(c, f, &dummy, strat) ||
 	    fixedbar_grow(c, f, &dummy, !strat, &start, &variant))
 		return 0;
 	fixedbar_record_fail(c, f, FB_FAIL_RESERVE, k->item, -ENOSPC);
