@@ -12,9 +12,8 @@
  * A hint (QEMU's or the command line's) is a floor on the window's size, as
  * the kernel reads pci=hp*size= and SeaBIOS QEMU's hint: the room it asks
  * for is the hinted size less what the port's devices use now, none when
- * they use more.  An empty port's room is one block aligned for the largest
- * BAR it can take (the planner); beside devices it is free bytes anywhere
- * in the window, either side of a fixed BAR.
+ * they use more.  The planner keeps it as one aligned block in a window it
+ * lays out from scratch, as free bytes on either side of fixed BARs.
  * Pure logic: the module reads config space and the command line.
  */
 #include "fixedbar.h"

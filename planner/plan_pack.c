@@ -98,14 +98,12 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 	}
 	if (!k->noreserve && k->reserve) {
 		/*
-		 * The room of an empty slot is for a hot-added device: one
-		 * block aligned like the largest BAR it can take, or a 1 GiB
-		 * BAR would not fit a 1 GiB reserve.  Beside devices it is
-		 * free bytes (the window is at least the hinted size).
+		 * The room is for a hot-added device: one block aligned like
+		 * the largest BAR it can take, or a 1 GiB BAR would not fit a
+		 * 1 GiB reserve.  (A window with fixed BARs counts free bytes
+		 * on either side of them instead: fb_place_reserve().)
 		 */
-		u64 ra = fb_dev(c, k->dev)->first_child < 0 ?
-				 fb_reserve_align(k->reserve) :
-				 k->gran;
+		u64 ra = fb_reserve_align(k->reserve);
 
 		fb_align_up(off, ra, &off);
 		fb_align_up(top, ra, &top);
