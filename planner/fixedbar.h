@@ -298,10 +298,11 @@ int fixedbar_hint_from_qemu_cap(const u8 *cap, size_t len,
 void fixedbar_hint_from_cmdline(const char *cmdline, struct fixedbar_hint *h);
 /*
  * Sets the reserves of bridge @dev from its current windows and children:
- * per window, QEMU's hint (@qemu, may be NULL) or, on a hotplug-capable
- * port without one, the free room the firmware left; on a hotplug-capable
- * port at least the command line's size (@cmdline, may be NULL).  A
- * reserve never shrinks.
+ * per window, the room QEMU's hint (@qemu, may be NULL) leaves beside what
+ * the port's devices use now (the hint is a floor on the window's size) or,
+ * on a hotplug-capable port without one, the free room the firmware left;
+ * on a hotplug-capable port at least the room the command line's size
+ * (@cmdline, may be NULL) leaves the same way.  A reserve never shrinks.
  */
 void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
 			     const struct fixedbar_hint *qemu,

@@ -8,7 +8,12 @@
  *    properties; all ones means "not given");
  *  - the free room the firmware left in a hotplug-capable port's windows;
  *  - the kernel's pci=hpiosize=, hpmmiosize=, hpmmioprefsize= and
- *    hpmemsize= options, a floor for every hotplug-capable port.
+ *    hpmemsize= options, for every hotplug-capable port.
+ * A hint (QEMU's or the command line's) is a floor on the window's size, as
+ * the kernel reads pci=hp*size= and SeaBIOS QEMU's hint: the room it asks
+ * for is the hinted size less what the port's devices use now, none when
+ * they use more.  The planner keeps it as one aligned block in a window it
+ * lays out from scratch, as free bytes on either side of fixed BARs.
  * Pure logic: the module reads config space and the command line.
  */
 #include "fixedbar.h"
@@ -192,30 +197,38 @@ static bool hint_win_exists(const struct fixedbar_bridge *br, int w)
 	       (w == FIXEDBAR_WIN_PREF && br->pref);
 }
 
+/* The room a hinted window size leaves beside what the port holds */
+static u64 hint_room(u64 size, u64 used)
+{
+	return size > used ? size - used : 0;
+}
+
 void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
 			     const struct fixedbar_hint *qemu,
 			     const struct fixedbar_hint *cmdline)
 {
 	struct fixedbar_bridge *br = &t->devs[dev].br;
 	const struct fixedbar_range *win;
-	u64 r, used;
+	u64 r, used, floor;
 	int w;
 
 	for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++) {
 		if (!hint_win_exists(br, w))
 			continue;
 		win = &br->cur[w];
+		used = hint_used(t, dev, w);
 		r = 0;
-		if (qemu && (qemu->have & (1u << w))) {
-			r = qemu->size[w];
-		} else if (br->hotplug && win->assigned) {
-			used = hint_used(t, dev, w);
-			r = win->end - win->start + 1;
-			r = used < r ? r - used : 0;
-		}
+		floor = 0;
+		if (qemu && (qemu->have & (1u << w)))
+			floor = qemu->size[w];
+		else if (br->hotplug && win->assigned)
+			r = hint_room(win->end - win->start + 1, used);
 		if (br->hotplug && cmdline && (cmdline->have & (1u << w)) &&
-		    cmdline->size[w] > r)
-			r = cmdline->size[w];
+		    cmdline->size[w] > floor)
+			floor = cmdline->size[w];
+		/* a hint sizes the window: room beyond what the port holds */
+		if (hint_room(floor, used) > r)
+			r = hint_room(floor, used);
 		if (r > br->reserve[w])
 			br->reserve[w] = r;
 	}

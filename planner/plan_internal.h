@@ -74,12 +74,13 @@ enum { FB_KEEP_NONE, FB_KEEP_UNAFFECTED, FB_KEEP_ALL };
 #define FB_MAX_UNKEEP 32
 /*
  * Placements one plan may try in all, and holes it may look at (the cost
- * of a placement grows with the container's kids), so a hopeless input
+ * of a placement grows with the container's kids; each attempt's set-up
+ * and each rebuild of the model count too, per item), so a hopeless input
  * fails in bounded time: calibrated so no plan of tests/gen's corpora at
  * 1024 devices takes over 100 ms natively (docs/benchmarks.md).
  */
 #define FB_WORK_LIMIT 150000
-#define FB_STEP_LIMIT 15000000ULL
+#define FB_STEP_LIMIT 9000000ULL
 #define FB_ROUTE_SEARCH_FLIPS 8
 #define FB_ROUTE_SEARCH_TRIES 512
 #define FB_ROUTE_SEARCH_ROUTINGS 8
@@ -192,6 +193,17 @@ struct fb_fail {
 	int pair[2];		/* the items that collided */
 };
 
+/*
+ * A window's last failed placement for one growth direction: in the same
+ * attempt (gen), the same bounds fail the same way (fixedbar_solve()).
+ */
+struct fb_memo {
+	u32 gen;
+	int err;
+	u64 blo, bhi;
+	struct fb_fail fail;
+};
+
 struct fb_ctx {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
@@ -237,6 +249,7 @@ struct fb_ctx {
 	int *mov_n;		/* per container and by_size: how many */
 	u32 *mov_gen;		/* ... valid while it equals gen */
 	u32 gen;		/* bumped by every fixedbar_activate() */
+	struct fb_memo *memo;	/* per container and direction */
 	/* attempt options */
 	int softpin;		/* FB_KEEP_* */
 	u32 budget;
@@ -310,6 +323,7 @@ void fixedbar_release(struct fb_ctx *c);
 void fixedbar_build(struct fb_ctx *c);
 bool fixedbar_in_aperture(const struct fb_ctx *c, enum fixedbar_res_type type,
 			  bool need_nonpref, u64 lo, u64 hi);
+bool fixedbar_cont_low(const struct fb_ctx *c, int ki);
 bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start);
 void fixedbar_sort_pairs(u64 v[][2], int n);
 int fixedbar_model(struct fb_ctx *c);
@@ -426,6 +440,16 @@ static inline bool fb_in_space(const struct fb_ctx *c, int ki, int root)
 static inline u64 fb_item_size(const struct fb_item *it, int variant)
 {
 	return variant ? it->size1 : it->size;
+}
+
+/*
+ * A frame's scratch after its fixed points: per fixed point a strategy byte,
+ * an alternative byte and a conflict index (fixedbar_solve_kids()), then
+ * the movables.
+ */
+static inline void *fixedbar_movables_scratch(const struct fb_frame *f)
+{
+	return f->fp + f->nfp + (3 * f->nfp + 7) / 8 + 1;
 }
 
 static inline u64 fb_fp_end(const struct fb_ctx *c, int idx)

@@ -293,6 +293,17 @@ static bool fb_unkeep_culprit(struct fb_ctx *c)
 	return changed;
 }
 
+/* A fingerprint of the last failure's message, to see a retry repeat it. */
+static u32 fb_msg_hash(const struct fb_ctx *c)
+{
+	u32 h = 2166136261u;
+	const char *p;
+
+	for (p = c->msg; *p; p++)
+		h = (h ^ (u8)*p) * 16777619u;
+	return h;
+}
+
 /*
  * Phase A keeps the current layout wherever it can: everything at first,
  * then, after each failure, everything but the subtrees involved in it.
@@ -301,6 +312,7 @@ static bool fb_unkeep_culprit(struct fb_ctx *c)
 static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
 {
 	int err = -ENOSPC, iter;
+	u32 last = 0, h;
 
 	fb_reset(c, FB_RESET_PHASES, -1);
 	c->softpin = FB_KEEP_ALL;
@@ -312,8 +324,12 @@ static int fb_plan_phases(struct fb_ctx *c, bool keep_all)
 				return 0;
 			break;
 		}
-		if (c->exhausted || !c->budget || !fb_unkeep_culprit(c))
+		/* letting go made no progress on what stopped it: phase B */
+		h = fb_msg_hash(c);
+		if (c->exhausted || !c->budget || (iter && h == last) ||
+		    !fb_unkeep_culprit(c))
 			break;
+		last = h;
 	}
 	for (c->softpin = FB_KEEP_UNAFFECTED; c->softpin >= FB_KEEP_NONE;
 	     c->softpin--) {
@@ -439,6 +455,7 @@ static int fb_first_report(struct fb_ctx *c, struct fb_first_err *f, int err)
 static int fb_plan_routed(struct fb_ctx *c)
 {
 	struct fb_first_err first;
+	struct fb_fail fail0 = c->fail;
 	u64 limit = 0;
 	int level, err;
 
@@ -460,12 +477,20 @@ static int fb_plan_routed(struct fb_ctx *c)
 		if (err != -ENOSPC || c->exhausted)
 			break;
 		/* report the failure of the kernel's own routing */
+		if (!level)
+			fail0 = c->fail;
 		fb_first_keep(c, &first, err);
 	}
 	if (err != -ENOSPC) {
 		fb_first_report(c, &first, 0);
 		return err;
 	}
+	/*
+	 * ... and turn the routing where it failed: a spill level's failure
+	 * is one the spilling made, not one the next split can mend.
+	 */
+	if (level)
+		c->fail = fail0;
 	return fb_first_report(c, &first, err);
 }
 

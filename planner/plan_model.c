@@ -339,13 +339,14 @@ int fixedbar_alloc(struct fb_ctx *c)
 	c->mov[1] = fixedbar_zalloc(max_items * sizeof(int) + 1);
 	c->mov_n = fixedbar_zalloc(2 * max_conts * sizeof(int));
 	c->mov_gen = fixedbar_zalloc(2 * max_conts * sizeof(u32));
+	c->memo = fixedbar_zalloc(FB_NR_STRATS * max_conts * sizeof(*c->memo));
 	if (!c->items || !c->conts || !c->kidv || !c->dev_cont ||
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
 	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win ||
 	    !c->reroute_done || !c->mov[0] || !c->mov[1] || !c->mov_n ||
-	    !c->mov_gen)
+	    !c->mov_gen || !c->memo)
 		return -ENOMEM;
 	return 0;
 }
@@ -378,6 +379,7 @@ void fixedbar_release(struct fb_ctx *c)
 	fixedbar_free(c->mov[1]);
 	fixedbar_free(c->mov_n);
 	fixedbar_free(c->mov_gen);
+	fixedbar_free(c->memo);
 }
 
 /* Marks the containers that hold a BAR fixed by an entry, at any depth. */
@@ -404,6 +406,8 @@ void fixedbar_build(struct fb_ctx *c)
 	u32 d;
 	int w;
 
+	/* a rebuild costs about four hole checks per item it had */
+	c->steps += 4 * (u64)c->nr_items;
 	c->nr_items = 0;
 	c->nr_conts = 0;
 	c->built = true;
@@ -639,6 +643,15 @@ static int fb_check_entry(struct fb_ctx *c, int ei)
 
 /* ---- exact items ---- */
 
+/* Must container @ki lie below 4 GiB: it, or a window it is routed into? */
+bool fixedbar_cont_low(const struct fb_ctx *c, int ki)
+{
+	for (; ki > FB_ROOT_MEM; ki = c->items[c->conts[ki].item].owner)
+		if (c->conts[ki].below4g)
+			return true;
+	return false;
+}
+
 bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 {
 	const struct fixedbar_bar *b = &fb_dev(c, it->dev)->bars[it->slot];
@@ -652,6 +665,9 @@ bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 	*start = b->cur.start;
 	if (fb_pinned(c, it->dev, it->slot))
 		return true;
+	/* where this routing puts it, a current place above 4 GiB is lost */
+	if (b->cur.end >= FIXEDBAR_4G && fixedbar_cont_low(c, it->owner))
+		return false;
 	return (c->softpin == FB_KEEP_ALL &&
 		!(c->unkeep[it->dev] & (1u << it->slot))) ||
 	       (c->softpin == FB_KEEP_UNAFFECTED &&

@@ -32,6 +32,13 @@ static void fb_cont_keep(struct fb_ctx *c, struct fb_cont *k)
 	cur = &fb_dev(c, k->dev)->br.cur[k->win];
 	if (!cur->assigned || cur->end < cur->start)
 		return;
+	/*
+	 * A memory window or a 32-bit prefetchable one has 32-bit registers,
+	 * and whatever it holds lies below 4 GiB: a current range above that
+	 * is one no window of this routing can keep.
+	 */
+	if (cur->end >= FIXEDBAR_4G && fixedbar_cont_low(c, k - c->conts))
+		return;
 	k->keep = true;
 	k->klo = fb_align_down(cur->start, k->gran);
 	k->khi = fb_align_down(cur->end, k->gran) + k->gran - 1;
@@ -93,7 +100,8 @@ static void fb_compact(struct fb_ctx *c, struct fb_cont *k, u64 (*v)[2])
 		/*
 		 * The room is for a hot-added device: one block aligned like
 		 * the largest BAR it can take, or a 1 GiB BAR would not fit a
-		 * 1 GiB reserve.
+		 * 1 GiB reserve.  (A window with fixed BARs counts free bytes
+		 * on either side of them instead: fb_place_reserve().)
 		 */
 		u64 ra = fb_reserve_align(k->reserve);
 
@@ -164,9 +172,13 @@ int fixedbar_activate(struct fb_ctx *c, int root, u64 (*scratch)[2])
 {
 	int i;
 
+	/* an attempt's set-up costs about one hole check per item */
+	c->steps += (u64)c->nr_items;
 	/* what takes part changes: every cached placement order too */
 	if (++c->gen == 0) {
 		memset(c->mov_gen, 0, 2 * c->nr_conts * sizeof(*c->mov_gen));
+		memset(c->memo, 0,
+		       FB_NR_STRATS * c->nr_conts * sizeof(*c->memo));
 		c->gen = 1;
 	}
 

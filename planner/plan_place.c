@@ -240,37 +240,75 @@ static bool fb_backtrack_ok(struct fb_ctx *c)
 }
 
 /*
+ * The first child whose growth can change where child @i may go: a child's
+ * room starts where the one before it ends, which an earlier choice can
+ * lower only if that one grew past its fixed BARs toward child @i (an exact
+ * BAR, or a window at its mandatory end, ends where it must).
+ */
+static int fb_kid_floor(const struct fb_ctx *c, const struct fb_frame *f, int i)
+{
+	for (; i > 0; i--) {
+		const struct fb_item *it = &c->items[f->fp[i - 1][1]];
+
+		if ((it->flags & FB_EXACT) ||
+		    c->conts[it->cont].hi <= c->conts[it->cont].mhi)
+			break;
+	}
+	return i;
+}
+
+/*
  * Places the semi-fixed children, searching growth directions (children
- * first try the way their parent grows, @first), then the rest.
+ * first try the way their parent grows, @first), then the rest.  The search
+ * jumps back over choices that cannot mend a failure (conflict-directed
+ * backjumping): a child that does not fit depends only on the children from
+ * its floor on, so @cf[i] keeps the lowest child any failure below child
+ * i's current choice depends on, and the rest of the frame failing depends
+ * on every child.
  */
 int fixedbar_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 			int (*place_rest)(struct fb_ctx *, struct fb_frame *))
 {
 	u8 *strat, *alt;
-	int i = 0, n = f->nfp, err;
+	int *cf, i = 0, n = f->nfp, err, low;
 
 	strat = (u8 *)(f->fp + n); /* scratch after the fixed points */
 	alt = strat + n;
-	if (n)
+	cf = (int *)(f->fp + n) + (n + 1) / 2;
+	if (n) {
 		strat[0] = FB_UP;
+		cf[0] = 0;
+	}
 	for (;;) {
 		if (i == n) {
 			err = place_rest(c, f);
 			if (!err || err != -ENOSPC)
 				return err;
+			low = 0;
 			i--;
 		} else {
 			err = fb_solve_kid(c, f, i, strat[i] ^ first, &alt[i]);
 			if (err && err != -ENOSPC)
 				return err;
 			if (!err) {
-				if (++i < n)
+				if (++i < n) {
 					strat[i] = FB_UP;
+					cf[i] = i;
+				}
 				continue;
 			}
+			low = fb_kid_floor(c, f, i);
 		}
-		while (i >= 0 && !(alt[i] && strat[i] + 1 < FB_NR_STRATS))
+		if (i >= 0 && low < cf[i])
+			cf[i] = low;
+		while (i >= 0 && !(alt[i] && strat[i] + 1 < FB_NR_STRATS)) {
+			/* exhausted: what failed below it, it passes up */
+			if (i == 0 || cf[i] > i - 1)
+				return err ? err : -ENOSPC;
+			if (cf[i] < cf[i - 1])
+				cf[i - 1] = cf[i];
 			i--;
+		}
 		if (i < 0)
 			return err ? err : -ENOSPC;
 		strat[i]++;
@@ -737,7 +775,7 @@ static bool fb_place_growing(struct fb_ctx *c, struct fb_frame *f,
 int fixedbar_place_movables(struct fb_ctx *c, struct fb_frame *f, int strat,
 			    bool grow_small_first, bool by_size)
 {
-	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	u64(*v)[2] = fixedbar_movables_scratch(f);
 	int i, n = fixedbar_movables(c, f, v, by_size), left = 0;
 
 	for (i = 0; i < n; i++) {

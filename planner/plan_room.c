@@ -381,6 +381,27 @@ static bool fb_reroute_back(struct fb_ctx *c, const struct fb_cont *k,
 	return true;
 }
 
+/*
+ * The BARs a prefetchable window places after @it (no larger alignment)
+ * did not get a place either: they go to the memory window with it, in one
+ * retry rather than one each.
+ */
+static void fb_reroute_rest(struct fb_ctx *c, const struct fb_cont *k,
+			    const struct fb_item *it)
+{
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *o = &c->items[c->kidv[k->first_kid + i]];
+
+		if (o != it && o->slot >= 0 && o->align <= it->align &&
+		    fb_reroutable(c, o) &&
+		    fb_item_route(c, o) != FIXEDBAR_WIN_PREF &&
+		    o->size < FIXEDBAR_4G)
+			fb_set_route(c, o, FIXEDBAR_WIN_MEM);
+	}
+}
+
 bool fixedbar_reroute(struct fb_ctx *c)
 {
 	const struct fb_item *it;
@@ -412,6 +433,7 @@ bool fixedbar_reroute(struct fb_ctx *c)
 	if (fb_item_route(c, it) == FIXEDBAR_WIN_PREF)
 		return fb_reroute_back(c, k, it);
 	fb_set_route(c, it, FIXEDBAR_WIN_MEM);
+	fb_reroute_rest(c, k, it);
 	return true;
 }
 
@@ -513,6 +535,12 @@ bool fixedbar_unkeep_pair(struct fb_ctx *c, int a, int b)
 		changed |= fixedbar_unkeep_item(c, a);
 	if (fb || !fa)
 		changed |= fixedbar_unkeep_item(c, b);
+	/*
+	 * The one with the fixed BAR moves already and still collides: the
+	 * kept one sits where the fixed BAR must go, so it moves too.
+	 */
+	if (!changed)
+		changed = fixedbar_unkeep_item(c, fa ? b : a);
 	return changed;
 }
 

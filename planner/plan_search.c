@@ -349,7 +349,7 @@ static int fb_place_root_once(struct fb_ctx *c, struct fb_frame *f)
  */
 static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 {
-	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	u64(*v)[2] = fixedbar_movables_scratch(f);
 	int err = fb_place_root_once(c, f), n;
 	struct fb_failrec first;
 
@@ -376,6 +376,38 @@ static u64 fb_free_bytes(const struct fb_ctx *c, const struct fb_frame *f)
 	return sum;
 }
 
+/* Free bytes between the extent and its bound toward @dir, in granules. */
+static u64 fb_side_room(const struct fb_frame *f, int dir, u64 gran)
+{
+	if (dir == FB_UP)
+		return f->bhi > f->cur_hi ?
+			       fb_align_down(f->bhi - f->cur_hi, gran) :
+			       0;
+	return f->cur_lo > f->blo ? fb_align_down(f->cur_lo - f->blo, gran) : 0;
+}
+
+/*
+ * Grows the extent by @room's size as far as it can toward @strat, the rest
+ * the other way: room on both sides of the fixed BARs.  False when the two
+ * sides together are too small.
+ */
+static bool fb_grow_both(struct fb_ctx *c, struct fb_frame *f,
+			 const struct fb_item *room, int strat)
+{
+	u64 side = fb_side_room(f, strat, room->align), start;
+	struct fb_item part = *room;
+	int variant;
+
+	if (!side || side >= room->size ||
+	    fb_side_room(f, !strat, room->align) < room->size - side)
+		return false;
+	part.size = side;
+	if (!fixedbar_grow(c, f, &part, strat, &start, &variant))
+		return false;
+	part.size = room->size - side;
+	return fixedbar_grow(c, f, &part, !strat, &start, &variant);
+}
+
 /* Grows the extent until it holds the hotplug reserve beyond its content. */
 static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 {
@@ -395,6 +427,7 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	fb_align_up(k->reserve - have, k->gran, &dummy.size);
 	dummy.align = k->gran;
 	if (fixedbar_grow(c, f, &dummy, strat, &start, &variant) ||
+	    fb_grow_both(c, f, &dummy, strat) ||
 	    fixedbar_grow(c, f, &dummy, !strat, &start, &variant))
 		return 0;
 	fixedbar_record_fail(c, f, FB_FAIL_RESERVE, k->item, -ENOSPC);
@@ -689,7 +722,7 @@ static bool fb_bridge_room(struct fb_ctx *c, const struct fb_frame *f,
 static int fb_place_bridge_searched(struct fb_ctx *c, struct fb_frame *f,
 				    int strat, int err)
 {
-	u64(*v)[2] = f->fp + f->nfp + (f->nfp + 7) / 8 + 1;
+	u64(*v)[2] = fixedbar_movables_scratch(f);
 	struct fb_failrec first;
 	int n;
 
@@ -745,6 +778,38 @@ static int fb_place_bridge_down(struct fb_ctx *c, struct fb_frame *f)
 }
 
 /*
+ * A window placed within the very bounds and direction it failed in
+ * before, in the same attempt, fails again: every input of its placement
+ * is the same.  Says so at once, with the failure it recorded then.
+ */
+static bool fb_memo_hit(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
+{
+	const struct fb_memo *m = &c->memo[ki * FB_NR_STRATS + strat];
+
+	if (m->gen != c->gen || m->blo != blo || m->bhi != bhi)
+		return false;
+	c->fail = m->fail;
+	c->err = m->err;
+	return true;
+}
+
+/* Notes a failure that only the bounds caused, not a spent budget. */
+static void fb_memo_note(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat,
+			 u8 gave_up0)
+{
+	struct fb_memo *m = &c->memo[ki * FB_NR_STRATS + strat];
+
+	if (c->gave_up != gave_up0 || c->exhausted ||
+	    c->fail.kind == FB_FAIL_NONE)
+		return;
+	m->gen = c->gen;
+	m->blo = blo;
+	m->bhi = bhi;
+	m->err = c->err;
+	m->fail = c->fail;
+}
+
+/*
  * Places container @ki: the root (@blo/@bhi unused) or a semi-fixed bridge
  * window whose extent must stay within [@blo, @bhi].
  */
@@ -753,6 +818,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 	struct fb_frame f;
 	int err, top = c->sort_top;
 	const struct fb_cont *k = &c->conts[ki];
+	u8 gave_up0;
 
 	if (++c->work > FB_WORK_LIMIT || c->steps > FB_STEP_LIMIT) {
 		/* every attempt after the limit fails here: each says why */
@@ -763,6 +829,9 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 		c->fail.kind = FB_FAIL_NONE;
 		return -ENOSPC;
 	}
+	if (ki > FB_ROOT_MEM && fb_memo_hit(c, ki, blo, bhi, strat))
+		return -ENOSPC;
+	gave_up0 = c->gave_up;
 	memset(&f, 0, sizeof(f));
 	f.k = ki;
 	f.root = ki <= FB_ROOT_MEM;
@@ -781,5 +850,7 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat)
 						   fb_place_bridge_down);
 	c->nr_holes = f.hbase;
 	c->sort_top = top;
+	if (err == -ENOSPC && !f.root)
+		fb_memo_note(c, ki, blo, bhi, strat, gave_up0);
 	return err;
 }

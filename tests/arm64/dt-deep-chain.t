@@ -9,13 +9,16 @@
 # would (otherwise every window is exactly full and the whole chain has
 # to grow): port 1's with its 512 MiB BAR at 0x8000000000, port 0's at
 # 0x8040000000.  The small ivshmem is fixed (table node) 256 MiB into the
-# big one.  The module honours pci=hpmmioprefsize= as room each hotplug
-# port keeps free beyond its devices (docs/parameters.md, "Hotplug room";
-# the kernel itself reads it as a floor on the window's size), so the two
-# sibling ports cannot trade places inside their 1 GiB windows: both grow
-# by the 1 GiB of room, and with them every prefetchable window up the
-# chain.  Moved: the six prefetchable windows and the two big BARs; every
-# port keeps pcieport bound and no port's BAR moves.
+# big one.  The module reads pci=hpmmioprefsize= as the kernel does, a floor
+# on each hotplug port's window size (docs/parameters.md, "Hotplug room"):
+# port 0 keeps 1 GiB less its 64 MiB BAR free, port 1 1 GiB less its 512
+# MiB BAR.  Four moves would do (the two sibling windows trade places, port
+# 0's around the fixed BAR with room on both sides, and the two big BARs),
+# but the planner takes the first layout its search finds: port 0's room
+# above the fixed BAR, port 1 above that, and every prefetchable window up
+# the chain grows.  Moved: the six prefetchable windows and the two big
+# BARs (a known gap, docs/benchmarks.md); every port keeps pcieport bound
+# and no port's BAR moves.
 
 # shellcheck source=tests/arm64/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -68,14 +71,14 @@ is "$(rfile drivers)" "pcieport pcieport pcieport pcieport pcieport pcieport" \
 	"every port has pcieport bound"
 check_load deep 1
 like "$(rfile deep.dmesg)" "1 fixed BAR at its address, 8 resources moved" \
-	"deep: the windows up the chain grow for the hotplug room (summary line)"
+	"deep: the windows up the chain grow (summary line)"
 is "$(jq .plan.moved "$res/deep.debugfs.json" 2>&1)" 8 "deep: the plan moves 8 resources"
 is "$(jq -r '[.plan.resources[] | select(.moved) | .device + " " + .name] | sort | join(",")' \
 	"$res/deep.debugfs.json" 2>&1)" \
 	"$rp window.prefetchable,$up1 window.prefetchable,$dp1 window.prefetchable,$up2 window.prefetchable,$dpa window.prefetchable,$ivshmem bar2,$dpb window.prefetchable,$big bar2" \
 	"deep: the moves are the six prefetchable windows and the two big BARs"
-like "$(rfile deep.dmesg)" "pcieport 0000:04:00.0: bridge window [mem 0x8040000000-0x807fffffff 64bit pref]: moved to [mem 0x8010000000-0x8053ffffff 64bit pref]" \
-	"deep: the fixed BAR's port keeps its 1 GiB of room beside the 64 MiB BAR"
+like "$(rfile deep.dmesg)" "pcieport 0000:04:00.0: bridge window [mem 0x8040000000-0x807fffffff 64bit pref]: moved to [mem 0x8010000000-0x804fffffff 64bit pref]" \
+	"deep: the fixed BAR's port window is the hinted 1 GiB, the 64 MiB BAR in it"
 is "$(cut -d' ' -f3- "$res/after.bars" | head -6)" "$(cut -d' ' -f3- "$res/before.bars" | head -6)" \
 	"deep: no BAR of a port (pcieport bound) moved"
 is "$(rfile drivers.after)" "pcieport pcieport pcieport pcieport pcieport pcieport" \

@@ -103,6 +103,9 @@ struct min_tally {
 	u32 hist[MIN_HIST];		/* planner - minimum: 0, 1, 2, 3 or more */
 	u64 layouts;
 	double ms;
+	/* one BAR pinned (a bound driver's, an MSI-X table's) */
+	u32 pin_run, pin_kept, pin_none, pin_refused, pin_planned_none;
+	u32 pin_moved_pin, pin_hist[MIN_HIST];
 };
 /* clang-format on */
 
@@ -620,6 +623,125 @@ static bool set_cur_layout(struct fixedbar_topo *t)
 	return res == FIXEDBAR_BRUTE_FEASIBLE;
 }
 
+/* A BAR of @t the entries do not fix and that has a place now, or false. */
+static bool pick_pin(const struct fixedbar_topo *t, u64 seed, int *pd, int *ps)
+{
+	int cand[64][2], n = 0, s;
+	u32 d, i, j;
+
+	for (d = 0; d < t->nr_devs; d++)
+		for (s = 0; s < 6; s++) {
+			bool fixed = false;
+
+			if (!t->devs[d].bars[s].present ||
+			    !t->devs[d].bars[s].cur.assigned || n == 64)
+				continue;
+			for (i = 0; i < t->nr_entries; i++)
+				for (j = 0; j < t->entries[i].nr_bars; j++)
+					fixed |=
+						fixedbar_topo_find(t,
+								   &t->entries[i],
+								   NULL, 0) ==
+							(int)d &&
+						t->entries[i].bars[j].bar == s;
+			if (!fixed) {
+				cand[n][0] = (int)d;
+				cand[n++][1] = s;
+			}
+		}
+	if (!n)
+		return false;
+	n = (int)(seed % (u64)n);
+	*pd = cand[n][0];
+	*ps = cand[n][1];
+	return true;
+}
+
+/*
+ * The fewest moves of the layouts that keep BAR @s of device @d where it is:
+ * the solver on @t with one more entry fixing it there.
+ */
+static enum fixedbar_brute_result min_keeping(struct fixedbar_topo *t, int d,
+					      int s, u32 *best, u64 *layouts)
+{
+	struct fixedbar_entry e, *saved;
+	enum fixedbar_brute_result res;
+	u32 nent = t->nr_entries;
+
+	saved = malloc((nent + 1) * sizeof(*saved));
+	if (!saved)
+		abort();
+	if (nent)
+		memcpy(saved, t->entries, nent * sizeof(*saved));
+	entry_for(t, d, &e);
+	e.nr_bars = 1;
+	e.bars[0].bar = (u8)s;
+	e.bars[0].addr = t->devs[d].bars[s].cur.start;
+	res = FIXEDBAR_BRUTE_INFEASIBLE;
+	if (!fixedbar_topo_add_entry(t, &e, NULL, 0))
+		res = fixedbar_brute_min_moves(t, MIN_MAX_LAYOUTS, best,
+					       layouts);
+	if (nent)
+		memcpy(t->entries, saved, nent * sizeof(*saved));
+	t->nr_entries = nent;
+	free(saved);
+	return res;
+}
+
+/*
+ * The same case with one BAR pinned, as the module pins a bound driver's
+ * BARs and an enabled MSI-X table's: the planner must keep it whenever some
+ * layout does (and refuse otherwise), moving the fewest others.
+ */
+static void run_pin_case(struct fixedbar_topo *t, u64 seed, struct min_tally *y)
+{
+	enum fixedbar_brute_result res;
+	struct fixedbar_plan p;
+	u32 best = 0, moved;
+	u64 layouts = 0;
+	char why[96];
+	int d, s, err;
+
+	if (!pick_pin(t, seed, &d, &s))
+		return;
+	y->pin_run++;
+	res = min_keeping(t, d, s, &best, &layouts);
+	y->layouts += layouts;
+	memset(&p, 0, sizeof(p));
+	t->devs[d].bars[s].pinned = true;
+	err = fixedbar_plan(t, &p);
+	if (res == FIXEDBAR_BRUTE_FEASIBLE && err) {
+		y->pin_refused++;
+		report(&micro, seed,
+		       "pin: a layout keeps the pinned BAR, the planner refused",
+		       p.message);
+	} else if (res == FIXEDBAR_BRUTE_FEASIBLE) {
+		y->pin_kept++;
+		moved = fixedbar_plan_nr_moved(t, &p);
+		if (fixedbar_plan_res_moved(t, &p, (u32)d, s))
+			y->pin_moved_pin++;
+		if (moved < best) {
+			y->below++;
+			snprintf(why, sizeof(why), "planner %u, minimum %u",
+				 moved, best);
+			report(&micro, seed,
+			       "pin: the planner beats the minimum", why);
+		} else {
+			y->pin_hist[moved - best < MIN_HIST ? moved - best :
+							      MIN_HIST - 1]++;
+		}
+	} else if (res == FIXEDBAR_BRUTE_INFEASIBLE) {
+		y->pin_none++;
+		y->pin_planned_none += !err;
+		if (!err)
+			report(&micro, seed,
+			       "pin: planned although no layout keeps the pinned BAR",
+			       "");
+	}
+	t->devs[d].bars[s].pinned = false;
+	fixedbar_plan_free(&p);
+}
+
 /* One micro case with current addresses: the planner's moves and the fewest. */
 static void run_min_case(u64 seed, struct min_tally *y)
 {
@@ -665,6 +787,9 @@ static void run_min_case(u64 seed, struct min_tally *y)
 			fprintf(stderr, "min seed %" PRIu64 ": %u moved, %u\n",
 				seed, moved, best);
 	}
+	fixedbar_plan_free(&p);
+	memset(&p, 0, sizeof(p));
+	run_pin_case(&t, seed, y);
 out:
 	fixedbar_plan_free(&p);
 	fixedbar_topo_free(&t);
@@ -699,6 +824,19 @@ static void min_checks(u64 seed, const struct min_tally *y)
 	   "min: the planner moves the fewest resources on %u of %u cases (%.2f%%, at least %.1f%%)",
 	   eq, y->compared, y->compared ? 100.0 * eq / y->compared : 0.0,
 	   MIN_EQUAL_PERMILLE / 10.0);
+	diag("pin: %u cases with one BAR pinned: %u kept by some layout, %u by none; planner moves minus the fewest that keep it: =0 %u, +1 %u, +2 %u, +3 or more %u",
+	     y->pin_run, y->pin_kept, y->pin_none, y->pin_hist[0],
+	     y->pin_hist[1], y->pin_hist[2], y->pin_hist[3]);
+	ok(y->pin_kept && !y->pin_refused && !y->pin_moved_pin,
+	   "pin: the planner keeps a pinned BAR whenever a layout does (%u of %u, %u moved it)",
+	   y->pin_kept - y->pin_refused, y->pin_kept, y->pin_moved_pin);
+	ok(!y->pin_planned_none,
+	   "pin: no plan when no layout keeps the pinned BAR (%u cases)",
+	   y->pin_none);
+	ok((u64)y->pin_hist[0] * 1000 >=
+		   (u64)(y->pin_kept - y->pin_refused) * MIN_EQUAL_PERMILLE,
+	   "pin: the planner moves the fewest resources on %u of %u cases",
+	   y->pin_hist[0], y->pin_kept - y->pin_refused);
 }
 
 static void print_usage(FILE *f)

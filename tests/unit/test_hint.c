@@ -158,9 +158,9 @@ static void test_reserve(void)
 	q.size[FIXEDBAR_WIN_PREF] = 2 * GIB;
 	fixedbar_bridge_reserve(&t, 0, &q, NULL);
 	fixedbar_bridge_reserve(&t, 1, &q, NULL);
-	ok(t.devs[0].br.reserve[FIXEDBAR_WIN_PREF] == 2 * GIB &&
+	ok(t.devs[0].br.reserve[FIXEDBAR_WIN_PREF] == 2 * GIB - 16 * MIB &&
 		   t.devs[1].br.reserve[FIXEDBAR_WIN_PREF] == 2 * GIB,
-	   "a QEMU hint counts on any port");
+	   "a QEMU hint counts on any port, as the window's size: 2G less the 16M BAR, 2G on the empty port");
 	ok(t.devs[0].br.reserve[FIXEDBAR_WIN_MEM] == 2 * MIB,
 	   "windows without a hint keep the firmware's room");
 	fixedbar_topo_free(&t);
@@ -173,10 +173,56 @@ static void test_reserve(void)
 	fixedbar_bridge_reserve(&t, 0, &q, &c);
 	fixedbar_bridge_reserve(&t, 1, NULL, &c);
 	ok(t.devs[0].br.reserve[FIXEDBAR_WIN_MEM] == 8 * MIB &&
-		   t.devs[0].br.reserve[FIXEDBAR_WIN_PREF] == 64 * MIB,
-	   "pci=hpmemsize= is a floor on a hotplug port, over pref64-reserve=0");
+		   t.devs[0].br.reserve[FIXEDBAR_WIN_PREF] == 48 * MIB,
+	   "pci=hpmemsize= is a floor on a hotplug port's window size, over pref64-reserve=0 (64M less the 16M BAR)");
 	ok(!t.devs[1].br.reserve[FIXEDBAR_WIN_MEM],
 	   "and not on a port without hotplug");
+	fixedbar_topo_free(&t);
+
+	build(&t, 0);
+	q.have = 1u << FIXEDBAR_WIN_PREF;
+	q.size[FIXEDBAR_WIN_PREF] = 8 * MIB;
+	fixedbar_bridge_reserve(&t, 1, &q, NULL);
+	t.devs[0].br.hotplug = false;
+	fixedbar_bridge_reserve(&t, 0, &q, NULL);
+	ok(!t.devs[0].br.reserve[FIXEDBAR_WIN_PREF],
+	   "a hint below what the port's devices use asks for no room (8M, a 16M BAR)");
+	fixedbar_topo_free(&t);
+}
+
+/*
+ * A hinted port whose device has a fixed BAR where the window can go: the
+ * room the hint asks for (the hinted size less the BAR) is kept in free
+ * bytes beside the fixed BAR, here below it, not as one more aligned block.
+ */
+static void test_plan_room_beside_fixed(void)
+{
+	const char *map = "0000:00:01.0/00.0=bar0@0x8001000000";
+	struct fixedbar_hint q = { 1u << FIXEDBAR_WIN_PREF,
+				   { 0, 0, 32 * MIB } };
+	char msg[FIXEDBAR_MSG_LEN];
+	const struct fixedbar_range *w;
+	struct fixedbar_plan p;
+	struct fixedbar_topo t;
+
+	build(&t, 0);
+	t.devs[0].br.hotplug = false;
+	/*
+	 * The 64-bit aperture is 32M, the fixed 16M BAR its upper half: the
+	 * hinted 32M window fits only with its room below the BAR.
+	 */
+	t.apertures[1].end = 0x8001ffffff;
+	fixedbar_bridge_reserve(&t, 0, &q, NULL);
+	if (fixedbar_parse_map(map, &t, msg, sizeof(msg)))
+		diag("%s", msg);
+	is_int(fixedbar_plan(&t, &p), 0, "plans a 32M hint around a fixed 16M BAR at 16M");
+	if (p.err)
+		diag("%s", p.message);
+	w = p.devs ? &p.devs[0].win[FIXEDBAR_WIN_PREF] : NULL;
+	ok(w && w->assigned && w->end - w->start + 1 >= 32 * MIB,
+	   "the window is at least the hinted 32M");
+	is_int(p.nr_warnings, 0, "without a warning");
+	fixedbar_plan_free(&p);
 	fixedbar_topo_free(&t);
 }
 
@@ -218,5 +264,6 @@ int main(void)
 	test_cmdline();
 	test_reserve();
 	test_plan_keeps_hint();
+	test_plan_room_beside_fixed();
 	return done_testing();
 }
