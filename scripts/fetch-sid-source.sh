@@ -55,9 +55,11 @@ if ((deb)); then
 		update
 		rm -rf "$cache"
 		mkdir -p "$cache/root"
-		(cd "$cache" && apt_private apt-get download "$pkg") >&2 &&
-			dpkg-deb -x "$cache"/*.deb "$cache/root" ||
-			{ echo "fetch-sid-source: apt-get download $pkg (sid) failed" >&2; exit 1; }
+		if ! (cd "$cache" && apt_private apt-get download "$pkg") >&2 ||
+			! dpkg-deb -x "$cache"/*.deb "$cache/root"; then
+			echo "fetch-sid-source: apt-get download $pkg (sid) failed" >&2
+			exit 1
+		fi
 		touch "$cache/.complete"
 	fi
 	echo "DEBROOT=$cache/root"
