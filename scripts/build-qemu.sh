@@ -90,14 +90,6 @@ if [[ ! -f $dest/.complete ]]; then
 	t=$SECONDS
 	if [[ -f $tree/.configured && $(cat "$tree/.configured") == "$base" ]]; then
 		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, rebuilding in $tree" >&2
-		# undo the previous series: the files it touched, pristine again
-		while read -r f; do
-			if [[ -e $srcdir/$f ]]; then
-				cp "$srcdir/$f" "$tree/src/$f"
-			else
-				rm -f "$tree/src/$f"
-			fi
-		done <"$tree/touched"
 	else
 		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, building in $tree" >&2
 		rm -rf "$tree"
@@ -106,13 +98,35 @@ if [[ ! -f $dest/.complete ]]; then
 		rm -rf "$tree/src/.pc"
 		: >"$tree/touched"
 	fi
-	sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u >"$tree/touched"
+	# the series applied to pristine copies of the files it or the previous
+	# one touches, in a stage; only the files whose content differs go into
+	# the tree, so ninja rebuilds no more than the change needs and a series
+	# that does not apply leaves the tree as it was
+	stage=$tree/stage
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u >"$stage.touched"
+	mapfile -t files < <(sort -u "$tree/touched" "$stage.touched")
+	for f in "${files[@]}"; do
+		[[ -e $srcdir/$f ]] || continue
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$srcdir/$f" "$stage/$f"
+	done
 	for p in "${patches[@]}"; do
-		if ! patch -p1 --batch --forward -d "$tree/src" <"$p" >>"$log" 2>&1; then
+		if ! patch -p1 --batch --forward -d "$stage" <"$p" >>"$log" 2>&1; then
 			echo "build-qemu: $(basename "$p") does not apply to $srcdir; see $log" >&2
 			exit 1
 		fi
 	done
+	for f in "${files[@]}"; do
+		if [[ ! -e $stage/$f ]]; then
+			rm -f "$tree/src/$f"
+		elif ! cmp -s "$stage/$f" "$tree/src/$f"; then
+			mkdir -p "$tree/src/$(dirname "$f")"
+			cp "$stage/$f" "$tree/src/$f"
+		fi
+	done
+	mv "$stage.touched" "$tree/touched"
 	if [[ ! -f $tree/.configured ]]; then
 		mkdir -p "$tree/src/build"
 		if ! (cd "$tree/src/build" && ../configure "${configure_opts[@]}") >>"$log" 2>&1; then
@@ -128,8 +142,8 @@ if [[ ! -f $dest/.complete ]]; then
 	fi
 	rm -rf "$dest"
 	mkdir -p "$dest/bin"
-	for t in "${targets[@]}"; do
-		cp "$tree/src/build/$t" "$dest/bin/"
+	for target in "${targets[@]}"; do
+		cp "$tree/src/build/$target" "$dest/bin/"
 	done
 	cp "${patches[@]}" "$dest/"
 	echo "build-qemu: built in $((SECONDS - t)) s" | tee "$dest/build-time" >&2
