@@ -3,9 +3,13 @@
 #
 # Builds Debian 12's QEMU 7.2 with the qemu-minimal-patches series applied
 # (qemu-system-x86_64 and qemu-system-aarch64 only, every optional feature
-# off) and prints where the binaries are:
+# off, and the series' qtest) and prints where the binaries are:
 #
 #   QEMU_BINDIR=/var/cache/pci_fixedbar/qemu/<hash>/bin
+#
+# QEMU_SERIES=sid builds the rebased copy, qemu-minimal-patches/sid/,
+# against the QEMU source package of Debian sid instead
+# (scripts/fetch-sid-source.sh), cached in /var/cache/pci_fixedbar/qemu-sid.
 #
 # <hash> covers the series, the source version and the build options: an
 # unchanged series is only looked up.  The source comes from
@@ -15,14 +19,28 @@
 # is applied and ninja rebuilds only what changed.  Needs root on a fresh
 # machine (packages).
 #
-# usage: scripts/build-qemu.sh
+# usage: [QEMU_SERIES=7.2|sid] scripts/build-qemu.sh
 # exit: 0 built or cached, 1 a step failed (its log is named)
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-series_dir=$top/qemu-minimal-patches
-cache=${FIXEDBAR_QEMU_CACHE:-/var/cache/pci_fixedbar/qemu}
+case ${QEMU_SERIES:-7.2} in
+7.2)
+	series_dir=$top/qemu-minimal-patches
+	fetch=(fetch-source.sh qemu)
+	cache=${FIXEDBAR_QEMU_CACHE:-/var/cache/pci_fixedbar/qemu}
+	;;
+sid)
+	series_dir=$top/qemu-minimal-patches/sid
+	fetch=(fetch-sid-source.sh qemu)
+	cache=${FIXEDBAR_QEMU_CACHE:-/var/cache/pci_fixedbar/qemu-sid}
+	;;
+*)
+	echo "build-qemu: QEMU_SERIES is 7.2 or sid, not '$QEMU_SERIES'" >&2
+	exit 1
+	;;
+esac
 # shellcheck disable=SC2054 # configure takes comma lists
 configure_opts=(
 	--target-list=x86_64-softmmu,aarch64-softmmu
@@ -31,6 +49,16 @@ configure_opts=(
 	# Debian's own firmware (SeaBIOS, option ROMs) from qemu-system-data
 	--firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 )
+if [[ ${QEMU_SERIES:-7.2} == sid ]]; then
+	# Debian's +ds source has no firmware blobs and no meson wheel; QEMU
+	# 10 wants meson >= 1.5: sid's meson package, unpacked, on the
+	# system python's path (for configure and ninja's re-runs of meson)
+	configure_opts+=(--disable-install-blobs --python=/usr/bin/python3)
+	meson_root=$("$top/scripts/fetch-sid-source.sh" --deb meson | sed -n 's/^DEBROOT=//p')
+	export PYTHONPATH=$meson_root/usr/lib/python3/dist-packages
+fi
+# what the tests run: the two system emulators and the series' qtest
+targets=(qemu-system-x86_64 qemu-system-aarch64 tests/qtest/fixed-bars-test)
 
 mapfile -t patches < <(find "$series_dir" -maxdepth 1 -name '*.patch' | sort)
 if ((${#patches[@]} == 0)); then
@@ -39,8 +67,8 @@ if ((${#patches[@]} == 0)); then
 fi
 
 "$top/scripts/install-deps.sh" src qemu-build >&2
-srcdir=$("$top/scripts/fetch-source.sh" qemu | sed -n 's/^SRCDIR=//p')
-[[ -d $srcdir ]] || { echo "build-qemu: fetch-source.sh qemu gave no source" >&2; exit 1; }
+srcdir=$("$top/scripts/${fetch[0]}" "${fetch[1]}" | sed -n 's/^SRCDIR=//p')
+[[ -d $srcdir ]] || { echo "build-qemu: ${fetch[*]} gave no source" >&2; exit 1; }
 
 base=$({
 	basename "$srcdir"
@@ -62,14 +90,6 @@ if [[ ! -f $dest/.complete ]]; then
 	t=$SECONDS
 	if [[ -f $tree/.configured && $(cat "$tree/.configured") == "$base" ]]; then
 		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, rebuilding in $tree" >&2
-		# undo the previous series: the files it touched, pristine again
-		while read -r f; do
-			if [[ -e $srcdir/$f ]]; then
-				cp "$srcdir/$f" "$tree/src/$f"
-			else
-				rm -f "$tree/src/$f"
-			fi
-		done <"$tree/touched"
 	else
 		echo "build-qemu: $(basename "$srcdir") + ${#patches[@]} patches, building in $tree" >&2
 		rm -rf "$tree"
@@ -78,13 +98,35 @@ if [[ ! -f $dest/.complete ]]; then
 		rm -rf "$tree/src/.pc"
 		: >"$tree/touched"
 	fi
-	sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u >"$tree/touched"
+	# the series applied to pristine copies of the files it or the previous
+	# one touches, in a stage; only the files whose content differs go into
+	# the tree, so ninja rebuilds no more than the change needs and a series
+	# that does not apply leaves the tree as it was
+	stage=$tree/stage
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u >"$stage.touched"
+	mapfile -t files < <(sort -u "$tree/touched" "$stage.touched")
+	for f in "${files[@]}"; do
+		[[ -e $srcdir/$f ]] || continue
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$srcdir/$f" "$stage/$f"
+	done
 	for p in "${patches[@]}"; do
-		if ! patch -p1 --batch --forward -d "$tree/src" <"$p" >>"$log" 2>&1; then
+		if ! patch -p1 --batch --forward -d "$stage" <"$p" >>"$log" 2>&1; then
 			echo "build-qemu: $(basename "$p") does not apply to $srcdir; see $log" >&2
 			exit 1
 		fi
 	done
+	for f in "${files[@]}"; do
+		if [[ ! -e $stage/$f ]]; then
+			rm -f "$tree/src/$f"
+		elif ! cmp -s "$stage/$f" "$tree/src/$f"; then
+			mkdir -p "$tree/src/$(dirname "$f")"
+			cp "$stage/$f" "$tree/src/$f"
+		fi
+	done
+	mv "$stage.touched" "$tree/touched"
 	if [[ ! -f $tree/.configured ]]; then
 		mkdir -p "$tree/src/build"
 		if ! (cd "$tree/src/build" && ../configure "${configure_opts[@]}") >>"$log" 2>&1; then
@@ -93,15 +135,16 @@ if [[ ! -f $dest/.complete ]]; then
 		fi
 		echo "$base" >"$tree/.configured"
 	fi
-	if ! nice -n 10 ninja -C "$tree/src/build" -j"$(nproc)" \
-		qemu-system-x86_64 qemu-system-aarch64 >>"$log" 2>&1; then
+	if ! nice -n 10 ninja -C "$tree/src/build" -j"$(nproc)" "${targets[@]}" >>"$log" 2>&1; then
 		echo "build-qemu: build failed; see $log" >&2
 		grep -A5 -m3 'error:' "$log" >&2 || tail -20 "$log" >&2
 		exit 1
 	fi
 	rm -rf "$dest"
 	mkdir -p "$dest/bin"
-	cp "$tree/src/build/qemu-system-x86_64" "$tree/src/build/qemu-system-aarch64" "$dest/bin/"
+	for target in "${targets[@]}"; do
+		cp "$tree/src/build/$target" "$dest/bin/"
+	done
 	cp "${patches[@]}" "$dest/"
 	echo "build-qemu: built in $((SECONDS - t)) s" | tee "$dest/build-time" >&2
 	touch "$dest/.complete"

@@ -26,7 +26,7 @@ E2E_VALIDATOR=${E2E_VALIDATOR:-$E2E_BUILD/../e2e/layout-check}
 A64_FW=${A64_FW:-dt}
 A64_EFI=${A64_EFI:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
 # the work directory is per description path too
-[[ $A64_FW == dt ]] || E2E_RUN_SUFFIX=-$A64_FW
+[[ $A64_FW == dt ]] || E2E_RUN_SUFFIX=${E2E_RUN_SUFFIX:-}-$A64_FW
 
 # shellcheck source=tests/e2e/lib.sh
 . "$a64_dir/../e2e/lib.sh"

@@ -8,6 +8,8 @@
 #
 #   QEMU_BINDIR      the patched qemu-system-* (default: what
 #                    scripts/build-qemu.sh prints, which builds it once)
+#   QEMU_SERIES      7.2 (default) or sid: which series QEMU_BINDIR holds
+#                    (the sid runs keep their own run directories)
 #   QEMU_E2E_BUILD   what make e2e-prep built (x86 cases)
 #   QEMU_A64_BUILD   what make arm64-prep built (arm64 cases)
 
@@ -31,6 +33,7 @@ done
 	arm64) E2E_BUILD=${QEMU_A64_BUILD:-${E2E_BUILD:-}} ;;
 	esac
 	[[ -n $E2E_BUILD ]] || unset E2E_BUILD
+	[[ ${QEMU_SERIES:-7.2} == 7.2 ]] || E2E_RUN_SUFFIX=${E2E_RUN_SUFFIX:-}-qemu-$QEMU_SERIES
 }
 
 # guest_modules NAME...: kernel drivers with their dependencies, deepest

@@ -12,27 +12,31 @@
 # shellcheck source=tests/tap.sh
 . "$qemu_top/tests/tap.sh"
 
-work=$qemu_top/build/qemu/run/refuse
+work=$qemu_top/build/qemu/run/refuse${QEMU_SERIES:+-$QEMU_SERIES}
 rm -rf "$work"
 mkdir -p "$work"
 
 # --- the series applies to the pristine source, one patch after the other
-srcdir=$("$qemu_top/scripts/fetch-source.sh" qemu | sed -n 's/^SRCDIR=//p')
-mapfile -t patches < <(find "$qemu_top/qemu-minimal-patches" -name '*.patch' | sort)
+case ${QEMU_SERIES:-7.2} in
+sid) fetch=fetch-sid-source.sh series=$qemu_top/qemu-minimal-patches/sid ;;
+*) fetch=fetch-source.sh series=$qemu_top/qemu-minimal-patches ;;
+esac
+srcdir=$("$qemu_top/scripts/$fetch" qemu | sed -n 's/^SRCDIR=//p')
+mapfile -t patches < <(find "$series" -maxdepth 1 -name '*.patch' | sort)
 mapfile -t files < <(sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u)
 for f in "${files[@]}"; do
 	mkdir -p "$work/src/$(dirname "$f")"
-	cp "$srcdir/$f" "$work/src/$f"
+	[[ ! -e $srcdir/$f ]] || cp "$srcdir/$f" "$work/src/$f"
 done
 ok=1
 for p in "${patches[@]}"; do
 	patch -p1 --batch --forward -d "$work/src" <"$p" >"$work/patch.log" 2>&1 ||
 		{ ok=0; diag "$(basename "$p"): $(cat "$work/patch.log")"; }
 done
-is "$ok/${#patches[@]}" "1/4" "the 4 patches apply with patch -p1 to $(basename "$srcdir")"
+is "$ok/${#patches[@]}" "1/5" "the 5 patches apply with patch -p1 to $(basename "$srcdir")"
 read -r ins del < <(sed -n 's/^ [0-9]* files\? changed, \([0-9]*\) insertions\?(+)\(, \([0-9]*\) deletions\?(-)\)\?/\1 \3/p' \
 	"${patches[@]}" | awk '{ i += $1; d += $2 } END { print i, d + 0 }')
-diag "series: ${#patches[@]} patches, $ins insertions, $del deletions, $((ins + del)) lines changed"
+diag "series: ${#patches[@]} patches, $ins insertions, $del deletions, $((ins + del)) lines changed (code and qtest: tests/qemu/series.t)"
 
 # refuse WHAT WANT QEMU ARGS...: QEMU stops at once, non-zero, with WANT
 refuse() {
@@ -124,13 +128,28 @@ refuse "highmem-mmio-window beyond the physical address space" \
 # shellcheck disable=SC2054
 devs=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1
 	-device pci-testdev,membar=0x1000000,bus=rp1 -device "$dev")
-qemu-system-aarch64 "${a64[@]:1}" "${devs[@]}" -machine "dumpdtb=$work/system.dtb" >"$work/dump.log" 2>&1
-"${a64[@]}" "${devs[@]}" -machine "dumpdtb=$work/patched.dtb" >>"$work/dump.log" 2>&1
-if [[ -s $work/system.dtb ]] && cmp -s "$work/system.dtb" "$work/patched.dtb"; then
-	pass "virt without fixed-bars: the device tree is the unpatched QEMU's, byte for byte"
+what="virt without fixed-bars: the device tree is the unpatched QEMU's, byte for byte"
+if [[ ${QEMU_SERIES:-7.2} == sid ]]; then
+	# Debian 12's qemu-system-aarch64 is 7.2: no unpatched sid QEMU to
+	# compare with; at least no descriptor node appears
+	pass "$what # SKIP no unpatched QEMU $(basename "$srcdir") on this machine"
+	"${a64[@]}" "${devs[@]}" -machine "dumpdtb=$work/patched.dtb" >"$work/dump.log" 2>&1
+	dtc -q -I dtb -O dts -o "$work/patched.dts" "$work/patched.dtb" 2>>"$work/dump.log"
+	if grep -q 'pcie@' "$work/patched.dts" && ! grep -q 'pci-fixedbar' "$work/patched.dts"; then
+		pass "virt without fixed-bars: no /pci-fixedbar node"
+	else
+		fail "virt without fixed-bars: no /pci-fixedbar node"
+		diag "$(cat "$work/dump.log")"
+	fi
 else
-	fail "virt without fixed-bars: the device tree is the unpatched QEMU's, byte for byte"
-	diag "$(cat "$work/dump.log")"
+	qemu-system-aarch64 "${a64[@]:1}" "${devs[@]}" -machine "dumpdtb=$work/system.dtb" >"$work/dump.log" 2>&1
+	"${a64[@]}" "${devs[@]}" -machine "dumpdtb=$work/patched.dtb" >>"$work/dump.log" 2>&1
+	if [[ -s $work/system.dtb ]] && cmp -s "$work/system.dtb" "$work/patched.dtb"; then
+		pass "$what"
+	else
+		fail "$what"
+		diag "$(cat "$work/dump.log")"
+	fi
 fi
 # shellcheck disable=SC2054
 devs=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1
