@@ -9,6 +9,10 @@
  *   mm FILE read32 OFFSET N       prints N dwords at OFFSET in hex, each one
  *                                 32-bit load (registers that take no byte
  *                                 reads, e.g. CXL component registers)
+ *
+ * Strings go through the BAR one byte access at a time: libc's memcpy and
+ * strnlen make wide unaligned accesses, which device memory may fault
+ * (newer QEMU on arm64 does, as hardware does).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,9 +52,16 @@ int main(int argc, char **argv)
 		for (i = 0; i < len; i += 4)
 			printf("%08x\n", *(volatile unsigned int *)(p + off + i));
 	} else if (strcmp(argv[2], "read")) {
-		memcpy(p + off, argv[4], len);
+		for (i = 0; i < len; i++)
+			((volatile char *)p)[off + i] = argv[4][i];
 	} else {
-		fwrite(p + off, 1, strnlen(p + off, len), stdout);
+		for (i = 0; i < len; i++) {
+			char c = ((volatile char *)p)[off + i];
+
+			if (!c)
+				break;
+			putchar(c);
+		}
 		putchar('\n');
 	}
 	munmap(p, off + len);
