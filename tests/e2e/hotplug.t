@@ -41,17 +41,13 @@ shm_a=$(shm a "host-pattern-hot-A")
 shm_b=$(shm b "host-pattern-hot-B")
 shm_c=$(shm c "host-pattern-hot-C")
 shm_f=$(shm f "host-pattern-hot-F")
+mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 4 2)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-qmp "unix:$qmp,server=on,wait=off"
 	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-object "memory-backend-file,id=ma,share=on,mem-path=$shm_a,size=64M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
-	-device xio3130-downstream,id=dp3,bus=up1,addr=3,chassis=5,slot=3
+	"${sw[@]}"
 	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=6,slot=6
 	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=7,slot=7
 	-device ivshmem-plain,memdev=ma,bus=dp0
