@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12 6.1/acpi 6.12/acpi
 #
 # Bad input on arm64 virt, one guest: a firmware descriptor fixes ivshmem A
 # (a device tree table node, or with A64_FW=acpi a PRP0001 SSDT), each load
@@ -45,15 +46,12 @@ if [[ $A64_FW == acpi ]]; then
 else
 	dt_table "$fixed"
 fi
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$shm2,size=64M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	"${sw[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp0
 	-device ivshmem-plain,memdev=m2,bus=dp1
 	-device pci-testdev,membar=0x1000000,bus=dp2

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12
 #
 # A corpus of device trees, good and malformed (wrong types, empty, long
 # strings, nodes nothing reads, mixed sources), one arm64 virt guest each:
