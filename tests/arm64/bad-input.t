@@ -4,8 +4,9 @@
 #
 # Bad input on arm64 virt, one guest: a firmware descriptor fixes ivshmem A
 # (a device tree table node, or with A64_FW=acpi a PRP0001 SSDT), each load
-# adds a bad map= on top and must fail with its message and leave the
-# layout exactly as it was; finally a load without map= applies the
+# adds a bad map= on top (a map= the kernel's parser split at whitespace
+# among them: the fragment after the space arrives as an unknown parameter)
+# and must fail with its message and leave the layout exactly as it was; finally a load without map= applies the
 # firmware entry and ivshmem works through the moved BAR.
 #
 # Under root port 00:10.0 and an x3130 switch: ivshmem A below downstream
@@ -35,6 +36,10 @@ cases=(
 	"overlaps fixed bar2 [mem 0x9000000000-0x9003ffffff 64bit pref]"
 	32bit-above-4g "$T=bar0@0x9100000000" 22
 	"$T bar0 [mem 0x9100000000-0x9100000fff]: a 32-bit BAR cannot decode an address above 4GiB"
+	whitespace-split "$B=bar2@0x9100000000; $T=bar0@0x10000000" 22
+	"ends with ';': whitespace split the value"
+	whitespace-split-dry-run "$B=bar2@0x9100000000, bar0@0x10000000 dry_run=1" 22
+	"ends with ',': whitespace split the value"
 	rollback "$B=bar2@0x9100000000 fault_write=12" 5
 	"every device is back where it was"
 )
