@@ -408,7 +408,45 @@ static bool fb_grow_both(struct fb_ctx *c, struct fb_frame *f,
 	return fixedbar_grow(c, f, &part, !strat, &start, &variant);
 }
 
-/* Grows the extent until it holds the hotplug reserve beyond its content. */
+/* Whether [@lo, @hi] holds a block of @size starting at a multiple of @a */
+static bool fb_block_fits(u64 lo, u64 hi, u64 size, u64 a)
+{
+	u64 s = (lo + a - 1) & ~(a - 1);
+
+	return lo <= hi && s >= lo && s <= hi && hi - s >= size - 1;
+}
+
+/*
+ * Whether one free hole of the frame, or the slack the granule adds at
+ * either end of [@lo, @hi], holds a block of @size aligned to @size's
+ * largest power of two: what a hot-added BAR of the reserve's size needs.
+ */
+static bool fb_reserve_fits(const struct fb_ctx *c, const struct fb_frame *f,
+			    u64 lo, u64 hi, u64 size)
+{
+	u64 a = fb_reserve_align(size);
+	const struct fb_hole *h;
+	int i;
+
+	if (f->cur_lo > lo && fb_block_fits(lo, f->cur_lo - 1, size, a))
+		return true;
+	if (f->cur_hi < hi && fb_block_fits(f->cur_hi + 1, hi, size, a))
+		return true;
+	for (i = 0; i < f->nholes; i++) {
+		h = &c->holes[f->hbase + i];
+		if (fb_block_fits(h->lo, h->hi, size, a))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Grows the extent until it holds the hotplug reserve: the room beyond its
+ * content, on either side of its fixed BARs, when the port has devices;
+ * for an empty slot one block aligned like the largest BAR it can take
+ * (plan_pack.c's rule), since free bytes scattered over several holes, or
+ * one unaligned block, would not take a hot-added BAR of the hint's size.
+ */
 static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 {
 	struct fb_cont *k = &c->conts[f->k];
@@ -418,16 +456,26 @@ static int fb_place_reserve(struct fb_ctx *c, struct fb_frame *f, int strat)
 	struct fb_item dummy;
 	int variant;
 	u64 start;
+	bool empty = !k->nr_kids;
+	bool fits = k->noreserve || !k->reserve ||
+		    (have >= k->reserve &&
+		     (!empty || fb_reserve_fits(c, f, lo, hi, k->reserve)));
 
 	f->cur_lo = lo;
 	f->cur_hi = hi;
-	if (k->noreserve || have >= k->reserve)
+	if (fits)
 		return 0;
 	memset(&dummy, 0, sizeof(dummy));
-	fb_align_up(k->reserve - have, k->gran, &dummy.size);
 	dummy.align = k->gran;
+	if (empty) {
+		fb_align_up(k->reserve, k->gran, &dummy.size);
+		if (fb_reserve_align(k->reserve) > k->gran)
+			dummy.align = fb_reserve_align(k->reserve);
+	} else {
+		fb_align_up(k->reserve - have, k->gran, &dummy.size);
+	}
 	if (fixedbar_grow(c, f, &dummy, strat, &start, &variant) ||
-	    fb_grow_both(c, f, &dummy, strat) ||
+	    (!empty && fb_grow_both(c, f, &dummy, strat)) ||
 	    fixedbar_grow(c, f, &dummy, !strat, &start, &variant))
 		return 0;
 	fixedbar_record_fail(c, f, FB_FAIL_RESERVE, k->item, -ENOSPC);

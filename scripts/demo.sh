@@ -9,7 +9,9 @@
 # [4 GiB, 4 GiB + 1 TiB) that SeaBIOS and QEMU open for a 4 GiB BAR), and
 # an nvme that may go anywhere.  Prints the layout before and after as a table, the kernel's
 # own lines, and checks the data path through the moved BARs.  Exits
-# non-zero if anything is off.
+# non-zero if anything is off.  The guest's root port -> switch chain is
+# the guest harness's (switch_args in tests/e2e/lib.sh); the transcript also
+# goes to build/demo.log.
 #
 # usage: scripts/demo.sh   (as root on Debian 12; make demo runs it)
 
@@ -18,6 +20,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 t0=$SECONDS
+mkdir -p build
+exec > >(tee build/demo.log) 2>&1
 
 step() {
 	printf '\n== %s\n' "$*"
@@ -52,15 +56,12 @@ shm1=$work/gpu0.shm
 truncate -s 1G "$shm1"
 printf '%s' "host-pattern-gpu0" | dd of="$shm1" conv=notrunc status=none
 acpi_tables=("$(ssdt fixedbar "${entries[@]}")")
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=1G"
 	-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	"${sw[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp0
 	-device pci-testdev,membar=0x100000000,bus=dp1
 	-device nvme,drive=d1,serial=demo1,bus=dp2
@@ -69,6 +70,8 @@ qemu_devs=(
 step "guest: q35, root port -> switch -> GPU0 (1 GiB BAR), GPU1 (4 GiB BAR), nvme"
 echo "fixed BARs (an SSDT PRP0001 \"linux,pci-fixedbar\" node, docs/binding.md):"
 printf '   %s\n' "${entries[@]}"
+echo "QEMU devices (besides -M q35 and the boot options of tests/e2e/lib.sh):"
+printf '   %s %s\n' "${qemu_devs[@]}" | sed "s|$work/|WORK/|g"
 guest_script <<EOF_GUEST
 capture before
 load demo
@@ -133,4 +136,4 @@ if grep -q '^not ok' "$work/tap.txt" || ! grep -q '^ok' "$work/tap.txt"; then
 	step "demo: FAILED (logs in $work)"
 	exit 1
 fi
-step "demo: ok ($((SECONDS - t0)) s; logs in $work)"
+step "demo: ok ($((SECONDS - t0)) s; logs in $work, this transcript in build/demo.log)"

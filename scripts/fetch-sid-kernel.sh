@@ -8,7 +8,13 @@
 # /usr/lib/modules/<release>, and linux-modules-<release>) is unpacked
 # beside it.  Called by scripts/fetch-kernel.sh for series 7.2.
 #
-# usage: scripts/fetch-sid-kernel.sh 7.2 [amd64|cloud-amd64]
+# usage: scripts/fetch-sid-kernel.sh 7.2 [amd64|cloud-amd64|arm64]
+#
+# arm64 is cross-built: the chroot gets dpkg's arm64 architecture, and
+# installing linux-headers-<release>:arm64 there brings sid's cross gcc
+# (gcc-N-for-host:arm64 is gcc-N-aarch64-linux-gnu) and the host's
+# linux-kbuild (Multi-Arch: foreign); build with ARCH=arm64
+# CROSS_COMPILE=aarch64-linux-gnu-.  Its vmlinuz is a compressed Image.
 #
 # Prints, eval-able, one per line:
 #   KERNELRELEASE=7.2.13+deb14-amd64
@@ -38,7 +44,10 @@ die() { echo "fetch-sid-kernel: $*" >&2; exit 1; }
 log() { echo "fetch-sid-kernel: $*" >&2; }
 
 case $series in 7.2) ;; *) die "unknown sid series '$series' (7.2)" ;; esac
-case $flavour in amd64 | cloud-amd64) ;; *) die "unknown flavour '$flavour' (amd64 or cloud-amd64)" ;; esac
+case $flavour in amd64 | cloud-amd64 | arm64) ;; *) die "unknown flavour '$flavour' (amd64, cloud-amd64 or arm64)" ;; esac
+# the packages' architecture qualifier
+qual=""
+[[ $flavour != arm64 ]] || qual=:arm64
 ((EUID == 0)) || die "making and entering the sid chroot needs root"
 
 # in_root CMD...: CMD in the chroot with its own /proc, /sys and /dev
@@ -77,6 +86,11 @@ refresh_lists() {
 	local stamp=$root/var/lib/fixedbar/lists.stamp
 
 	mkdir -p "$(dirname "$stamp")"
+	# arm64 packages beside the chroot's own (once; lists then refreshed)
+	if [[ -n $qual ]] && ! in_root dpkg --print-foreign-architectures | grep -qx arm64; then
+		in_root dpkg --add-architecture arm64
+		rm -f "$stamp"
+	fi
 	[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]] && return 0
 	if apt_q update >>"$cache/debootstrap.log" 2>&1; then
 		touch "$stamp"
@@ -87,7 +101,7 @@ refresh_lists() {
 
 # the release linux-image-<flavour> points to: linux-image-<release>
 resolve_release() {
-	in_root apt-cache show --no-all-versions "linux-image-$flavour" 2>/dev/null |
+	in_root apt-cache show --no-all-versions "linux-image-$flavour$qual" 2>/dev/null |
 		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
 		sed -n 's/^linux-image-//p' | head -1
 }
@@ -110,16 +124,16 @@ unpack_release() {
 	local rel=$1 dir=/var/lib/fixedbar/$1
 
 	# shellcheck disable=SC2086 # a word list
-	apt_q install -y --no-install-recommends "linux-headers-$rel" $pkgs \
+	apt_q install -y --no-install-recommends "linux-headers-$rel$qual" $pkgs \
 		>>"$cache/debootstrap.log" 2>&1 ||
 		{ tail -20 "$cache/debootstrap.log" >&2; die "installing linux-headers-$rel in the chroot failed"; }
 	rm -rf "$root$dir"
 	mkdir -p "$root$dir/debs"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	in_root sh -c 'cd "$1/debs" && apt-get -o Acquire::Check-Valid-Until=false -qq \
-		-o APT::Sandbox::User=root download "linux-binary-$2" "linux-modules-$2" &&
+		-o APT::Sandbox::User=root download "linux-binary-$2$3" "linux-modules-$2$3" &&
 		for d in *.deb; do dpkg-deb -x "$d" "$1/root"; done &&
-		ln -sfn usr/lib "$1/root/lib" && depmod -b "$1/root" "$2"' - "$dir" "$rel" >>"$cache/debootstrap.log" 2>&1 ||
+		ln -sfn usr/lib "$1/root/lib" && depmod -b "$1/root" "$2"' - "$dir" "$rel" "$qual" >>"$cache/debootstrap.log" 2>&1 ||
 		{ tail -20 "$cache/debootstrap.log" >&2; die "fetching linux-image-$rel failed"; }
 	[[ -f $root$dir/root/usr/lib/modules/$rel/vmlinuz ]] ||
 		die "no usr/lib/modules/$rel/vmlinuz in linux-binary-$rel"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: all/acpi
 #
 # dt-main.t's machine booted through UEFI (QEMU_EFI.fd), so the guest uses
 # ACPI and the firmware assigned the BARs first.  The descriptors come as
@@ -27,14 +28,11 @@ acpi_tables=(
 	"$(ssdt_dev fxdev1 "$testdev" "bar2@0x9100000000")"
 	"$(ssdt_dev fxdev2 "$rootdev" "bar2@0xffff000000")"
 )
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	"${sw[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp0
 	-device pci-testdev,membar=0x4000000,bus=dp1
 	-device pci-testdev,membar=0x1000000,bus=dp2

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12 6.1/acpi 6.12/acpi
 #
 # Bad input on arm64 virt, one guest: a firmware descriptor fixes ivshmem A
 # (a device tree table node, or with A64_FW=acpi a PRP0001 SSDT), each load
-# adds a bad map= on top and must fail with its message and leave the
-# layout exactly as it was; finally a load without map= applies the
+# adds a bad map= on top (a map= the kernel's parser split at whitespace
+# among them: the fragment after the space arrives as an unknown parameter)
+# and must fail with its message and leave the layout exactly as it was; finally a load without map= applies the
 # firmware entry and ivshmem works through the moved BAR.
 #
 # Under root port 00:10.0 and an x3130 switch: ivshmem A below downstream
@@ -34,6 +36,10 @@ cases=(
 	"overlaps fixed bar2 [mem 0x9000000000-0x9003ffffff 64bit pref]"
 	32bit-above-4g "$T=bar0@0x9100000000" 22
 	"$T bar0 [mem 0x9100000000-0x9100000fff]: a 32-bit BAR cannot decode an address above 4GiB"
+	whitespace-split "$B=bar2@0x9100000000; $T=bar0@0x10000000" 22
+	"ends with ';': whitespace split the value"
+	whitespace-split-dry-run "$B=bar2@0x9100000000, bar0@0x10000000 dry_run=1" 22
+	"ends with ',': whitespace split the value"
 	rollback "$B=bar2@0x9100000000 fault_write=12" 5
 	"every device is back where it was"
 )
@@ -45,15 +51,12 @@ if [[ $A64_FW == acpi ]]; then
 else
 	dt_table "$fixed"
 fi
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$shm2,size=64M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-	-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
-	-device xio3130-downstream,id=dp2,bus=up1,addr=2,chassis=4,slot=2
+	"${sw[@]}"
 	-device ivshmem-plain,memdev=m1,bus=dp0
 	-device ivshmem-plain,memdev=m2,bus=dp1
 	-device pci-testdev,membar=0x1000000,bus=dp2

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1
 #
 # arm64 virt, device tree: a range the kernel has claimed in the middle of
 # the 64-bit window (0x8000000000-0xffffffffff), which the plan must route

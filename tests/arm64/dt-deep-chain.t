@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1
 #
 # arm64 virt, device tree: the deep chain of issue 20 (tests/e2e/deep-chain.t
 # on x86).  Root port 00:10.0 -> x3130 switch -> port -> x3130 switch ->

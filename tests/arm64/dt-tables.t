@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# e2e-guests: 6.1 6.12
 #
 # A corpus of device trees, good and malformed (wrong types, empty, long
-# strings, nodes nothing reads, mixed sources), one arm64 virt guest each:
+# strings in the table and on a device's node, duplicates, a "fixed-bars"
+# node instead of a property, nodes nothing reads, mixed sources), one arm64 virt guest each:
 # the module and fixedbar-check must reach the same verdict on every one.
 # Accepted: both list the same number of fixed BARs and the BARs sit at
 # their addresses.  Refused: the load fails, both name the node, the
@@ -44,6 +46,10 @@ cases=(
 	no-property "refuse /pci-fixedbar" "" "$(node pci-fixedbar "$C")"
 	stray "refuse /stray" "" "$(node stray "fixed-bars = \"$A=bar2@$A_AT\";")"
 	device-integer "refuse pci@11,0" "" "$(rdev "fixed-bars = <0xff 0xff000000>;")"
+	long-table "ok 1" "" "$(node pci-fixedbar "$C fixed-bars = \"$A=bar2@0x$long${A_AT#0x}\";")"
+	duplicate "ok 1" "" "$(node pci-fixedbar "$C fixed-bars = \"$A=bar2@$A_AT\", \"$A=bar2@$A_AT\";")"
+	duplicate-differ "refuse $A" "" "$(node pci-fixedbar "$C fixed-bars = \"$A=bar2@$A_AT\", \"$A=bar2@0x9100000000\";")"
+	subnode "refuse /pci-fixedbar" "" "$(node pci-fixedbar "$C fixed-bars { reg = <0x10>; };")"
 	mixed-conflict "refuse $R" "" "$(node pci-fixedbar "$C fixed-bars = \"$R=bar2@$R_AT\";")$(rdev "fixed-bars = \"bar2@0xfffe000000\";")"
 )
 

@@ -5,9 +5,10 @@
 # tests/e2e/lib.sh (TAP, the checks, the disk and ivshmem helpers) with its
 # boot replaced by one for qemu-system-aarch64 -M virt.
 #
-#   E2E_KERNEL   6.1 (default) or 6.12
+#   E2E_KERNEL   6.1 (default), 6.12 or 7.2: one of make's GUEST_KERNELS
 #   E2E_BUILD    what make arm64-prep built (default build/arm64)
-#   A64_FW       dt (default): direct kernel boot with a device tree that
+#   A64_FW       (or E2E_FIRMWARE, as tests/e2e/matrix.sh's runners set it)
+#                dt (default): direct kernel boot with a device tree that
 #                carries the descriptors (dt_table, dt_device);
 #                acpi: UEFI (QEMU_EFI.fd) and ACPI, the SSDT (ssdt_dev,
 #                e2e's ssdt) delivered by the initrd table upgrade
@@ -16,14 +17,27 @@
 #                the machine's own device tree
 #
 # Each case sets qemu_devs, optionally kernel_args, the descriptors, writes
-# /test.sh with guest_script and calls boot.
+# /test.sh with guest_script and calls boot.  As in tests/e2e, a case with
+# a during_boot function drives the running guest over QMP
+# ($work/qmp.sock, tests/e2e/qmp.sh) while boot waits; the guest's
+# "@@@MARKER" lines reach $work/results.txt (here the console), where
+# wait_guest looks.
 
 a64_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_BUILD=${E2E_BUILD:-$(cd "$a64_dir/../.." && pwd)/build/arm64}
 E2E_IMAGE=Image
 # the host side validator is the x86 suite's
 E2E_VALIDATOR=${E2E_VALIDATOR:-$E2E_BUILD/../e2e/layout-check}
-A64_FW=${A64_FW:-dt}
+A64_FW=${A64_FW:-${E2E_FIRMWARE:-dt}}
+case $A64_FW in
+dt | acpi) ;;
+*)
+	echo "Bail out! A64_FW=$A64_FW: dt or acpi"
+	exit 1
+	;;
+esac
+# tests/e2e/lib.sh's firmware is x86's; this boot() has its own
+E2E_FIRMWARE=seabios
 A64_EFI=${A64_EFI:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
 # the work directory is per description path too
 [[ $A64_FW == dt ]] || E2E_RUN_SUFFIX=${E2E_RUN_SUFFIX:-}-$A64_FW
@@ -150,7 +164,7 @@ ASL
 
 # boot: runs the guest; the files it sent (over the console) land in $res
 boot() {
-	local t rc initrd=$work/initrd.img append m qargs
+	local t rc initrd=$work/initrd.img append m qargs qemu_pid
 
 	(cd "$work/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/test.cpio.gz"
 	: >"$initrd"
@@ -181,9 +195,15 @@ boot() {
 		fi
 		qargs+=(-dtb "$work/fixed.dtb")
 	fi
+	# one UART: the console is the results port too
+	ln -sfn console.log "$work/results.txt"
+	declare -F during_boot >/dev/null && qargs+=(-qmp "unix:$work/qmp.sock,server=on,wait=off")
 	t=$SECONDS
 	timeout --kill-after=10 "$E2E_TIMEOUT" "${A64_QEMU:-qemu-system-aarch64}" -M "$m" "${qargs[@]}" \
-		-serial "file:$work/console.log" </dev/null >"$work/qemu.log" 2>&1
+		-serial "file:$work/console.log" </dev/null >"$work/qemu.log" 2>&1 &
+	qemu_pid=$!
+	declare -F during_boot >/dev/null && during_boot
+	wait "$qemu_pid"
 	rc=$?
 	diag "$case_name ($E2E_KERNEL, $A64_FW): guest ran $((SECONDS - t)) s, qemu exit $rc; logs in $work"
 	tr -d '\r' <"$work/console.log" | awk -v dir="$res" '

@@ -15,8 +15,13 @@
 #
 # a word is KERNEL[/FIRMWARE] (firmware: seabios, the default, or ovmf);
 # "all" is every kernel of KERNELS without a flavour (-cloud), with
-# SeaBIOS.  No header means "all".  E2E_FIRMWARE, when set, replaces every
-# guest's firmware.
+# SeaBIOS, "all/FIRMWARE" the same with that firmware.  No header means
+# "all".  E2E_FIRMWARE, when set, replaces every guest's firmware.
+#
+# E2E_MATRIX_FW names the default firmware instead of seabios (tests/arm64:
+# dt, the other being acpi); the runner passes the firmware in
+# E2E_FIRMWARE either way, and names a guest NAME@KERNEL[@FIRMWARE] with
+# the firmware when it is not the default.
 #
 # A scenario without the line that sets E2E_KERNEL=K itself boots K only.
 # The one-line wrappers of the past (NAME-6.12.t running NAME.t with
@@ -28,6 +33,7 @@ set -euo pipefail
 out=$1
 kernels=$2
 shift 2
+dfw=${E2E_MATRIX_FW:-seabios}
 
 declare -A extra=()
 
@@ -51,12 +57,12 @@ guests() {
 	[[ -n $words ]] || words=$(sed -n 's/^E2E_KERNEL=\([0-9][^ ]*\)$/\1/p' "$1" | head -1)
 	words="${words:-all} ${extra[$1]:-}"
 	for w in $words; do
-		if [[ $w == all ]]; then
+		[[ $w == */* ]] || w=$w/$dfw
+		if [[ ${w%/*} == all ]]; then
 			for k in $kernels; do
-				[[ $k == *-* ]] || echo "$k/seabios"
+				[[ $k == *-* ]] || echo "$k/${w#*/}"
 			done
 		else
-			[[ $w == */* ]] || w=$w/seabios
 			echo "$w"
 		fi
 	done | sort -u
@@ -77,7 +83,7 @@ for t in "$@"; do
 		[[ " $kernels " == *" $k "* ]] || continue
 		fw=${E2E_FIRMWARE:-$fw}
 		f=$out/$(basename "$t" .t)@$k
-		[[ $fw == seabios ]] || f+=@$fw
+		[[ $fw == "$dfw" ]] || f+=@$fw
 		[[ -e $f.t ]] && continue
 		printf '#!/bin/bash\nE2E_KERNEL=%s E2E_FIRMWARE=%s exec bash %q\n' "$k" "$fw" "$abs" >"$f.t"
 		echo "$f.t"
