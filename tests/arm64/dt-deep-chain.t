@@ -38,18 +38,16 @@ shm1=$(shm m1 "host-pattern-a64-deep")
 truncate -s 512M "$work/big.shm"
 dt_table "${entries[@]}"
 kernel_args="pci=hpmmioprefsize=1G"
+# two switch levels: root port -> switch port dp0 -> switch ports dq0, dq1
+mapfile -t sw < <(switch_args 1
+	switch_ports up2 dp0 dq 2 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 	-object "memory-backend-file,id=m2,share=on,mem-path=$work/big.shm,size=512M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device x3130-upstream,id=up1,bus=rp1
-	-device xio3130-downstream,id=dp1,bus=up1,addr=0,chassis=2,slot=0
-	-device x3130-upstream,id=up2,bus=dp1
-	-device xio3130-downstream,id=dpa,bus=up2,addr=0,chassis=3,slot=0
-	-device xio3130-downstream,id=dpb,bus=up2,addr=1,chassis=4,slot=1
-	-device ivshmem-plain,memdev=m1,bus=dpa
-	-device ivshmem-plain,memdev=m2,bus=dpb
+	"${sw[@]}"
+	-device ivshmem-plain,memdev=m1,bus=dq0
+	-device ivshmem-plain,memdev=m2,bus=dq1
 )
 
 guest_script <<EOF_GUEST

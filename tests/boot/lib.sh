@@ -31,14 +31,12 @@ boot_image() {
 	boot_initrd=$img
 	kernel_args=$2
 	shm1=$(shm m1 "host-pattern-$case_name")
+	mapfile -t sw < <(switch_args 2)
 	# shellcheck disable=SC2054 # QEMU options are comma lists
 	qemu_devs=(
 		-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"
 		-drive "if=none,id=d1,format=raw,file=$(disk nvme "$nvme_pattern")"
-		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-		-device x3130-upstream,id=up1,bus=rp1
-		-device xio3130-downstream,id=dp0,bus=up1,addr=0,chassis=2,slot=0
-		-device xio3130-downstream,id=dp1,bus=up1,addr=1,chassis=3,slot=1
+		"${sw[@]}"
 		-device ivshmem-plain,memdev=m1,bus=dp0
 		-device nvme,drive=d1,serial=boot1,bus=dp1
 	)

@@ -53,7 +53,7 @@ cases=(
 
 shm1=$(shm m1 "host-pattern-bad-1")
 shm2=$(shm m2 "host-pattern-bad-2")
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 3 2)
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"

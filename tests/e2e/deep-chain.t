@@ -26,7 +26,7 @@ entries=("$ivshmem=bar2@0x110000000")
 shm1=$(shm m1 "host-pattern-deep-1")
 truncate -s 512M "$work/big.shm"
 # two switch levels: root port -> switch port dp0 -> switch ports dq0, dq1
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 1 2
+mapfile -t sw < <(switch_args 1
 	switch_ports up2 dp0 dq 2 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(

@@ -41,7 +41,7 @@ shm_a=$(shm a "host-pattern-hot-A")
 shm_b=$(shm b "host-pattern-hot-B")
 shm_c=$(shm c "host-pattern-hot-C")
 shm_f=$(shm f "host-pattern-hot-F")
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 4 2)
+mapfile -t sw < <(switch_args 4)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-qmp "unix:$qmp,server=on,wait=off"

@@ -187,19 +187,14 @@ ASL
 	echo "$work/$name.aml"
 }
 
-# switch_args N [ADDR]: the QEMU options, one per line, of the usual
-# hotplug-capable chain: root port rp1 (pcie.0 slot ADDR, default 0x10) ->
-# x3130 upstream port up1 -> N downstream ports dp0..dpN-1 (chassis 2..,
-# slot = port number).  A case puts its devices on bus=dpI:
+# switch_args N [ADDR]: the usual hotplug-capable chain: root port rp1
+# (pcie.0 slot ADDR, default 0x10) -> x3130 upstream port up1 -> N
+# downstream ports dp0..dpN-1 (chassis 2..).  A case puts its devices on
+# bus=dpI:
 #   mapfile -t sw < <(switch_args 3); qemu_devs=("${sw[@]}" -device ...)
 switch_args() {
-	local i
-
-	printf '%s\n' -device "pcie-root-port,id=rp1,bus=pcie.0,addr=${2:-0x10},chassis=1,slot=1" \
-		-device x3130-upstream,id=up1,bus=rp1
-	for ((i = 0; i < $1; i++)); do
-		printf '%s\n' -device "xio3130-downstream,id=dp$i,bus=up1,addr=$i,chassis=$((i + 2)),slot=$i"
-	done
+	root_port rp1 "${2:-0x10}" 1
+	switch_ports up1 rp1 dp "$1" 2
 }
 
 # firmware_args: the QEMU options of E2E_FIRMWARE, one per line

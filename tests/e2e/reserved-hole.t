@@ -24,7 +24,7 @@ shm2=$(shm m2 "host-pattern-hole-2")
 truncate -s 256M "$shm1"
 truncate -s 512M "$shm2"
 kernel_args="pci_fixedbar.map=$entry"
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 2 2)
+mapfile -t sw < <(switch_args 2)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=256M"

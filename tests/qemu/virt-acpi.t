@@ -27,7 +27,7 @@ entries=(
 
 shm1=$(shm m1 "host-pattern-qemu-virt-acpi")
 guest_modules nvme
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 3 2)
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-object "memory-backend-file,id=m1,share=on,mem-path=$shm1,size=64M"

@@ -29,7 +29,7 @@ entries=(
 
 shm1=$(shm m1 "host-pattern-qemu-virt-dt")
 guest_modules nvme
-mapfile -t sw < <(root_port rp1 0x10 1; switch_ports up1 rp1 dp 3 2)
+mapfile -t sw < <(switch_args 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-machine highmem-mmio-window=0x10000000000:0x10000000000
