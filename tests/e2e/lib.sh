@@ -187,6 +187,23 @@ ASL
 	echo "$work/$name.aml"
 }
 
+# many_testdevs BASE: 40 pci-testdevs on the root bus (slots 0x10-0x14,
+# functions 0-7), each with a 16 MiB BAR 2 fixed at BASE + n * 16 MiB:
+# sets paths, entries and qemu_devs
+many_testdevs() {
+	local s f n=0
+
+	paths=() entries=() qemu_devs=()
+	for s in 10 11 12 13 14; do
+		for f in 0 1 2 3 4 5 6 7; do
+			paths+=("0000:00:$s.$f")
+			entries+=("0000:00:$s.$f=bar2@$(printf '0x%x' $(($1 + n * 0x1000000)))")
+			qemu_devs+=(-device "pci-testdev,membar=0x1000000,bus=pcie.0,addr=0x$s.$f,multifunction=on")
+			n=$((n + 1))
+		done
+	done
+}
+
 # switch_args N [ADDR]: the usual hotplug-capable chain: root port rp1
 # (pcie.0 slot ADDR, default 0x10) -> x3130 upstream port up1 -> N
 # downstream ports dp0..dpN-1 (chassis 2..).  A case puts its devices on

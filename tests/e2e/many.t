@@ -11,18 +11,7 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-entries=()
-paths=()
-qemu_devs=()
-n=0
-for s in 10 11 12 13 14; do
-	for f in 0 1 2 3 4 5 6 7; do
-		paths+=("0000:00:$s.$f")
-		entries+=("0000:00:$s.$f=bar2@$(printf '0x%x' $((0x10000000000 + n * 0x1000000)))")
-		qemu_devs+=(-device "pci-testdev,membar=0x1000000,bus=pcie.0,addr=0x$s.$f,multifunction=on")
-		n=$((n + 1))
-	done
-done
+many_testdevs 0x10000000000
 map=$(IFS=';' && echo "${entries[*]}")
 first=$(IFS=';' && echo "${entries[*]:0:20}")
 rest=$(IFS=';' && echo "${entries[*]:20}")
