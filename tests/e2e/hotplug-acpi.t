@@ -102,11 +102,7 @@ host_steps() {
 		hot_dev '{"driver": "ivshmem-plain", "id": "d", "memdev": "md", "bus": "rp3"}' &&
 		echo host-steps-done
 }
-host_steps >"$work/host-steps.log" 2>&1 &
-steps_pid=$!
-boot
-wait "$steps_pid"
-like "$(cat "$work/host-steps.log")" "host-steps-done" "every QMP hotplug step ran"
+boot_with_host_steps
 
 diag "hotplug slots: $(tr '\n' ' ' <"$res/slots"); ports (override, pciehp services): $(tr '\n' ';' <"$res/ports")"
 is "$(grep -c 'pciehp' "$res/main.dmesg")" 0 "pciehp does not drive the ports: ACPI hotplug"

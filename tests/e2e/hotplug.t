@@ -158,11 +158,7 @@ host_steps() {
 		hot_dev '{"driver": "ivshmem-plain", "id": "f", "memdev": "mf", "bus": "rp3"}' &&
 		echo host-steps-done
 }
-host_steps >"$work/host-steps.log" 2>&1 &
-steps_pid=$!
-boot
-wait "$steps_pid"
-like "$(cat "$work/host-steps.log")" "host-steps-done" "every QMP hotplug step ran"
+boot_with_host_steps
 
 check_load main 1
 is "$(($(rfile unsized.rc) != 0))" 1 "absent from a hotplug slot, no +SIZE: the load fails (insmod exit $(rfile unsized.rc))"

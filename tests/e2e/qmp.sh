@@ -136,3 +136,16 @@ hot_dev() {
 	: "${qmp:?the case sets qmp, its QMP socket}"
 	qmp_hot "$qmp" device_add "$1"
 }
+
+# boot_with_host_steps: boots the guest while the case's host_steps (its
+# QMP side, ending with "host-steps-done") runs beside it, then checks that
+# every step ran
+boot_with_host_steps() {
+	local pid
+
+	host_steps >"$work/host-steps.log" 2>&1 &
+	pid=$!
+	boot
+	wait "$pid"
+	like "$(cat "$work/host-steps.log")" "host-steps-done" "every QMP hotplug step ran"
+}
