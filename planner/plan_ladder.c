@@ -676,7 +676,52 @@ out:
 	return err;
 }
 
-/* Next bridge whose routing split may change: the failing one, then up. */
+/* The hull of the exact BARs below bridge @d, in bytes less one; 0: none. */
+static u64 fb_cut_hull(const struct fb_ctx *c, int d)
+{
+	const struct fb_cuts *x = &c->cuts;
+	u64 hi = 0;
+	int i;
+
+	if (c->cuts_state <= 0 || !x->num[d])
+		return 0;
+	for (i = 0; i < x->num[d]; i++)
+		if (x->pt[x->idx[x->first[d] + i]].hi > hi)
+			hi = x->pt[x->idx[x->first[d] + i]].hi;
+	return hi - x->pt[x->idx[x->first[d]]].lo;
+}
+
+/*
+ * The child bridge of the failing bridge whose exact BARs span the most
+ * and whose split may still change: its windows take the room its
+ * sibling did not find, and its other split may leave a gap between them.
+ */
+static int fb_next_rank_sibling(const struct fb_ctx *c)
+{
+	int d, b = -1;
+	u64 span, best = 0;
+
+	if (c->fail.bridge < 0)
+		return -1;
+	for (d = fb_dev(c, c->fail.bridge)->first_child; d >= 0;
+	     d = fb_dev(c, d)->next_sibling) {
+		if (!fb_dev(c, d)->is_bridge || d == c->fail.kid[0] ||
+		    c->rank[d] + 1 >= c->nsplits[d])
+			continue;
+		span = fb_cut_hull(c, d);
+		if (span > best) {
+			best = span;
+			b = d;
+		}
+	}
+	return b;
+}
+
+/*
+ * Next bridge whose routing split may change: the colliding windows' own,
+ * then the failing bridge's children that hold exact BARs, then the
+ * failing bridge and up.
+ */
 static int fb_next_rank(struct fb_ctx *c)
 {
 	int i, d, b = -1;
@@ -687,6 +732,8 @@ static int fb_next_rank(struct fb_ctx *c)
 		    fb_dev(c, c->fail.kid[i])->is_bridge &&
 		    c->rank[c->fail.kid[i]] + 1 < c->nsplits[c->fail.kid[i]])
 			b = c->fail.kid[i];
+	if (b < 0 && c->fail.kind == FB_FAIL_ITEM)
+		b = fb_next_rank_sibling(c);
 	if (b < 0)
 		b = c->fail.bridge;
 	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
