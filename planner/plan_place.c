@@ -385,7 +385,7 @@ static bool fb_slot_in(const struct fb_hole *h, const struct fb_item *it,
 
 	if (!ok0 && !ok1)
 		return false;
-	*variant = !ok0 || (ok1 && p1 < p0);
+	*variant = !ok0;
 	*start = *variant ? p1 : p0;
 	return true;
 }
