@@ -320,6 +320,23 @@ out:
 	return found;
 }
 
+/* Does a movable item of the frame's container span more than its alignment? */
+static bool fb_odd_sizes(const struct fb_ctx *c, const struct fb_frame *f)
+{
+	const struct fb_cont *k = &c->conts[f->k];
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
+
+		if (it->active && !(it->flags & FB_EXACT) &&
+		    !(it->cont >= 0 && c->conts[it->cont].semifixed) &&
+		    it->size > it->align)
+			return true;
+	}
+	return false;
+}
+
 static void fb_place_root_once_holes(struct fb_ctx *c, struct fb_frame *f)
 {
 	u32 a;
@@ -336,26 +353,33 @@ static void fb_place_root_once_holes(struct fb_ctx *c, struct fb_frame *f)
 	}
 }
 
-static int fb_place_root_once(struct fb_ctx *c, struct fb_frame *f)
+static int fb_place_root_once(struct fb_ctx *c, struct fb_frame *f,
+			      bool by_size)
 {
 	fb_place_root_once_holes(c, f);
-	return fixedbar_place_movables(c, f, FB_UP, false, false);
+	return fixedbar_place_movables(c, f, FB_UP, false, by_size);
 }
 
 /*
- * The root's movables, first fit; if one finds no room, a backtracking
- * search over all of them (fb_root_search()).  A failure reports first
- * fit's.
+ * The root's movables, first fit; if one finds no room, first fit largest
+ * size first when some span more than their alignment (a group of VF BARs
+ * after the BARs of a larger alignment can find their room taken piecemeal,
+ * as in a bridge window), then a backtracking search over all of them
+ * (fb_root_search()).  A failure reports first fit's.
  */
 static int fb_place_root(struct fb_ctx *c, struct fb_frame *f)
 {
 	u64(*v)[2] = fixedbar_movables_scratch(f);
-	int err = fb_place_root_once(c, f), n;
+	int err = fb_place_root_once(c, f, false), n;
 	struct fb_failrec first;
 
 	if (err != -ENOSPC || c->exhausted)
 		return err;
 	fb_fail_save(c, &first);
+	if (fb_odd_sizes(c, f) && !fb_place_root_once(c, f, true))
+		return 0;
+	if (c->exhausted)
+		return -ENOSPC;
 	/* the holes as first fit found them, the movables in its order */
 	fb_place_root_once_holes(c, f);
 	n = fixedbar_movables(c, f, v, false);
@@ -782,23 +806,6 @@ static int fb_place_bridge_searched(struct fb_ctx *c, struct fb_frame *f,
 		return 0;
 	fb_fail_restore(c, &first);
 	return err;
-}
-
-/* Does a movable item of the frame's container span more than its alignment? */
-static bool fb_odd_sizes(const struct fb_ctx *c, const struct fb_frame *f)
-{
-	const struct fb_cont *k = &c->conts[f->k];
-	int i;
-
-	for (i = 0; i < k->nr_kids; i++) {
-		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
-
-		if (it->active && !(it->flags & FB_EXACT) &&
-		    !(it->cont >= 0 && c->conts[it->cont].semifixed) &&
-		    it->size > it->align)
-			return true;
-	}
-	return false;
 }
 
 static int fb_place_bridge_strat(struct fb_ctx *c, struct fb_frame *f,
