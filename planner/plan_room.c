@@ -402,11 +402,53 @@ static void fb_reroute_rest(struct fb_ctx *c, const struct fb_cont *k,
 	}
 }
 
+/*
+ * A movable prefetchable window @it that found no room at the root keeps
+ * only its largest BAR: the others go to their bridge's memory window
+ * (when that window is movable too, and so may grow anywhere), so
+ * the window shrinks to what the largest needs (a 64 MiB BAR with a few
+ * small ones beside it no longer needs 128 MiB of alignment room, or a
+ * hole of 64 MiB and more).  False if nothing moved.
+ */
+static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it)
+{
+	const struct fb_item *o, *big = NULL;
+	const struct fb_cont *k;
+	bool moved = false;
+	int i, mem;
+
+	if (it->cont < 0 || c->conts[it->cont].semifixed ||
+	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
+		return false;
+	/* a memory window held by fixed BARs has no room to spare */
+	mem = c->dev_cont[it->dev][FIXEDBAR_WIN_MEM];
+	if (mem < 0 || c->conts[mem].semifixed)
+		return false;
+	k = &c->conts[it->cont];
+	for (i = 0; i < k->nr_kids; i++) {
+		o = &c->items[c->kidv[k->first_kid + i]];
+		if (o->active && o->slot >= 0 && (!big || o->size > big->size))
+			big = o;
+	}
+	for (i = 0; big && i < k->nr_kids; i++) {
+		o = &c->items[c->kidv[k->first_kid + i]];
+		if (o == big || o->slot < 0 || !fb_reroutable(c, o) ||
+		    o->size >= FIXEDBAR_4G ||
+		    fb_item_route(c, o) == FIXEDBAR_WIN_MEM)
+			continue;
+		fb_set_route(c, o, FIXEDBAR_WIN_MEM);
+		moved = true;
+	}
+	return moved;
+}
+
 bool fixedbar_reroute(struct fb_ctx *c)
 {
 	const struct fb_item *it;
 	const struct fb_cont *k;
 
+	if (c->fail.item >= 0 && c->fail.cont == FB_ROOT_MEM)
+		return fb_trim_pref(c, &c->items[c->fail.item]);
 	if (c->fail.item < 0 || c->fail.cont <= FB_ROOT_MEM)
 		return false;
 	k = &c->conts[c->fail.cont];
