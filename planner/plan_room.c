@@ -402,22 +402,38 @@ static void fb_reroute_rest(struct fb_ctx *c, const struct fb_cont *k,
 	}
 }
 
-/*
- * A movable prefetchable window @it that found no room at the root keeps
- * only its largest BAR: the others go to their bridge's memory window
- * (when that window is movable too, and so may grow anywhere), so
- * the window shrinks to what the largest needs (a 64 MiB BAR with a few
- * small ones beside it no longer needs 128 MiB of alignment room, or a
- * hole of 64 MiB and more).  False if nothing moved.
- */
-static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it)
+/* Of a prefetchable window's BARs, the largest: what trimming keeps. */
+static const struct fb_item *fb_largest_bar(const struct fb_ctx *c,
+					    const struct fb_cont *k)
 {
 	const struct fb_item *o, *big = NULL;
+	int i;
+
+	for (i = 0; i < k->nr_kids; i++) {
+		o = &c->items[c->kidv[k->first_kid + i]];
+		if (o->active && o->slot >= 0 && (!big || o->size > big->size))
+			big = o;
+	}
+	return big;
+}
+
+/*
+ * A movable prefetchable window @it at the root keeps only its largest
+ * BAR: the others go to their bridge's memory window (when that window is
+ * movable too, and so may grow anywhere), so the window shrinks to what
+ * the largest needs (a 64 MiB BAR with a few small ones beside it no
+ * longer needs 128 MiB of alignment room, or a hole of 64 MiB and more).
+ * With @apply false, only says whether anything would move.
+ */
+static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it,
+			 bool apply)
+{
+	const struct fb_item *o, *big;
 	const struct fb_cont *k;
 	bool moved = false;
 	int i, mem;
 
-	if (it->cont < 0 || c->conts[it->cont].semifixed ||
+	if (!it->active || it->cont < 0 || c->conts[it->cont].semifixed ||
 	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
 		return false;
 	/* a memory window held by fixed BARs has no room to spare */
@@ -425,21 +441,49 @@ static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it)
 	if (mem < 0 || c->conts[mem].semifixed)
 		return false;
 	k = &c->conts[it->cont];
-	for (i = 0; i < k->nr_kids; i++) {
-		o = &c->items[c->kidv[k->first_kid + i]];
-		if (o->active && o->slot >= 0 && (!big || o->size > big->size))
-			big = o;
-	}
+	big = fb_largest_bar(c, k);
 	for (i = 0; big && i < k->nr_kids; i++) {
 		o = &c->items[c->kidv[k->first_kid + i]];
 		if (o == big || o->slot < 0 || !fb_reroutable(c, o) ||
 		    o->size >= FIXEDBAR_4G ||
 		    fb_item_route(c, o) == FIXEDBAR_WIN_MEM)
 			continue;
-		fb_set_route(c, o, FIXEDBAR_WIN_MEM);
+		if (apply)
+			fb_set_route(c, o, FIXEDBAR_WIN_MEM);
 		moved = true;
 	}
 	return moved;
+}
+
+/*
+ * A root item without room: trim the window that failed, else the root's
+ * window that holds the least beside its largest BAR, if that is at most
+ * an eighth of it (the window that took the room need not be the one that
+ * failed, and 512 MiB and 1 MiB need a 1 GiB slot where 512 MiB alone
+ * need half; more than an eighth would crowd the memory windows).  False
+ * if none is left.
+ */
+static bool fb_trim_root(struct fb_ctx *c, const struct fb_item *failed)
+{
+	const struct fb_cont *k = &c->conts[FB_ROOT_MEM];
+	const struct fb_item *it, *pick = NULL;
+	u64 excess, big, best = 0;
+	int i;
+
+	if (fb_trim_pref(c, failed, true))
+		return true;
+	for (i = 0; i < k->nr_kids; i++) {
+		it = &c->items[c->kidv[k->first_kid + i]];
+		if (!fb_trim_pref(c, it, false))
+			continue;
+		big = fb_largest_bar(c, &c->conts[it->cont])->size;
+		excess = it->size - big;
+		if (excess <= big / 8 && (!pick || excess < best)) {
+			best = excess;
+			pick = it;
+		}
+	}
+	return pick && fb_trim_pref(c, pick, true);
 }
 
 bool fixedbar_reroute(struct fb_ctx *c)
@@ -448,7 +492,7 @@ bool fixedbar_reroute(struct fb_ctx *c)
 	const struct fb_cont *k;
 
 	if (c->fail.item >= 0 && c->fail.cont == FB_ROOT_MEM)
-		return fb_trim_pref(c, &c->items[c->fail.item]);
+		return fb_trim_root(c, &c->items[c->fail.item]);
 	if (c->fail.item < 0 || c->fail.cont <= FB_ROOT_MEM)
 		return false;
 	k = &c->conts[c->fail.cont];
