@@ -60,7 +60,6 @@ static const struct {
 } known_gaps[] = {
 	{ "256dev-64fixed-tight", 39 },
 	{ "64dev-16fixed-tight", 24 },
-	{ "64dev-16fixed-tight", 199 },
 };
 
 static bool known_gap(const struct corpus *cp, u64 seed)
