@@ -425,8 +425,7 @@ static const struct fb_item *fb_largest_bar(const struct fb_ctx *c,
  * longer needs 128 MiB of alignment room, or a hole of 64 MiB and more).
  * With @apply false, only says whether anything would move.
  */
-static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it,
-			 bool apply)
+static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it, bool apply)
 {
 	const struct fb_item *o, *big;
 	const struct fb_cont *k;
