@@ -402,8 +402,18 @@ static void fb_reroute_rest(struct fb_ctx *c, const struct fb_cont *k,
 	}
 }
 
-/* Of a prefetchable window's BARs, the largest: what trimming keeps. */
-static const struct fb_item *fb_largest_bar(const struct fb_ctx *c,
+/* A movable prefetchable window, which trimming may shrink. */
+static bool fb_trimmable(const struct fb_ctx *c, const struct fb_item *it)
+{
+	return it->active && it->cont >= 0 && !c->conts[it->cont].semifixed &&
+	       c->conts[it->cont].win == FIXEDBAR_WIN_PREF;
+}
+
+/*
+ * Of a prefetchable window's BARs and movable prefetchable windows, the
+ * largest: what trimming keeps.
+ */
+static const struct fb_item *fb_largest_kid(const struct fb_ctx *c,
 					    const struct fb_cont *k)
 {
 	const struct fb_item *o, *big = NULL;
@@ -411,7 +421,8 @@ static const struct fb_item *fb_largest_bar(const struct fb_ctx *c,
 
 	for (i = 0; i < k->nr_kids; i++) {
 		o = &c->items[c->kidv[k->first_kid + i]];
-		if (o->active && o->slot >= 0 && (!big || o->size > big->size))
+		if ((o->slot >= 0 ? o->active : fb_trimmable(c, o)) &&
+		    (!big || o->size > big->size))
 			big = o;
 	}
 	return big;
@@ -419,11 +430,12 @@ static const struct fb_item *fb_largest_bar(const struct fb_ctx *c,
 
 /*
  * A movable prefetchable window @it at the root keeps only its largest
- * BAR: the others go to their bridge's memory window (when that window is
- * movable too, and so may grow anywhere), so the window shrinks to what
- * the largest needs (a 64 MiB BAR with a few small ones beside it no
- * longer needs 128 MiB of alignment room, or a hole of 64 MiB and more).
- * With @apply false, only says whether anything would move.
+ * BAR or window (trimmed the same way): the other BARs go to their
+ * bridge's memory window (when that window is movable too, and so may grow
+ * anywhere), so the window shrinks to what the largest needs (a 64 MiB BAR
+ * with a few small ones beside it no longer needs 128 MiB of alignment
+ * room, or a hole of 64 MiB and more).  With @apply false, only says
+ * whether anything would move.
  */
 static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it, bool apply)
 {
@@ -432,15 +444,14 @@ static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it, bool apply)
 	bool moved = false;
 	int i, mem;
 
-	if (!it->active || it->cont < 0 || c->conts[it->cont].semifixed ||
-	    c->conts[it->cont].win != FIXEDBAR_WIN_PREF)
+	if (!fb_trimmable(c, it))
 		return false;
 	/* a memory window held by fixed BARs has no room to spare */
 	mem = c->dev_cont[it->dev][FIXEDBAR_WIN_MEM];
 	if (mem < 0 || c->conts[mem].semifixed)
 		return false;
 	k = &c->conts[it->cont];
-	big = fb_largest_bar(c, k);
+	big = fb_largest_kid(c, k);
 	for (i = 0; big && i < k->nr_kids; i++) {
 		o = &c->items[c->kidv[k->first_kid + i]];
 		if (o == big || o->slot < 0 || !fb_reroutable(c, o) ||
@@ -451,12 +462,14 @@ static bool fb_trim_pref(struct fb_ctx *c, const struct fb_item *it, bool apply)
 			fb_set_route(c, o, FIXEDBAR_WIN_MEM);
 		moved = true;
 	}
+	if (big && big->slot < 0 && (!moved || apply))
+		moved |= fb_trim_pref(c, big, apply);
 	return moved;
 }
 
 /*
  * A root item without room: trim the window that failed, else the root's
- * window that holds the least beside its largest BAR, if that is at most
+ * window that holds the least beside its largest member, if that is at most
  * an eighth of it (the window that took the room need not be the one that
  * failed, and 512 MiB and 1 MiB need a 1 GiB slot where 512 MiB alone
  * need half; more than an eighth would crowd the memory windows).  False
@@ -475,7 +488,7 @@ static bool fb_trim_root(struct fb_ctx *c, const struct fb_item *failed)
 		it = &c->items[c->kidv[k->first_kid + i]];
 		if (!fb_trim_pref(c, it, false))
 			continue;
-		big = fb_largest_bar(c, &c->conts[it->cont])->size;
+		big = fb_largest_kid(c, &c->conts[it->cont])->size;
 		excess = it->size - big;
 		if (excess <= big / 8 && (!pick || excess < best)) {
 			best = excess;
