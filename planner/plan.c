@@ -64,23 +64,87 @@ int fixedbar_plan_copy_end(const struct fixedbar_topo *t,
 	return err;
 }
 
-int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+/*
+ * The budget the re-plans of one plan share (minimize.c, fixedbar_replan()):
+ * about one fiftieth of one plan's limits, and only after a first plan that
+ * spent no more than that.  fixedbar_split() has no limit of its own: its
+ * calls count against the budget, and a re-plan starts only while some is
+ * left.
+ */
+#define FB_REPLAN_PLANS 64
+#define FB_REPLAN_WORK (FB_WORK_LIMIT / 50)
+#define FB_REPLAN_STEPS (FB_STEP_LIMIT / 50)
+#define FB_REPLAN_PLACE (FB_PLACE_SEARCH_TOTAL / 50)
+#define FB_REPLAN_SPLITS 50000
+
+static u64 fb_spend(u64 left, u64 spent)
+{
+	return spent < left ? left - spent : 0;
+}
+
+/* Takes what @c's searches spent from @b. */
+static void fb_replan_spend(struct fixedbar_replan_budget *b,
+			    const struct fb_ctx *c)
+{
+	b->work = fb_spend(b->work, c->work - (FB_WORK_LIMIT - b->work));
+	b->steps = fb_spend(b->steps, c->steps - (FB_STEP_LIMIT - b->steps));
+	b->place = fb_spend(b->place,
+			    c->place_search - (FB_PLACE_SEARCH_TOTAL - b->place));
+	b->splits = fb_spend(b->splits, c->split_gen);
+}
+
+/*
+ * The ladder, then minimize.c's put-backs; the searches may spend only
+ * what is left of @budget (all of a plan's limits for a first plan), and
+ * spend it.
+ */
+static int fb_plan_once(const struct fixedbar_topo *t, struct fixedbar_plan *p,
+			struct fixedbar_replan_budget *budget)
 {
 	struct fb_ctx *c = NULL;
+	int err;
+
+	err = fb_plan_start(t, p, &c);
+	if (!err) {
+		c->work = FB_WORK_LIMIT - budget->work;
+		c->steps = FB_STEP_LIMIT - budget->steps;
+		c->place_search = FB_PLACE_SEARCH_TOTAL - budget->place;
+	}
+	if (!err)
+		err = fixedbar_model(c);
+	if (!err)
+		err = fixedbar_ladder(c);
+	if (c)
+		fb_replan_spend(budget, c);
+	if (!err)
+		fixedbar_minimize(t, p);
+	return fb_plan_finish(c, p, err);
+}
+
+int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+{
+	struct fixedbar_replan_budget budget = {
+		FB_REPLAN_PLANS, FB_REPLAN_WORK, FB_REPLAN_STEPS,
+		FB_REPLAN_PLACE, FB_REPLAN_SPLITS,
+	};
+	struct fixedbar_replan_budget first = {
+		0, FB_WORK_LIMIT, FB_STEP_LIMIT, FB_PLACE_SEARCH_TOTAL,
+		FB_REPLAN_SPLITS,
+	};
 	int err;
 
 	if (fixedbar_topo_has_absent(t))
 		return fixedbar_plan_absent(t, p);
 	if (t->nr_reserved)
 		return fixedbar_plan_reserved(t, p);
-	err = fb_plan_start(t, p, &c);
-	if (!err)
-		err = fixedbar_model(c);
-	if (!err)
-		err = fixedbar_ladder(c);
-	if (!err)
-		fixedbar_minimize(t, p);
-	return fb_plan_finish(c, p, err);
+	err = fb_plan_once(t, p, &first);
+	/* a plan whose searches took long gets no re-plans */
+	if (!err && FB_WORK_LIMIT - first.work <= FB_REPLAN_WORK &&
+	    FB_STEP_LIMIT - first.steps <= FB_REPLAN_STEPS &&
+	    FB_PLACE_SEARCH_TOTAL - first.place <= FB_REPLAN_PLACE &&
+	    first.splits)
+		fixedbar_replan(t, p, &budget, fb_plan_once);
+	return err;
 }
 
 void fixedbar_plan_free(struct fixedbar_plan *p)
