@@ -699,9 +699,97 @@ static bool fb_min_shift_back(struct fb_min *m, int dev, int r)
 	return false;
 }
 
+/* Stays where the plan put it when what holds it moves: fixed or pinned. */
+static bool fb_min_stays(struct fb_min *m, int dev, int r)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+
+	return !fb_min_is_win(r) &&
+	       (d->pinned || d->bars[r].pinned || (m->fixed[dev] & (1u << r)));
+}
+
 /*
- * Steps 2, 3 and 4 over every device, parents first; true when any was
- * kept.
+ * Adds window @w of @dev at @to, and what sits inside it in its space
+ * shifted along, but what stays.
+ */
+static void fb_min_add_shifted(struct fb_min *m, int dev, int w,
+			       struct fixedbar_range to)
+{
+	const struct fixedbar_range win = m->p->devs[dev].win[w];
+	enum fixedbar_res_type space = w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+							      FIXEDBAR_RES_MEM;
+	struct fixedbar_range r;
+	int i, k;
+
+	m->target[m->nr_set] = to;
+	fb_min_add(m, dev, FIXEDBAR_NR_SLOTS + w);
+	for (i = fb_min_next(m->t, dev, dev); i >= 0;
+	     i = fb_min_next(m->t, dev, i))
+		for (k = 0; k < MIN_NR_RES; k++) {
+			if (!fb_min_exists(&m->t->devs[i], k) ||
+			    fb_min_space(&m->t->devs[i], k) != space ||
+			    fb_min_stays(m, i, k))
+				continue;
+			r = *fb_min_res(m, i, k);
+			if (!r.assigned || !fb_min_inside(&win, r.start, r.end))
+				continue;
+			r.start += to.start - win.start;
+			r.end += to.start - win.start;
+			m->target[m->nr_set] = r;
+			fb_min_add(m, i, k);
+		}
+}
+
+/*
+ * Step 5: moved sibling windows @a and @b (window @w) trade places: each
+ * takes the other's current range, what it holds shifted along (fixed and
+ * pinned BARs stay, and must lie inside), and every moved window @w above
+ * them goes back where it is now.  Where firmware put a big BAR on a fixed
+ * BAR's address, the fixed BAR's window takes the big BAR's window's place
+ * and the windows above keep theirs (issue 20's deep chain).
+ */
+static bool fb_min_trade(struct fb_min *m, int a, int b, int w)
+{
+	const int r = FIXEDBAR_NR_SLOTS + w;
+	struct fixedbar_range ca = fb_min_cur(m->t, a, r);
+	struct fixedbar_range cb = fb_min_cur(m->t, b, r);
+	int up;
+
+	if (!m->budget || !ca.assigned || !cb.assigned ||
+	    !fb_min_candidate(m, a, r) || !fb_min_candidate(m, b, r) ||
+	    !m->p->devs[a].win[w].assigned || !m->p->devs[b].win[w].assigned)
+		return false;
+	m->budget--;
+	m->nr_set = 0;
+	fb_min_add_shifted(m, a, w, cb);
+	fb_min_add_shifted(m, b, w, ca);
+	for (up = m->t->devs[a].parent; up >= 0; up = m->t->devs[up].parent)
+		if (fb_min_candidate(m, up, r)) {
+			m->target[m->nr_set] = fb_min_cur(m->t, up, r);
+			fb_min_add(m, up, r);
+		}
+	return fb_min_try_targets(m);
+}
+
+/* Step 5 for the bridges on the bus of @dev after it. */
+static bool fb_min_trades(struct fb_min *m, int dev)
+{
+	bool kept = false;
+	int s, w;
+
+	for (s = m->t->devs[dev].next_sibling; s >= 0;
+	     s = m->t->devs[s].next_sibling)
+		for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
+			if (m->t->devs[s].is_bridge &&
+			    fb_min_win_impl(&m->t->devs[dev], w) &&
+			    fb_min_win_impl(&m->t->devs[s], w))
+				kept |= fb_min_trade(m, (int)dev, s, w);
+	return kept;
+}
+
+/*
+ * Steps 2, 3 and 4 over every device, parents first, then 5; true when any
+ * was kept.
  */
 static bool fb_min_round(struct fb_min *m)
 {
@@ -723,6 +811,9 @@ static bool fb_min_round(struct fb_min *m)
 			    fb_min_shift_back(m, (int)i, r))
 				kept = true;
 		}
+	for (i = 0; i < m->t->nr_devs; i++)
+		if (m->t->devs[i].is_bridge)
+			kept |= fb_min_trades(m, (int)i);
 	return kept;
 }
 
@@ -835,7 +926,10 @@ struct fb_rp {
 		    struct fixedbar_replan_budget *budget);
 };
 
-/* Plans rp->t2; keeps its plan when it is valid and moves fewer. */
+/*
+ * Plans rp->t2; keeps its plan when it is valid, moves fewer and warns no
+ * more (a hotplug reserve it could not keep).
+ */
 static bool fb_rp_try(struct fb_rp *rp)
 {
 	struct fixedbar_plan p2;
@@ -850,6 +944,7 @@ static bool fb_rp_try(struct fb_rp *rp)
 	rp->b->steps -= charge;
 	memset(&p2, 0, sizeof(p2));
 	if (rp->plan(&rp->t2, &p2, rp->b) ||
+	    p2.nr_warnings > rp->p->nr_warnings ||
 	    fixedbar_validate(rp->t, &p2, NULL, 0) ||
 	    (moved = fixedbar_plan_nr_moved(rp->t, &p2)) >= rp->moved) {
 		fixedbar_plan_free(&p2);
@@ -861,12 +956,15 @@ static bool fb_rp_try(struct fb_rp *rp)
 	return true;
 }
 
-/* A bridge whose prefetchable window the plan enabled, without it. */
+/*
+ * A bridge whose prefetchable window the plan enabled, without it; not
+ * when that window has a hotplug reserve to keep.
+ */
 static bool fb_rp_no_pref(struct fb_rp *rp, u32 i)
 {
 	struct fixedbar_dev *d = &rp->t2.devs[i];
 
-	if (!d->is_bridge || !d->br.pref ||
+	if (!d->is_bridge || !d->br.pref || d->br.reserve[FIXEDBAR_WIN_PREF] ||
 	    d->br.cur[FIXEDBAR_WIN_PREF].assigned ||
 	    !rp->p->devs[i].win[FIXEDBAR_WIN_PREF].assigned)
 		return false;
