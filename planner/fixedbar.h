@@ -315,25 +315,8 @@ void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
  * every feasible plan.  Returns 0, or an error with @p left as it was.
  */
 int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p);
-/* what the re-plans of one plan may spend, together */
-struct fixedbar_replan_budget {
-	u64 plans;			/* re-plans */
-	u64 work;			/* container placements */
-	u64 steps;			/* hole checks */
-	u64 place;			/* placement search candidates */
-	u64 splits;			/* split packings */
-};
-/*
- * After fixedbar_minimize(): re-plans @t with more constraints (a moved BAR
- * pinned where it is now, a prefetchable window that is disabled now left
- * so) through @plan, within @budget, and keeps a valid plan that moves
- * fewer resources in @p.
- */
-void fixedbar_replan(const struct fixedbar_topo *t, struct fixedbar_plan *p,
-		     struct fixedbar_replan_budget *budget,
-		     int (*plan)(const struct fixedbar_topo *t,
-				 struct fixedbar_plan *p,
-				 struct fixedbar_replan_budget *budget));
+/* per device of @t, in @fixed (zeroed): the mask of its fixed BARs */
+void fixedbar_mark_fixed(const struct fixedbar_topo *t, u16 *fixed);
 /* resource @r: a BAR slot, or FIXEDBAR_NR_SLOTS + a window */
 #define FIXEDBAR_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
 /* a BAR the device implements, or a window the bridge implements */

@@ -11,13 +11,19 @@
  *     current layout is valid keeps everything;
  *  2. a moved window together with the moved resources that sit inside it
  *     now (its subtree in that space), parents first;
- *  3. single resources.
+ *  3. single resources;
+ *  4. a single resource whose place one moved sibling took, that sibling
+ *     shifted elsewhere;
+ *  5. two moved sibling windows trading places, the windows above back.
  *
  * Fixed BARs and pinned resources are never touched.  Each put-back is
  * checked locally: the resources it puts back against their parent's
  * window, the children of a window against it, and the siblings on the same
  * bus for overlaps; the result is checked once more by fixedbar_validate(),
  * and the plan as the searches left it is restored should that ever fail.
+ *
+ * fixedbar_plan() then plans again with one constraint more at a time
+ * (plan.c, "re-plans"), for layouts no change in place reaches.
  *
  * This file also owns "what moved": fixedbar_plan_nr_moved() counts.
  */
@@ -771,19 +777,24 @@ static bool fb_min_trade(struct fb_min *m, int a, int b, int w)
 	return fb_min_try_targets(m);
 }
 
-/* Step 5 for the bridges on the bus of @dev after it. */
+/*
+ * Step 5 for the bridges on the bus of @dev after it; only below a window
+ * that moved, since the gain is the windows above going back.
+ */
 static bool fb_min_trades(struct fb_min *m, int dev)
 {
+	int par = m->t->devs[dev].parent, s, w;
 	bool kept = false;
-	int s, w;
 
-	for (s = m->t->devs[dev].next_sibling; s >= 0;
-	     s = m->t->devs[s].next_sibling)
-		for (w = 0; w < FIXEDBAR_NR_WINDOWS; w++)
-			if (m->t->devs[s].is_bridge &&
-			    fb_min_win_impl(&m->t->devs[dev], w) &&
-			    fb_min_win_impl(&m->t->devs[s], w))
-				kept |= fb_min_trade(m, (int)dev, s, w);
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS && par >= 0; w++) {
+		if (!fb_min_win_impl(&m->t->devs[dev], w) ||
+		    !fb_min_candidate(m, par, FIXEDBAR_NR_SLOTS + w))
+			continue;
+		for (s = m->t->devs[dev].next_sibling; s >= 0;
+		     s = m->t->devs[s].next_sibling)
+			if (fb_min_win_impl(&m->t->devs[s], w))
+				kept |= fb_min_trade(m, dev, s, w);
+	}
 	return kept;
 }
 
@@ -817,8 +828,7 @@ static bool fb_min_round(struct fb_min *m)
 	return kept;
 }
 
-/* per device of @t, in @fixed: the mask of its fixed BARs */
-static void fb_min_mark_fixed(const struct fixedbar_topo *t, u16 *fixed)
+void fixedbar_mark_fixed(const struct fixedbar_topo *t, u16 *fixed)
 {
 	const struct fixedbar_entry *e;
 	u32 i;
@@ -853,7 +863,7 @@ static void fb_min_run(struct fb_min *m)
 {
 	int round;
 
-	fb_min_mark_fixed(m->t, m->fixed);
+	fixedbar_mark_fixed(m->t, m->fixed);
 	fb_min_mark_masks(m);
 	fb_min_space_back(m, FIXEDBAR_RES_IO);
 	fb_min_space_back(m, FIXEDBAR_RES_MEM);
@@ -893,142 +903,4 @@ out:
 	fixedbar_free(m.saved);
 	fixedbar_free(m.target);
 	return err;
-}
-
-/*
- * ---- re-plans ----
- *
- * The put-backs above change a plan where it is; a layout with fewer
- * moves may need another routing or another placement of what moved.
- * fixedbar_replan() plans again with one more constraint at a time, on a
- * copy of the topology: a bridge whose prefetchable window is disabled now
- * and enabled by the plan without that window (what it holds stays in the
- * memory window), a moved BAR pinned where it is now.  It keeps each
- * constraint whose plan validates against the topology as given and moves
- * fewer resources, until a pass keeps none or the budget is spent.
- */
-#define RP_MAX_PASSES 4
-/*
- * What a re-plan costs besides its searches, per device, in hole checks:
- * with fixedbar_plan()'s budget, about 20 re-plans at 64 devices, one at
- * 1024 and none at 4096.
- */
-#define RP_DEV_STEPS 128
-
-struct fb_rp {
-	const struct fixedbar_topo *t;
-	struct fixedbar_topo t2;	/* @t with the constraints kept */
-	struct fixedbar_plan *p;	/* the plan that moves fewest */
-	u32 moved;
-	u16 *fixed;
-	struct fixedbar_replan_budget *b;
-	int (*plan)(const struct fixedbar_topo *t, struct fixedbar_plan *p,
-		    struct fixedbar_replan_budget *budget);
-};
-
-/*
- * Plans rp->t2; keeps its plan when it is valid, moves fewer and warns no
- * more (a hotplug reserve it could not keep).
- */
-static bool fb_rp_try(struct fb_rp *rp)
-{
-	struct fixedbar_plan p2;
-	u32 moved;
-	/* the model, put-backs and checks of a re-plan, as hole checks */
-	u64 charge = (u64)rp->t->nr_devs * RP_DEV_STEPS;
-
-	if (!rp->b->plans || !rp->b->work || !rp->b->place ||
-	    !rp->b->splits || rp->b->steps <= charge)
-		return false;
-	rp->b->plans--;
-	rp->b->steps -= charge;
-	memset(&p2, 0, sizeof(p2));
-	if (rp->plan(&rp->t2, &p2, rp->b) ||
-	    p2.nr_warnings > rp->p->nr_warnings ||
-	    fixedbar_validate(rp->t, &p2, NULL, 0) ||
-	    (moved = fixedbar_plan_nr_moved(rp->t, &p2)) >= rp->moved) {
-		fixedbar_plan_free(&p2);
-		return false;
-	}
-	fixedbar_plan_free(rp->p);
-	*rp->p = p2;
-	rp->moved = moved;
-	return true;
-}
-
-/*
- * A bridge whose prefetchable window the plan enabled, without it; not
- * when that window has a hotplug reserve to keep.
- */
-static bool fb_rp_no_pref(struct fb_rp *rp, u32 i)
-{
-	struct fixedbar_dev *d = &rp->t2.devs[i];
-
-	if (!d->is_bridge || !d->br.pref || d->br.reserve[FIXEDBAR_WIN_PREF] ||
-	    d->br.cur[FIXEDBAR_WIN_PREF].assigned ||
-	    !rp->p->devs[i].win[FIXEDBAR_WIN_PREF].assigned)
-		return false;
-	d->br.pref = false;
-	if (fb_rp_try(rp))
-		return true;
-	d->br.pref = true;
-	return false;
-}
-
-/* A moved BAR, neither fixed nor pinned, pinned where it is now. */
-static bool fb_rp_pin(struct fb_rp *rp, u32 i, int s)
-{
-	struct fixedbar_dev *d = &rp->t2.devs[i];
-	struct fixedbar_bar *b = &d->bars[s];
-
-	if (!b->present || !b->cur.assigned || b->pinned || d->pinned ||
-	    (rp->fixed[i] & (1u << s)) ||
-	    !fixedbar_plan_bar_moved(rp->t, rp->p, (int)i, s))
-		return false;
-	b->pinned = true;
-	if (fb_rp_try(rp))
-		return true;
-	b->pinned = false;
-	return false;
-}
-
-/* One pass over every constraint; true when one was kept. */
-static bool fb_rp_pass(struct fb_rp *rp)
-{
-	bool kept = false;
-	u32 i;
-	int s;
-
-	for (i = 0; i < rp->t->nr_devs; i++)
-		kept |= fb_rp_no_pref(rp, i);
-	for (i = 0; i < rp->t->nr_devs; i++)
-		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++)
-			kept |= fb_rp_pin(rp, i, s);
-	return kept;
-}
-
-void fixedbar_replan(const struct fixedbar_topo *t, struct fixedbar_plan *p,
-		     struct fixedbar_replan_budget *budget,
-		     int (*plan)(const struct fixedbar_topo *t,
-				 struct fixedbar_plan *p,
-				 struct fixedbar_replan_budget *budget))
-{
-	struct fb_rp rp = { .t = t, .p = p, .b = budget, .plan = plan };
-	int pass;
-
-	rp.moved = fixedbar_plan_nr_moved(t, p);
-	if (p->err || !rp.moved || !t->nr_devs)
-		return;
-	rp.t2 = *t;
-	rp.t2.devs = fixedbar_zalloc(t->nr_devs * sizeof(*t->devs));
-	rp.fixed = fixedbar_zalloc(t->nr_devs * sizeof(*rp.fixed));
-	if (rp.t2.devs && rp.fixed) {
-		memcpy(rp.t2.devs, t->devs, t->nr_devs * sizeof(*t->devs));
-		fb_min_mark_fixed(t, rp.fixed);
-		for (pass = 0; pass < RP_MAX_PASSES && rp.moved; pass++)
-			if (!fb_rp_pass(&rp))
-				break;
-	}
-	fixedbar_free(rp.t2.devs);
-	fixedbar_free(rp.fixed);
 }
