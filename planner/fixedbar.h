@@ -315,6 +315,8 @@ void fixedbar_bridge_reserve(struct fixedbar_topo *t, int dev,
  * every feasible plan.  Returns 0, or an error with @p left as it was.
  */
 int fixedbar_minimize(const struct fixedbar_topo *t, struct fixedbar_plan *p);
+/* per device of @t, in @fixed (zeroed): the mask of its fixed BARs */
+void fixedbar_mark_fixed(const struct fixedbar_topo *t, u16 *fixed);
 /* resource @r: a BAR slot, or FIXEDBAR_NR_SLOTS + a window */
 #define FIXEDBAR_NR_RES (FIXEDBAR_NR_SLOTS + FIXEDBAR_NR_WINDOWS)
 /* a BAR the device implements, or a window the bridge implements */

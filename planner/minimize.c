@@ -11,13 +11,19 @@
  *     current layout is valid keeps everything;
  *  2. a moved window together with the moved resources that sit inside it
  *     now (its subtree in that space), parents first;
- *  3. single resources.
+ *  3. single resources;
+ *  4. a single resource whose place one moved sibling took, that sibling
+ *     shifted elsewhere;
+ *  5. two moved sibling windows trading places, the windows above back.
  *
  * Fixed BARs and pinned resources are never touched.  Each put-back is
  * checked locally: the resources it puts back against their parent's
  * window, the children of a window against it, and the siblings on the same
  * bus for overlaps; the result is checked once more by fixedbar_validate(),
  * and the plan as the searches left it is restored should that ever fail.
+ *
+ * fixedbar_plan() then plans again with one constraint more at a time
+ * (plan.c, "re-plans"), for layouts no change in place reaches.
  *
  * This file also owns "what moved": fixedbar_plan_nr_moved() counts.
  */
@@ -699,9 +705,102 @@ static bool fb_min_shift_back(struct fb_min *m, int dev, int r)
 	return false;
 }
 
+/* Stays where the plan put it when what holds it moves: fixed or pinned. */
+static bool fb_min_stays(struct fb_min *m, int dev, int r)
+{
+	const struct fixedbar_dev *d = &m->t->devs[dev];
+
+	return !fb_min_is_win(r) &&
+	       (d->pinned || d->bars[r].pinned || (m->fixed[dev] & (1u << r)));
+}
+
 /*
- * Steps 2, 3 and 4 over every device, parents first; true when any was
- * kept.
+ * Adds window @w of @dev at @to, and what sits inside it in its space
+ * shifted along, but what stays.
+ */
+static void fb_min_add_shifted(struct fb_min *m, int dev, int w,
+			       struct fixedbar_range to)
+{
+	const struct fixedbar_range win = m->p->devs[dev].win[w];
+	enum fixedbar_res_type space = w == FIXEDBAR_WIN_IO ? FIXEDBAR_RES_IO :
+							      FIXEDBAR_RES_MEM;
+	struct fixedbar_range r;
+	int i, k;
+
+	m->target[m->nr_set] = to;
+	fb_min_add(m, dev, FIXEDBAR_NR_SLOTS + w);
+	for (i = fb_min_next(m->t, dev, dev); i >= 0;
+	     i = fb_min_next(m->t, dev, i))
+		for (k = 0; k < MIN_NR_RES; k++) {
+			if (!fb_min_exists(&m->t->devs[i], k) ||
+			    fb_min_space(&m->t->devs[i], k) != space ||
+			    fb_min_stays(m, i, k))
+				continue;
+			r = *fb_min_res(m, i, k);
+			if (!r.assigned || !fb_min_inside(&win, r.start, r.end))
+				continue;
+			r.start += to.start - win.start;
+			r.end += to.start - win.start;
+			m->target[m->nr_set] = r;
+			fb_min_add(m, i, k);
+		}
+}
+
+/*
+ * Step 5: moved sibling windows @a and @b (window @w) trade places: each
+ * takes the other's current range, what it holds shifted along (fixed and
+ * pinned BARs stay, and must lie inside), and every moved window @w above
+ * them goes back where it is now.  Where firmware put a big BAR on a fixed
+ * BAR's address, the fixed BAR's window takes the big BAR's window's place
+ * and the windows above keep theirs (issue 20's deep chain).
+ */
+static bool fb_min_trade(struct fb_min *m, int a, int b, int w)
+{
+	const int r = FIXEDBAR_NR_SLOTS + w;
+	struct fixedbar_range ca = fb_min_cur(m->t, a, r);
+	struct fixedbar_range cb = fb_min_cur(m->t, b, r);
+	int up;
+
+	if (!m->budget || !ca.assigned || !cb.assigned ||
+	    !fb_min_candidate(m, a, r) || !fb_min_candidate(m, b, r) ||
+	    !m->p->devs[a].win[w].assigned || !m->p->devs[b].win[w].assigned)
+		return false;
+	m->budget--;
+	m->nr_set = 0;
+	fb_min_add_shifted(m, a, w, cb);
+	fb_min_add_shifted(m, b, w, ca);
+	for (up = m->t->devs[a].parent; up >= 0; up = m->t->devs[up].parent)
+		if (fb_min_candidate(m, up, r)) {
+			m->target[m->nr_set] = fb_min_cur(m->t, up, r);
+			fb_min_add(m, up, r);
+		}
+	return fb_min_try_targets(m);
+}
+
+/*
+ * Step 5 for the bridges on the bus of @dev after it; only below a window
+ * that moved, since the gain is the windows above going back.
+ */
+static bool fb_min_trades(struct fb_min *m, int dev)
+{
+	int par = m->t->devs[dev].parent, s, w;
+	bool kept = false;
+
+	for (w = 0; w < FIXEDBAR_NR_WINDOWS && par >= 0; w++) {
+		if (!fb_min_win_impl(&m->t->devs[dev], w) ||
+		    !fb_min_candidate(m, par, FIXEDBAR_NR_SLOTS + w))
+			continue;
+		for (s = m->t->devs[dev].next_sibling; s >= 0;
+		     s = m->t->devs[s].next_sibling)
+			if (fb_min_win_impl(&m->t->devs[s], w))
+				kept |= fb_min_trade(m, dev, s, w);
+	}
+	return kept;
+}
+
+/*
+ * Steps 2, 3 and 4 over every device, parents first, then 5; true when any
+ * was kept.
  */
 static bool fb_min_round(struct fb_min *m)
 {
@@ -723,22 +822,25 @@ static bool fb_min_round(struct fb_min *m)
 			    fb_min_shift_back(m, (int)i, r))
 				kept = true;
 		}
+	for (i = 0; i < m->t->nr_devs; i++)
+		if (m->t->devs[i].is_bridge)
+			kept |= fb_min_trades(m, (int)i);
 	return kept;
 }
 
-static void fb_min_mark_fixed(struct fb_min *m)
+void fixedbar_mark_fixed(const struct fixedbar_topo *t, u16 *fixed)
 {
 	const struct fixedbar_entry *e;
 	u32 i;
 	int dev, j;
 
-	for (i = 0; i < m->t->nr_entries; i++) {
-		e = &m->t->entries[i];
-		dev = fixedbar_topo_find(m->t, e, NULL, 0);
+	for (i = 0; i < t->nr_entries; i++) {
+		e = &t->entries[i];
+		dev = fixedbar_topo_find(t, e, NULL, 0);
 		if (dev < 0)
 			continue;
 		for (j = 0; j < e->nr_bars; j++)
-			m->fixed[dev] |= (u16)(1u << e->bars[j].bar);
+			fixed[dev] |= (u16)(1u << e->bars[j].bar);
 	}
 }
 
@@ -761,7 +863,7 @@ static void fb_min_run(struct fb_min *m)
 {
 	int round;
 
-	fb_min_mark_fixed(m);
+	fixedbar_mark_fixed(m->t, m->fixed);
 	fb_min_mark_masks(m);
 	fb_min_space_back(m, FIXEDBAR_RES_IO);
 	fb_min_space_back(m, FIXEDBAR_RES_MEM);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The planner's public API: fixedbar_plan() and the predicates on a plan.
+ * The planner's public API: fixedbar_plan() and the predicates on a plan;
+ * and the re-plans that follow a feasible plan.
  */
 #include "plan_internal.h"
 
@@ -64,23 +65,231 @@ int fixedbar_plan_copy_end(const struct fixedbar_topo *t,
 	return err;
 }
 
-int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+/*
+ * ---- re-plans ----
+ *
+ * minimize.c's put-backs change a plan where it is; a layout with fewer
+ * moves may need another routing or another placement of what moved.
+ * After a feasible plan, fixedbar_plan() plans again with one more
+ * constraint at a time, on a copy of the topology: a bridge whose
+ * prefetchable window is disabled now and enabled by the plan without that
+ * window (what it holds stays in the memory window; never one with a
+ * hotplug reserve), a moved BAR pinned where it is now.  It keeps each
+ * constraint whose plan validates against the topology as given, moves
+ * fewer resources and warns no more, until a pass keeps none or the budget
+ * is spent.
+ *
+ * The re-plans of one plan share a budget: about one fiftieth of one
+ * plan's limits, and only after a first plan that spent no more than that.
+ * fixedbar_split() has no limit of its own: its calls count against the
+ * budget, and a re-plan starts only while some is left.  The model,
+ * put-backs and checks of a re-plan are charged as FB_REPLAN_DEV_STEPS hole
+ * checks per device: about 20 re-plans at 8 devices, one at 128, none from
+ * 256 on.
+ */
+#define FB_REPLAN_PLANS 64
+#define FB_REPLAN_WORK (FB_WORK_LIMIT / 50)
+#define FB_REPLAN_STEPS (FB_STEP_LIMIT / 50)
+#define FB_REPLAN_PLACE (FB_PLACE_SEARCH_TOTAL / 50)
+#define FB_REPLAN_SPLITS 50000
+#define FB_REPLAN_DEV_STEPS 1024
+#define FB_REPLAN_PASSES 4
+
+/* clang-format off */
+/* what the searches of a plan may spend */
+struct fb_budget {
+	u64 plans;			/* re-plans */
+	u64 work;			/* container placements */
+	u64 steps;			/* hole checks */
+	u64 place;			/* placement search candidates */
+	u64 splits;			/* split packings */
+};
+
+struct fb_replan {
+	const struct fixedbar_topo *t;
+	struct fixedbar_topo t2;	/* @t with the constraints kept */
+	struct fixedbar_plan *p;	/* the plan that moves fewest */
+	struct fixedbar_plan p2;	/* a re-plan's */
+	u32 moved;			/* ... by @p */
+	u16 *fixed;			/* per device: its fixed BARs */
+	struct fb_budget b;
+};
+/* clang-format on */
+
+static u64 fb_spend(u64 left, u64 spent)
+{
+	return spent < left ? left - spent : 0;
+}
+
+/* Takes what @c's searches spent from @b. */
+static void fb_budget_spend(struct fb_budget *b, const struct fb_ctx *c)
+{
+	b->work = fb_spend(b->work, c->work - (FB_WORK_LIMIT - b->work));
+	b->steps = fb_spend(b->steps, c->steps - (FB_STEP_LIMIT - b->steps));
+	b->place = fb_spend(b->place, c->place_search - (FB_PLACE_SEARCH_TOTAL -
+							 b->place));
+	b->splits = fb_spend(b->splits, c->split_gen);
+}
+
+/*
+ * The ladder, then minimize.c's put-backs; the searches may spend only
+ * what is left of @b (all of a plan's limits for a first plan), and spend
+ * it.
+ */
+static int fb_plan_once(const struct fixedbar_topo *t, struct fixedbar_plan *p,
+			struct fb_budget *b)
 {
 	struct fb_ctx *c = NULL;
+	int err;
+
+	err = fb_plan_start(t, p, &c);
+	if (!err) {
+		c->work = FB_WORK_LIMIT - b->work;
+		c->steps = FB_STEP_LIMIT - b->steps;
+		c->place_search = FB_PLACE_SEARCH_TOTAL - b->place;
+	}
+	if (!err)
+		err = fixedbar_model(c);
+	if (!err)
+		err = fixedbar_ladder(c);
+	if (c)
+		fb_budget_spend(b, c);
+	if (!err)
+		fixedbar_minimize(t, p);
+	return fb_plan_finish(c, p, err);
+}
+
+/* Plans r->t2; keeps its plan when it is valid, moves fewer, warns no more. */
+static bool fb_replan_try(struct fb_replan *r)
+{
+	u64 charge = (u64)r->t->nr_devs * FB_REPLAN_DEV_STEPS;
+	struct fixedbar_plan *p2 = &r->p2;
+
+	if (!r->b.plans || !r->b.work || !r->b.place || !r->b.splits ||
+	    r->b.steps <= charge)
+		return false;
+	r->b.plans--;
+	r->b.steps -= charge;
+	memset(p2, 0, sizeof(*p2));
+	if (fb_plan_once(&r->t2, p2, &r->b) ||
+	    p2->nr_warnings > r->p->nr_warnings ||
+	    fixedbar_validate(r->t, p2, NULL, 0) ||
+	    fixedbar_plan_nr_moved(r->t, p2) >= r->moved) {
+		fixedbar_plan_free(p2);
+		return false;
+	}
+	r->moved = fixedbar_plan_nr_moved(r->t, p2);
+	fixedbar_plan_free(r->p);
+	*r->p = *p2;
+	return true;
+}
+
+/* Bridge @i without the prefetchable window the plan enabled. */
+static bool fb_replan_no_pref(struct fb_replan *r, u32 i)
+{
+	struct fixedbar_dev *d = &r->t2.devs[i];
+
+	if (!d->is_bridge || !d->br.pref || d->br.reserve[FIXEDBAR_WIN_PREF] ||
+	    d->br.cur[FIXEDBAR_WIN_PREF].assigned ||
+	    !r->p->devs[i].win[FIXEDBAR_WIN_PREF].assigned)
+		return false;
+	d->br.pref = false;
+	if (fb_replan_try(r))
+		return true;
+	d->br.pref = true;
+	return false;
+}
+
+/* A moved BAR, neither fixed nor pinned, pinned where it is now. */
+static bool fb_replan_pin(struct fb_replan *r, u32 i, int s)
+{
+	struct fixedbar_dev *d = &r->t2.devs[i];
+	struct fixedbar_bar *b = &d->bars[s];
+
+	if (!b->present || !b->cur.assigned || b->pinned || d->pinned ||
+	    (r->fixed[i] & (1u << s)) ||
+	    !fixedbar_plan_bar_moved(r->t, r->p, (int)i, s))
+		return false;
+	b->pinned = true;
+	if (fb_replan_try(r))
+		return true;
+	b->pinned = false;
+	return false;
+}
+
+/* One pass over every constraint; true when one was kept. */
+static bool fb_replan_pass(struct fb_replan *r)
+{
+	bool kept = false;
+	u32 i;
+	int s;
+
+	for (i = 0; i < r->t->nr_devs; i++)
+		kept |= fb_replan_no_pref(r, i);
+	for (i = 0; i < r->t->nr_devs; i++)
+		for (s = 0; s < FIXEDBAR_NR_SLOTS; s++)
+			kept |= fb_replan_pin(r, i, s);
+	return kept;
+}
+
+/* The re-plans of feasible plan @p of @t, within @b. */
+static void fb_replan(const struct fixedbar_topo *t, struct fixedbar_plan *p,
+		      const struct fb_budget *b)
+{
+	/* off the stack: it holds a topology and a plan */
+	struct fb_replan *r = fixedbar_zalloc(sizeof(*r));
+	int pass;
+
+	if (!r)
+		return;
+	r->t = t;
+	r->t2 = *t;
+	r->p = p;
+	r->b = *b;
+	r->moved = fixedbar_plan_nr_moved(t, p);
+	r->t2.devs = fixedbar_zalloc(t->nr_devs * sizeof(*t->devs) + 1);
+	r->fixed = fixedbar_zalloc(t->nr_devs * sizeof(*r->fixed) + 1);
+	if (r->t2.devs && r->fixed) {
+		memcpy(r->t2.devs, t->devs, t->nr_devs * sizeof(*t->devs));
+		fixedbar_mark_fixed(t, r->fixed);
+		for (pass = 0; pass < FB_REPLAN_PASSES && r->moved; pass++)
+			if (!fb_replan_pass(r))
+				break;
+	}
+	fixedbar_free(r->t2.devs);
+	fixedbar_free(r->fixed);
+	fixedbar_free(r);
+}
+
+/* ---- the public API ---- */
+
+int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
+{
+	static const struct fb_budget replans = {
+		FB_REPLAN_PLANS, FB_REPLAN_WORK,   FB_REPLAN_STEPS,
+		FB_REPLAN_PLACE, FB_REPLAN_SPLITS,
+	};
+	struct fb_budget first = {
+		0,
+		FB_WORK_LIMIT,
+		FB_STEP_LIMIT,
+		FB_PLACE_SEARCH_TOTAL,
+		FB_REPLAN_SPLITS,
+	};
 	int err;
 
 	if (fixedbar_topo_has_absent(t))
 		return fixedbar_plan_absent(t, p);
 	if (t->nr_reserved)
 		return fixedbar_plan_reserved(t, p);
-	err = fb_plan_start(t, p, &c);
-	if (!err)
-		err = fixedbar_model(c);
-	if (!err)
-		err = fixedbar_ladder(c);
-	if (!err)
-		fixedbar_minimize(t, p);
-	return fb_plan_finish(c, p, err);
+	err = fb_plan_once(t, p, &first);
+	/* a plan whose searches took long gets no re-plans */
+	if (!err && FB_WORK_LIMIT - first.work <= FB_REPLAN_WORK &&
+	    FB_STEP_LIMIT - first.steps <= FB_REPLAN_STEPS &&
+	    FB_PLACE_SEARCH_TOTAL - first.place <= FB_REPLAN_PLACE &&
+	    first.splits && fixedbar_plan_nr_moved(t, p))
+		fb_replan(t, p, &replans);
+	return err;
 }
 
 void fixedbar_plan_free(struct fixedbar_plan *p)

@@ -869,6 +869,14 @@ static int fb_step(struct fb_ctx *c, const struct fb_rung *g,
 		return err;
 	}
 	fb_first_keep(c, first, err);
+	/*
+	 * Past a limit every later attempt fails in fixedbar_solve(); one
+	 * that failed before it (a routing, the spans) did not see the limit.
+	 */
+	if (c->work > FB_WORK_LIMIT || c->steps > FB_STEP_LIMIT) {
+		c->exhausted = true;
+		c->gave_up |= FB_GAVE_UP_WORK;
+	}
 	*stop = c->exhausted;
 	return err;
 }
