@@ -61,6 +61,10 @@ dmesg -c >/res/pow2.dmesg
 insmod \$mod \$cmdline_args 2>/res/main.insmod
 echo \$? >/res/main.rc
 dmesg >/res/main.dmesg
+for f in /sys/kernel/debug/pci_fixedbar/*; do
+	[ -f "\$f" ] && cat "\$f" >/res/main.debugfs.json
+done
+fixedbar-plan --from-sysfs --dump-topology >/res/main.topo.json 2>>/res/notes
 bars after $A
 ivshmem after $A
 
@@ -115,6 +119,15 @@ like "$(rfile main.dmesg)" "entry $C=bar2@0x10100000000+0x4000000: no device in 
 like "$(rfile main.dmesg)" "entry $D=bar2@0x10200000000+0x1000000: no device in that hotplug slot yet" \
 	"main: D waits for its ACPI hot-add"
 check_fixed after "${fixed[0]}"
+# each bridge's devfn and hotplug flag: the module's snapshot (debugfs) and
+# fixedbar-plan --from-sysfs, which finds acpiphp's slots in sysfs
+hp_ports() {
+	jq -r '[.devices | .. | objects | select(has("bridge")) |
+		"\(.devfn)=\(.bridge.hotplug // false)"] | join(" ")' "$res/$1" 2>&1
+}
+like "$(hp_ports main.debugfs.json)" "11.0=true 12.0=true" "the module counts the ACPI slots' ports as hotplug"
+is "$(hp_ports main.topo.json)" "$(hp_ports main.debugfs.json)" \
+	"fixedbar-plan --from-sysfs marks the same ports hotplug as the module"
 is "$(rfile after.ivshmem)" "host-pattern-acpi-A" "after load: the guest reads A's host pattern"
 
 check_fixed addc "${fixed[@]}"
