@@ -105,6 +105,9 @@ EOF_GUEST
 		like "$(rfile t.dmesg)" "$node" "$name: the module's message names $node"
 		ok_if "$name: the module's message says what to do" \
 			grep -Eq "fix the descriptor|nest it host" "$res/t.dmesg"
+		# one load, each line once (busybox's insmod used to load twice)
+		is "$(sed 's/^\[[^]]*\] //' "$res/t.dmesg" | sort | uniq -d)" "" \
+			"$name: no line of the refused load is logged twice"
 		ok_if "$name: fixedbar-check fails" [ "$chk_rc" -gt 0 ]
 		like "$problems $(rfile pre.check.err)" "$node" \
 			"$name: fixedbar-check names $node"
