@@ -9,7 +9,9 @@
 # 00:10.0 holds ivshmem A, fixed; 00:11.0 and 00:12.0 are empty; map=
 # names C below 00:11.0 and D below 00:12.0 with their sizes, so they wait
 # for their hot-add (the module counts a port with an acpiphp slot as
-# hotplug-capable).
+# hotplug-capable).  A conventional pci-bridge at 00:13.0 (no PCIe slot
+# capability) gets acpiphp slots too: fixedbar-plan --from-sysfs must
+# count it as hotplug, as the module does.
 #
 # QMP device_add puts C into 00:11.0: the bus notifier catches acpiphp's
 # add as it does pciehp's, and C lands at its address before anything may
@@ -47,6 +49,7 @@ qemu_devs=(
 	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=2,slot=2
 	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=3,slot=3
 	-device ivshmem-plain,memdev=ma,bus=rp1
+	-device pci-bridge,id=pb,bus=pcie.0,addr=0x13,chassis_nr=4
 )
 
 guest_script <<EOF_GUEST
@@ -120,12 +123,14 @@ like "$(rfile main.dmesg)" "entry $D=bar2@0x10200000000+0x1000000: no device in 
 	"main: D waits for its ACPI hot-add"
 check_fixed after "${fixed[0]}"
 # each bridge's devfn and hotplug flag: the module's snapshot (debugfs) and
-# fixedbar-plan --from-sysfs, which finds acpiphp's slots in sysfs
+# fixedbar-plan --from-sysfs (the root ports keep their Hot-Plug Capable
+# bit; the pci-bridge has only acpiphp's slots in sysfs)
 hp_ports() {
 	jq -r '[.devices | .. | objects | select(has("bridge")) |
 		"\(.devfn)=\(.bridge.hotplug // false)"] | join(" ")' "$res/$1" 2>&1
 }
-like "$(hp_ports main.debugfs.json)" "11.0=true 12.0=true" "the module counts the ACPI slots' ports as hotplug"
+like "$(hp_ports main.debugfs.json)" "11.0=true 12.0=true 13.0=true" \
+	"the module counts the ACPI slots' ports and the pci-bridge as hotplug"
 is "$(hp_ports main.topo.json)" "$(hp_ports main.debugfs.json)" \
 	"fixedbar-plan --from-sysfs marks the same ports hotplug as the module"
 is "$(rfile after.ivshmem)" "host-pattern-acpi-A" "after load: the guest reads A's host pattern"
