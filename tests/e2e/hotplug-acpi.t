@@ -4,8 +4,9 @@
 #
 # ACPI PCI hotplug on q35 (issue 17).  With ICH9-LPC's
 # acpi-pci-hotplug-with-bridge-support on (QEMU 7.2's default), QEMU
-# hot-plugs into root ports through ACPI: the ports' slot capability says
-# no native hotplug, pciehp stays away, acpiphp scans the slot.  Root port
+# hot-plugs into root ports through ACPI: the firmware keeps native hotplug
+# (_OSC), pciehp stays away (the slot capability keeps its Hot-Plug
+# Capable bit), acpiphp scans the slot.  Root port
 # 00:10.0 holds ivshmem A, fixed; 00:11.0 and 00:12.0 are empty; map=
 # names C below 00:11.0 and D below 00:12.0 with their sizes, so they wait
 # for their hot-add (the module counts a port with an acpiphp slot as
