@@ -19,12 +19,12 @@ done
 
 # insmod FILE [PARAM...]: busybox's insmod retries a failed finit_module()
 # with init_module(), so a refused load ran, and logged, twice; finsmod
-# (tests/e2e/finsmod.c) loads once.  Images without it keep busybox's.
+# (tests/e2e/finsmod.c) loads once.  Images without it keep their insmod.
 insmod() {
 	if [ -x /bin/finsmod ]; then
 		finsmod "$@"
 	else
-		busybox insmod "$@"
+		command insmod "$@"
 	fi
 }
 
