@@ -440,34 +440,160 @@ static struct hp_pending *hp_next(bool *again)
 	return NULL;
 }
 
-static void hp_one(struct hp_pending *p)
+/* [@start, @start + @size) as a memory resource, for %pR */
+static void hp_range(struct resource *r, u64 start, u64 size)
+{
+	*r = (struct resource)DEFINE_RES_MEM(start, size);
+}
+
+/*
+ * An assigned memory BAR (or ROM, or SR-IOV BAR) of @pdev that overlaps
+ * [@start, @start + @size): its resource number, or -1.
+ */
+static int hp_overlap(struct pci_dev *pdev, u64 start, u64 size)
+{
+	struct resource *res;
+	int r;
+
+	for (r = 0; r < PCI_BRIDGE_RESOURCES; r++) {
+		res = &pdev->resource[r];
+		if (res->parent && res->flags & IORESOURCE_MEM &&
+		    res->start < start + size && res->end >= start)
+			return r;
+	}
+	return -1;
+}
+
+/*
+ * The entry still waiting for its hot-add whose kept range (planner/
+ * absent.c) a BAR of @pdev sits on, or -1; *@resno that BAR.  The PCI
+ * core knows nothing of that range: a device it assigned by itself (a
+ * hot-add, a rescan after a remove) may land there.  Rescan lock held.
+ */
+static int hp_taken(struct pci_dev *pdev, int *resno)
+{
+	const struct fixedbar_entry *e;
+	bool waits;
+	u32 i;
+	int j;
+
+	for (i = 0; i < hp_wanted->nr_entries; i++) {
+		e = &hp_wanted->entries[i];
+		if (!fixedbar_entry_sized(e) || hp_find(e, &waits) || !waits)
+			continue;
+		for (j = 0; j < e->nr_bars; j++) {
+			*resno = hp_overlap(pdev, e->bars[j].addr,
+					    e->bars[j].size);
+			if (*resno >= 0)
+				return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * An unnamed device the plan could not move off a waiting entry's range:
+ * one line, and true.  Rescan lock held.
+ */
+static bool hp_warn_taken(struct pci_dev *pdev, int ret)
 {
 	char entry[FIXEDBAR_PATH_LEN + 128];
-	bool here, plan = false;
-	int ret = 0;
+	int i, resno;
 
-	pci_lock_rescan_remove();
-	here = device_is_registered(&p->pdev->dev);
-	if (here) {
-		plan = hp_restore_marks();
-		plan |= hp_restore(p) || p->entry >= 0;
+	i = hp_taken(pdev, &resno);
+	if (i < 0)
+		return false;
+	fixedbar_format_entry(&hp_wanted->entries[i], entry, sizeof(entry));
+	pci_warn(pdev, "BAR %d %pR: the PCI core put it in the range kept for entry %s, which waits for its hot-add, and no layout moves it (%s); it binds there, so that entry's device will not be placed: remove this device before hot-adding that one, or give the entry another address\n",
+		 resno, &pdev->resource[resno], entry,
+		 fixedbar_errname(ret) ?: "plan gave it no other place");
+	return true;
+}
+
+/*
+ * Why the named @pdev could not be placed, when another device's BAR sits
+ * in the range one of its entry's BARs needs: one line naming both; else
+ * false.  Rescan lock held.
+ */
+static bool hp_collision(struct pci_dev *pdev, const struct fixedbar_entry *e,
+			 const char *entry)
+{
+	struct pci_dev *other = NULL;
+	struct resource want;
+	u64 size;
+	int j, r;
+
+	for (j = 0; j < e->nr_bars; j++) {
+		size = e->bars[j].size ?:
+			resource_size(&pdev->resource[e->bars[j].bar]);
+		if (!size)
+			continue;
+		hp_range(&want, e->bars[j].addr, size);
+		for_each_pci_dev(other) {
+			r = other == pdev ? -1 :
+				hp_overlap(other, want.start, size);
+			if (r < 0)
+				continue;
+			pci_err(pdev, "entry %s: BAR %d %pR collides with %s BAR %d %pR (driver %s), placed meanwhile; left without a driver (driver_override \"%s\"): remove %s (or give the entry another address), then remove and add this device again\n",
+				entry, e->bars[j].bar, &want, pci_name(other),
+				r, &other->resource[r],
+				other->dev.driver ? other->dev.driver->name :
+						    "none",
+				HP_BLOCK, pci_name(other));
+			pci_dev_put(other);
+			return true;
+		}
 	}
-	if (plan)
-		ret = hp_place(p->pdev);
-	pci_unlock_rescan_remove();
-	if (!here)
-		return;
-	if (ret && p->entry >= 0) {
-		fixedbar_format_entry(&hp_wanted->entries[p->entry], entry,
-				      sizeof(entry));
+	return false;
+}
+
+/*
+ * After the plan of a held device (@ret): its one line when it failed or
+ * left it on a waiting entry's range, and whether it stays held.  Rescan
+ * lock held.
+ */
+static bool hp_report(struct hp_pending *p, int ret)
+{
+	char entry[FIXEDBAR_PATH_LEN + 128];
+	const struct fixedbar_entry *e;
+
+	if (p->entry < 0) {
+		if (!hp_warn_taken(p->pdev, ret) && ret)
+			pci_warn(p->pdev, "hot-added device: no layout around the fixed BARs gives it room (%s); it has BARs unassigned\n",
+				 fixedbar_errname(ret) ?: "error");
+		return false;
+	}
+	if (!ret)
+		return false;
+	e = &hp_wanted->entries[p->entry];
+	fixedbar_format_entry(e, entry, sizeof(entry));
+	if (!hp_collision(p->pdev, e, entry))
 		pci_err(p->pdev, "entry %s: hot-added device not placed at its fixed address (%s), left without a driver (driver_override \"%s\"); %s, then remove and add the device again\n",
 			entry, fixedbar_errname(ret) ?: "error", HP_BLOCK,
 			fixedbar_errno_hint(ret));
+	return true;
+}
+
+static void hp_one(struct hp_pending *p)
+{
+	bool held = false, plan = false;
+	int ret = 0, resno;
+
+	pci_lock_rescan_remove();
+	if (!device_is_registered(&p->pdev->dev)) {
+		pci_unlock_rescan_remove();
 		return;
 	}
-	if (ret)
-		pci_warn(p->pdev, "hot-added device: no layout around the fixed BARs gives it room (%s); it has BARs unassigned\n",
-			 fixedbar_errname(ret) ?: "error");
+	plan = hp_restore_marks();
+	plan |= hp_restore(p) || p->entry >= 0;
+	/* an unnamed device the core put on a waiting entry's range moves */
+	plan |= p->entry < 0 && hp_taken(p->pdev, &resno) >= 0;
+	if (plan)
+		ret = hp_place(p->pdev);
+	held = hp_report(p, ret);
+	pci_unlock_rescan_remove();
+	if (held)
+		return;
 	hp_block(p->pdev, "");
 	ret = device_attach(&p->pdev->dev);
 	if (ret < 0)

@@ -316,6 +316,75 @@ static int fill_dev(const char *dir, struct fixedbar_dev *d, char *msg,
 	return 0;
 }
 
+/*
+ * The bus below the bridge at @dir: its pci_bus/DDDD:BB entry, else the
+ * Secondary Bus Number of its config space (domain from @name).
+ */
+static bool bridge_secondary(const char *dir, const char *name,
+			     unsigned int *domain, unsigned int *bus)
+{
+	char path[PATH_MAX];
+	unsigned char cfg[0x1a];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+	int fd;
+
+	if (fixedbar_path_join(path, sizeof(path), dir, "pci_bus"))
+		return false;
+	d = opendir(path);
+	while (d && !found && (de = readdir(d)))
+		found = sscanf(de->d_name, "%4x:%2x", domain, bus) == 2;
+	if (d)
+		closedir(d);
+	if (found || fixedbar_path_join(path, sizeof(path), dir, "config"))
+		return found;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	found = read(fd, cfg, sizeof(cfg)) == sizeof(cfg) && cfg[0x19] &&
+		sscanf(name, "%4x:", domain) == 1;
+	close(fd);
+	if (found)
+		*bus = cfg[0x19];
+	return found;
+}
+
+/*
+ * A hotplug slot on the bus below the bridge at @dir: a slot of
+ * sys/bus/pci/slots (beside @devdir) whose address is that bus and which
+ * a hotplug driver registered (it has a "power" file), as ACPI hotplug
+ * (acpiphp) does for ports without the Hot-Plug Capable bit.  The module
+ * counts such a port as hotplug too (fixedbar_hotplug_port()).
+ */
+static bool slot_hotplug(const char *devdir, const char *dir, const char *name)
+{
+	char slots[PATH_MAX], one[PATH_MAX], power[PATH_MAX], addr[64];
+	unsigned int dom, bus, sdom, sbus;
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (!bridge_secondary(dir, name, &dom, &bus) ||
+	    fixedbar_path_join(slots, sizeof(slots), devdir, "../slots"))
+		return false;
+	d = opendir(slots);
+	while (d && !found && (de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    fixedbar_path_join(one, sizeof(one), slots, de->d_name) ||
+		    fixedbar_sysfs_attr(one, "address", addr, sizeof(addr)) ||
+		    sscanf(addr, "%x:%x", &sdom, &sbus) != 2 || sdom != dom ||
+		    sbus != bus)
+			continue;
+		found = !fixedbar_path_join(power, sizeof(power), one,
+					    "power") &&
+			!access(power, F_OK);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
 		     unsigned int domain, unsigned int bus,
 		     struct fixedbar_topo *t, char *msg, size_t msglen)
@@ -357,6 +426,10 @@ static int add_sdevs(const char *devdir, struct sdev *s, size_t n,
 		ret = fill_dev(dir, &t->devs[s[i].index], msg, msglen);
 		if (ret)
 			return ret;
+		if (t->devs[s[i].index].is_bridge &&
+		    !t->devs[s[i].index].br.hotplug)
+			t->devs[s[i].index].br.hotplug =
+				slot_hotplug(devdir, dir, s[i].name);
 	}
 	return 0;
 }

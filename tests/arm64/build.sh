@@ -11,7 +11,7 @@
 #                    with sid's aarch64 cross gcc)
 #   base.cpio.gz     arm64 busybox, the module, static arm64
 #                    fixedbar-plan (behind tests/arm64/plan-wrap),
-#                    fixedbar-check and mm,
+#                    fixedbar-check, mm and finsmod,
 #                    tests/arm64/init and tests/e2e/guest.sh
 # and, once, OUT/guest/ (the static arm64 tools).  The arm64 userland
 # (busybox-static, libjansson-dev) is unpacked with apt-get download +
@@ -88,6 +88,7 @@ g=$base/guest
 	"$top"/planner/*.c \
 	"$sysroot/usr/lib/aarch64-linux-gnu/libjansson.a"
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/mm" "$top/tests/e2e/mm.c"
+"${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -o "$g/finsmod" "$top/tests/e2e/finsmod.c"
 # fixedbar-check against a static arm64 libpci built from pciutils' source
 "$top/tests/e2e/libpci.sh" arm64 "$g/libpci-arm64" >&2
 "${cross}gcc" -O2 -static -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter "$version" \
@@ -130,7 +131,7 @@ cp "$sysroot/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/tests/arm64/init" "$root/init"
 cp "$top/tests/e2e/guest.sh" "$root/lib/guest.sh"
 cp "$out/pci_fixedbar.ko" "$root/lib/modules/"
-cp "$g/mm" "$g/fixedbar-check" "$root/bin/"
+cp "$g/mm" "$g/finsmod" "$g/fixedbar-check" "$root/bin/"
 cp "$g/fixedbar-plan" "$root/bin/fixedbar-plan.bin"
 install -m 755 "$top/tests/arm64/plan-wrap" "$root/bin/fixedbar-plan"
 

@@ -105,6 +105,10 @@ EOF_GUEST
 		like "$(rfile t.dmesg)" "$node" "$name: the module's message names $node"
 		ok_if "$name: the module's message says what to do" \
 			grep -Eq "fix the descriptor|nest it host" "$res/t.dmesg"
+		# one load, one line (busybox's insmod used to load twice)
+		[[ $name != duplicate-differ ]] ||
+			is "$(grep -c "bar2 fixed twice with different addresses" "$res/t.dmesg")" 1 \
+				"$name: the refusal is logged once"
 		ok_if "$name: fixedbar-check fails" [ "$chk_rc" -gt 0 ]
 		like "$problems $(rfile pre.check.err)" "$node" \
 			"$name: fixedbar-check names $node"

@@ -9,7 +9,7 @@
 #   pci_fixedbar.ko  the module, W=1 -Werror against that kernel's headers
 #   base.cpio.gz     busybox, the module, the guest drivers (nvme, virtio,
 #                    vfio-pci and vfio_iommu_type1 for tests/vfio),
-#                    static fixedbar-plan, fixedbar-check and mm, and
+#                    static fixedbar-plan, fixedbar-check, mm and finsmod, and
 #                    tests/e2e/init
 #
 # usage: tests/e2e/build.sh KERNEL OUT   KERNEL: 6.1, 6.12, 7.2 (sid) or
@@ -76,7 +76,7 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$top/tests/e2e/init" "$root/init"
 cp "$top/tests/e2e/guest.sh" "$root/lib/guest.sh"
 cp "$out/pci_fixedbar.ko" "$root/lib/modules/"
-cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$2/guest/fixedbar-check" "$root/bin/"
+cp "$2/guest/fixedbar-plan" "$2/guest/mm" "$2/guest/fixedbar-check" "$2/guest/finsmod" "$root/bin/"
 
 # Each driver with its dependencies, deepest first, decompressed (busybox
 # insmod does not read .ko.xz); lib/modules/<name>.order lists them.

@@ -42,6 +42,9 @@ $(E2E_DIR)/guest/fixedbar-check: $(CHECK_TOOL_SRCS) $(PLANNER_SRCS) $(TOOL_HDRS)
 $(E2E_DIR)/guest/mm: tests/e2e/mm.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static $(TOOL_CFLAGS) -o $@ $<
+$(E2E_DIR)/guest/finsmod: tests/e2e/finsmod.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static $(TOOL_CFLAGS) -o $@ $<
 
 # Host side: checks a captured layout with the planner's own validator.
 $(E2E_DIR)/layout-check: tests/e2e/layout-check.c $(BUILD)/rel/tools/json_topo.o \
@@ -52,6 +55,7 @@ $(E2E_DIR)/layout-check: tests/e2e/layout-check.c $(BUILD)/rel/tools/json_topo.o
 		$(JANSSON_LIBS)
 
 E2E_HOST := $(E2E_DIR)/guest/fixedbar-plan $(E2E_DIR)/guest/mm \
+	$(E2E_DIR)/guest/finsmod \
 	$(E2E_DIR)/guest/fixedbar-check \
 	$(E2E_DIR)/layout-check $(BUILD)/rel/fixedbar-plan $(BUILD)/rel/fixedbar-host
 

@@ -17,6 +17,17 @@ for w in $cmdline; do
 	esac
 done
 
+# insmod FILE [PARAM...]: busybox's insmod retries a failed finit_module()
+# with init_module(), so a refused load ran, and logged, twice; finsmod
+# (tests/e2e/finsmod.c) loads once.  Images without it keep their insmod.
+insmod() {
+	if [ -x /bin/finsmod ]; then
+		finsmod "$@"
+	else
+		command insmod "$@"
+	fi
+}
+
 note() {
 	echo "$*" >>/res/notes
 }

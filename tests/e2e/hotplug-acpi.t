@@ -4,12 +4,15 @@
 #
 # ACPI PCI hotplug on q35 (issue 17).  With ICH9-LPC's
 # acpi-pci-hotplug-with-bridge-support on (QEMU 7.2's default), QEMU
-# hot-plugs into root ports through ACPI: the ports' slot capability says
-# no native hotplug, pciehp stays away, acpiphp scans the slot.  Root port
+# hot-plugs into root ports through ACPI: the firmware keeps native hotplug
+# (_OSC), pciehp stays away (the slot capability keeps its Hot-Plug
+# Capable bit), acpiphp scans the slot.  Root port
 # 00:10.0 holds ivshmem A, fixed; 00:11.0 and 00:12.0 are empty; map=
 # names C below 00:11.0 and D below 00:12.0 with their sizes, so they wait
 # for their hot-add (the module counts a port with an acpiphp slot as
-# hotplug-capable).
+# hotplug-capable).  A conventional pci-bridge at 00:13.0 (no PCIe slot
+# capability) gets acpiphp slots too: fixedbar-plan --from-sysfs must
+# count it as hotplug, as the module does.
 #
 # QMP device_add puts C into 00:11.0: the bus notifier catches acpiphp's
 # add as it does pciehp's, and C lands at its address before anything may
@@ -47,6 +50,7 @@ qemu_devs=(
 	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=2,slot=2
 	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=3,slot=3
 	-device ivshmem-plain,memdev=ma,bus=rp1
+	-device pci-bridge,id=pb,bus=pcie.0,addr=0x13,chassis_nr=4
 )
 
 guest_script <<EOF_GUEST
@@ -61,6 +65,10 @@ dmesg -c >/res/pow2.dmesg
 insmod \$mod \$cmdline_args 2>/res/main.insmod
 echo \$? >/res/main.rc
 dmesg >/res/main.dmesg
+for f in /sys/kernel/debug/pci_fixedbar/*; do
+	[ -f "\$f" ] && cat "\$f" >/res/main.debugfs.json
+done
+fixedbar-plan --from-sysfs --dump-topology >/res/main.topo.json 2>>/res/notes
 bars after $A
 ivshmem after $A
 
@@ -115,6 +123,17 @@ like "$(rfile main.dmesg)" "entry $C=bar2@0x10100000000+0x4000000: no device in 
 like "$(rfile main.dmesg)" "entry $D=bar2@0x10200000000+0x1000000: no device in that hotplug slot yet" \
 	"main: D waits for its ACPI hot-add"
 check_fixed after "${fixed[0]}"
+# each bridge's devfn and hotplug flag: the module's snapshot (debugfs) and
+# fixedbar-plan --from-sysfs (the root ports keep their Hot-Plug Capable
+# bit; the pci-bridge has only acpiphp's slots in sysfs)
+hp_ports() {
+	jq -r '[.devices | .. | objects | select(has("bridge")) |
+		"\(.devfn)=\(.bridge.hotplug // false)"] | join(" ")' "$res/$1" 2>&1
+}
+like "$(hp_ports main.debugfs.json)" "11.0=true 12.0=true 13.0=true" \
+	"the module counts the ACPI slots' ports and the pci-bridge as hotplug"
+is "$(hp_ports main.topo.json)" "$(hp_ports main.debugfs.json)" \
+	"fixedbar-plan --from-sysfs marks the same ports hotplug as the module"
 is "$(rfile after.ivshmem)" "host-pattern-acpi-A" "after load: the guest reads A's host pattern"
 
 check_fixed addc "${fixed[@]}"

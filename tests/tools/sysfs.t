@@ -89,6 +89,33 @@ printf '%s\n' "$out" >"$tmp/dt-dump.json"
 is "$(jq -c .apertures "$tmp/dt-dump.json")" "$(printf '%s\n' "$dump" | jq -c .apertures)" \
 	"apertures named after the host bridge node (pcie@...) are found too"
 
+# Hotplug ports: the config space's Hot-Plug Capable bit, or (ACPI hotplug,
+# acpiphp) a slot of sys/bus/pci/slots on the bus below the port that a
+# hotplug driver registered (it has a "power" file), as the module counts
+# them; the bus below from the port's pci_bus/ entry, else its config space
+hp_sysfs=$tmp/hp-sysfs
+cp -r "$fake_sysfs" "$hp_sysfs"
+slots=$hp_sysfs/sys/bus/pci/slots
+devs=$hp_sysfs/sys/bus/pci/devices
+mkdir -p "$slots/1" "$slots/5" "$slots/6" "$devs/0000:02:00.0/pci_bus/0000:03" \
+	"$devs/0000:02:01.0/pci_bus/0000:04"
+# 00:01.0: no pci_bus/ entry, Secondary Bus Number 1 in its config space
+printf '\x01' | dd of="$devs/0000:00:01.0/config" bs=1 seek=$((0x19)) conv=notrunc status=none
+echo 0000:01:00 >"$slots/1/address"
+echo 0 >"$slots/1/power"
+echo 0000:04:00 >"$slots/5/address"
+echo 1 >"$slots/5/power"
+# a slot no hotplug driver registered (pci_slot's, from ACPI _SUN): not one
+echo 0000:03:00 >"$slots/6/address"
+run --from-sysfs="$hp_sysfs" --dump-topology
+status 0 "--dump-topology of a tree with hotplug slots exits 0"
+jq_is "[$rp, $usp, $usp.bridge.devices[0], $usp.bridge.devices[1]] |
+	map(.bridge.hotplug // false) | join(\",\")" true,false,false,true \
+	"ports with a registered slot on the bus below are hotplug, not the others"
+run --from-sysfs="$fake_sysfs" --dump-topology
+jq_is "[$rp, $usp.bridge.devices[1]] | map(.bridge.hotplug // false) | join(\",\")" \
+	false,false "without the slots, neither port is hotplug"
+
 run "$q35"
 plan=$out
 run --dump-topology "$q35"
