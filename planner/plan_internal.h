@@ -258,6 +258,7 @@ struct fb_ctx {
 	/* failure */
 	int err;
 	char msg[FIXEDBAR_MSG_LEN];
+	char bug[FIXEDBAR_MSG_LEN];	/* a phase's invalid plan, a warning */
 };
 /* clang-format on */
 

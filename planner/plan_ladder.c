@@ -272,6 +272,11 @@ static int fb_validate_phase(struct fb_ctx *c)
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg),
 			 "internal error, the plan fails validation: %s", vmsg);
+		/* a later phase may still plan: that plan says so */
+		if (!c->bug[0])
+			snprintf(c->bug, sizeof(c->bug),
+				 "internal error (please report): an attempt to keep the current layout gave a plan that fails validation, so more was moved: %s",
+				 vmsg);
 		c->p->nr_err_entries = 0;
 		err = -EFAULT;
 	}
@@ -953,5 +958,8 @@ int fixedbar_ladder(struct fb_ctx *c)
 	for (r = 0; r < sizeof(fb_ladder) / sizeof(fb_ladder[0]) && !stop; r++)
 		for (n = 0; !stop && fb_ladder[r].next(c, n, err); n++)
 			err = fb_step(c, &fb_ladder[r], &first, &stop);
-	return fb_verdict(c, fb_first_report(c, &first, err));
+	err = fb_verdict(c, fb_first_report(c, &first, err));
+	if (!err && c->bug[0])
+		fixedbar_warn(c, c->bug);
+	return err;
 }
