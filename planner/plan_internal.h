@@ -227,6 +227,7 @@ struct fb_ctx {
 	bool exhausted;		/* FB_WORK_LIMIT or FB_STEP_LIMIT reached */
 	u8 gave_up;		/* FB_GAVE_UP_*: budgets a search ran out of */
 	bool spill_fine;	/* spill one BAR size at a time (last resort) */
+	bool spill_defer;	/* no spill while a rank may turn instead */
 	u32 place_search;	/* candidates fb_*_search() looked at so far */
 	u32 split_gen;		/* fixedbar_split() calls so far */
 	u16 *unkeep;		/* per device: BARs phase A may move after all */
@@ -258,6 +259,7 @@ struct fb_ctx {
 	/* failure */
 	int err;
 	char msg[FIXEDBAR_MSG_LEN];
+	char bug[FIXEDBAR_MSG_LEN];	/* a phase's invalid plan, a warning */
 };
 /* clang-format on */
 

@@ -272,6 +272,11 @@ static int fb_validate_phase(struct fb_ctx *c)
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg),
 			 "internal error, the plan fails validation: %s", vmsg);
+		/* a later phase may still plan: that plan says so */
+		if (!c->bug[0])
+			snprintf(c->bug, sizeof(c->bug),
+				 "internal error (please report): an attempt to keep the current layout gave a plan that fails validation, so more was moved: %s",
+				 vmsg);
 		c->p->nr_err_entries = 0;
 		err = -EFAULT;
 	}
@@ -452,6 +457,8 @@ static int fb_first_report(struct fb_ctx *c, struct fb_first_err *f, int err)
 	return err;
 }
 
+static int fb_pick_rank_below(const struct fb_ctx *c);
+
 static int fb_plan_routed(struct fb_ctx *c)
 {
 	struct fb_first_err first;
@@ -475,6 +482,9 @@ static int fb_plan_routed(struct fb_ctx *c)
 		fb_routes_commit(c);
 		err = fb_plan_phases(c, true);
 		if (err != -ENOSPC || c->exhausted)
+			break;
+		/* a fixed BAR's routing to turn first: spill after */
+		if (!level && c->spill_defer && fb_pick_rank_below(c) >= 0)
 			break;
 		/* report the failure of the kernel's own routing */
 		if (!level)
@@ -718,26 +728,38 @@ static int fb_next_rank_sibling(const struct fb_ctx *c)
 }
 
 /*
- * Next bridge whose routing split may change: the colliding windows' own,
- * then the failing bridge's children that hold exact BARs, then the
- * failing bridge and up.
+ * The bridge below the failure whose routing split may change: the
+ * colliding windows' own, then the failing bridge's children that hold
+ * exact BARs; -1 if none.
  */
-static int fb_next_rank(struct fb_ctx *c)
+static int fb_pick_rank_below(const struct fb_ctx *c)
 {
-	int i, d, b = -1;
+	int i;
 
-	/* the colliding windows' own bridges first, then where they collided */
-	for (i = 0; i < 2 && b < 0; i++)
+	for (i = 0; i < 2; i++)
 		if (c->fail.kid[i] >= 0 &&
 		    fb_dev(c, c->fail.kid[i])->is_bridge &&
 		    c->rank[c->fail.kid[i]] + 1 < c->nsplits[c->fail.kid[i]])
-			b = c->fail.kid[i];
-	if (b < 0 && c->fail.kind == FB_FAIL_ITEM)
-		b = fb_next_rank_sibling(c);
+			return c->fail.kid[i];
+	return c->fail.kind == FB_FAIL_ITEM ? fb_next_rank_sibling(c) : -1;
+}
+
+/* Next bridge whose routing split may change: below, else the failing one and up. */
+static int fb_pick_rank(const struct fb_ctx *c)
+{
+	int b = fb_pick_rank_below(c);
+
 	if (b < 0)
 		b = c->fail.bridge;
 	while (b >= 0 && c->rank[b] + 1 >= c->nsplits[b])
 		b = fb_dev(c, b)->parent;
+	return b;
+}
+
+static int fb_next_rank(struct fb_ctx *c)
+{
+	int d, b = fb_pick_rank(c);
+
 	if (b < 0)
 		return -1;
 	c->rank[b]++;
@@ -794,12 +816,15 @@ struct fb_rung {
 /* The kernel's routing, then the failing bridge's next split, and up. */
 static bool fb_rung_ranks(struct fb_ctx *c, int n, int err)
 {
+	/* the kernel's routing spills only when no split may turn instead */
+	c->spill_defer = !n;
 	return !n || (n <= FB_MAX_ROUTE_TRIES && fb_next_rank(c) >= 0);
 }
 
 /* Every combination of splits across the bridges, from the best onwards. */
 static bool fb_rung_combos(struct fb_ctx *c, int n, int err)
 {
+	c->spill_defer = false;
 	if (!n)
 		memset(c->rank, 0, c->t->nr_devs);
 	return n < FB_MAX_ROUTE_COMBOS && fb_next_combo(c) >= 0;
@@ -961,5 +986,8 @@ int fixedbar_ladder(struct fb_ctx *c)
 	for (r = 0; r < sizeof(fb_ladder) / sizeof(fb_ladder[0]) && !stop; r++)
 		for (n = 0; !stop && fb_ladder[r].next(c, n, err); n++)
 			err = fb_step(c, &fb_ladder[r], &first, &stop);
-	return fb_verdict(c, fb_first_report(c, &first, err));
+	err = fb_verdict(c, fb_first_report(c, &first, err));
+	if (!err && c->bug[0])
+		fixedbar_warn(c, c->bug);
+	return err;
 }

@@ -668,6 +668,16 @@ bool fixedbar_item_exact(struct fb_ctx *c, struct fb_item *it, u64 *start)
 	/* where this routing puts it, a current place above 4 GiB is lost */
 	if (b->cur.end >= FIXEDBAR_4G && fixedbar_cont_low(c, it->owner))
 		return false;
+	/*
+	 * On the root bus only an aperture holds it: a current place outside
+	 * every aperture it may use is one no plan can keep.
+	 */
+	if (it->owner <= FB_ROOT_MEM &&
+	    !fixedbar_in_aperture(c, b->type,
+				  b->type == FIXEDBAR_RES_MEM && !b->pref,
+				  b->cur.start,
+				  b->cur.start + fixedbar_bar_span(b) - 1))
+		return false;
 	return (c->softpin == FB_KEEP_ALL &&
 		!(c->unkeep[it->dev] & (1u << it->slot))) ||
 	       (c->softpin == FB_KEEP_UNAFFECTED &&

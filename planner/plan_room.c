@@ -248,26 +248,33 @@ static bool fb_reroutable(const struct fb_ctx *c, const struct fb_item *it)
 
 /*
  * The largest item of window @ki that may move to the bridge's other window,
- * but @skip and those that moved here on purpose (no ping-pong); with @deep,
- * also in the memory windows nested inside a memory window, which shrinks it
- * just as well.
+ * but @skip and those that moved here on purpose (no ping-pong); with @top
+ * (not -1), also in the memory windows nested inside memory window @top,
+ * which shrinks it just as well, when the window it moves to is not inside
+ * @top too (a move within it frees nothing and costs a granule).
  */
-static void fb_reroute_candidate(const struct fb_ctx *c, int ki, bool deep,
+static void fb_reroute_candidate(const struct fb_ctx *c, int ki, int top,
 				 const struct fb_item *skip,
 				 const struct fb_item **best)
 {
 	const struct fb_cont *k = &c->conts[ki];
 	bool pref = fb_dev(c, k->dev)->br.pref;
-	int i;
+	int i, other;
 
+	/* a move into a window inside @top frees nothing there */
+	other = c->dev_cont[k->dev][k->win == FIXEDBAR_WIN_MEM ?
+					    FIXEDBAR_WIN_PREF :
+					    FIXEDBAR_WIN_MEM];
+	if (ki != top && other >= 0 && fb_below(c, other, top))
+		pref = false;
 	for (i = 0; i < k->nr_kids; i++) {
 		const struct fb_item *it = &c->items[c->kidv[k->first_kid + i]];
 
 		if (!it->active || it == skip)
 			continue;
-		if (deep && it->cont >= 0 &&
+		if (top >= 0 && it->cont >= 0 &&
 		    c->conts[it->cont].win == FIXEDBAR_WIN_MEM) {
-			fb_reroute_candidate(c, it->cont, true, skip, best);
+			fb_reroute_candidate(c, it->cont, top, skip, best);
 			continue;
 		}
 		if (!pref || !fb_reroutable(c, it) ||
@@ -288,9 +295,9 @@ static bool fb_reroute_from(struct fb_ctx *c, const struct fb_cont *k,
 
 	if (ki < 0)
 		return false;
-	fb_reroute_candidate(c, ki, false, skip, &best);
+	fb_reroute_candidate(c, ki, -1, skip, &best);
 	if (!best && k->win == FIXEDBAR_WIN_MEM)
-		fb_reroute_candidate(c, ki, true, skip, &best);
+		fb_reroute_candidate(c, ki, ki, skip, &best);
 	if (!best)
 		return false;
 	fb_set_route(c, best,

@@ -155,6 +155,8 @@ static const char *bad_message(const char *m)
 		return "message spans lines";
 	if (m[n - 1] == '.' || m[n - 1] == ' ')
 		return "message ends with '.' or a blank";
+	if (strstr(m, "internal error"))
+		return "a phase of the planner gave an invalid plan";
 	return NULL;
 }
 
