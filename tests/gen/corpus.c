@@ -14,6 +14,8 @@
  * A failure prints the case's seed; corpus --only NAME --seed S --count 1
  * reruns it, and with --dump prints its topology JSON on stdout and the
  * witness layout on stderr (no TAP).
+ * --list prints one line a case: errno, how many reserves and optional BARs
+ * were given up (the plan's warnings), CPU time.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -84,6 +86,20 @@ struct result {
 };
 
 static bool dumping;
+static bool listing;
+
+/* --list: one line a case, to compare what two planners give up. */
+static void list_case(const struct corpus *cp, u64 seed, int err, double ms,
+		      const struct fixedbar_plan *p)
+{
+	u32 i, lost = 0;
+
+	for (i = 0; !err && i < p->nr_warnings; i++)
+		lost += strstr(p->warnings[i], "stays unassigned") ||
+			strstr(p->warnings[i], "not honoured");
+	printf("case %s %" PRIu64 " %s gave-up %u ms %.1f\n", cp->name, seed,
+	       err ? fixedbar_errname(err) : "ok", lost, ms);
+}
 
 static void dump(const struct fixedbar_gen_case *c)
 {
@@ -159,6 +175,8 @@ static bool run_case(const struct corpus *cp, u64 seed, struct result *r,
 		err = internal_warning(&p, vmsg, sizeof(vmsg));
 	else
 		snprintf(vmsg, sizeof(vmsg), "%s", p.message);
+	if (listing)
+		list_case(cp, seed, err, ms, &p);
 	r->run++;
 	r->total_ms += ms;
 	if (ms > r->worst_ms) {
@@ -205,7 +223,7 @@ static void run_corpus(const struct corpus *cp, u64 seed, u32 count,
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: corpus [--full] [--only NAME] [--seed S] [--count N] [--max-ms MS] [--dump]\n");
+		"usage: corpus [--full] [--only NAME] [--seed S] [--count N] [--max-ms MS] [--dump] [--list]\n");
 	exit(2);
 }
 
@@ -218,6 +236,7 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "max-ms", required_argument, NULL, 'm' },
 		{ "dump", no_argument, NULL, 'd' },
+		{ "list", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL;
@@ -247,6 +266,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			dumping = true;
+			break;
+		case 'l':
+			listing = true;
 			break;
 		default:
 			print_usage();
