@@ -220,6 +220,11 @@ struct fb_ctx {
 	s8 *wroute_base;
 	u16 *drop_mask;		/* per device: optional BARs given up */
 	u8 *nores_mask;		/* per device: windows without their reserve */
+	/* the last batch of drops: item index, or ~container for a reserve */
+	int *droplog;
+	int nr_droplog;
+	int *dropstep;		/* where each fixedbar_make_room() call began */
+	int nr_dropsteps;
 	u8 *rank;		/* per bridge: which routing split to use */
 	bool built;		/* containers follow route/wroute as they are */
 	u32 work;		/* fixedbar_solve calls so far */
@@ -383,6 +388,8 @@ int fixedbar_solve(struct fb_ctx *c, int ki, u64 blo, u64 bhi, int strat);
 /* plan_room.c */
 void fixedbar_space_warnings(struct fb_ctx *c, int root);
 bool fixedbar_make_room(struct fb_ctx *c, int root);
+bool fixedbar_next_room(struct fb_ctx *c, int root, int *drops, int same);
+void fixedbar_drop_prefix(struct fb_ctx *c, int steps);
 void fixedbar_give_up_all(struct fb_ctx *c, int root);
 bool fixedbar_dissolve_smallest(struct fb_ctx *c, int ki);
 bool fixedbar_reroute(struct fb_ctx *c);

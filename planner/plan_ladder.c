@@ -27,6 +27,8 @@ static void fb_reset_space(struct fb_ctx *c, int root)
 {
 	int i;
 
+	c->nr_droplog = 0;
+	c->nr_dropsteps = 0;
 	for (i = 0; i < c->nr_items; i++) {
 		struct fb_item *it = &c->items[i];
 
@@ -111,29 +113,6 @@ static void fb_routes_revert(struct fb_ctx *c)
 	memcpy(c->wroute, c->wroute_base, n * sizeof(*c->wroute));
 }
 
-/* Changes one thing that may make room after a failed try; false if none. */
-static bool fb_next_room(struct fb_ctx *c, int root, int *drops)
-{
-	if (root == FB_ROOT_MEM && fixedbar_reroute(c)) {
-		fixedbar_build(c);
-		return true;
-	}
-	if (++*drops == FB_MAX_DROPS) {
-		fixedbar_give_up_all(c, root);
-		return true;
-	}
-	if (*drops < FB_MAX_DROPS && fixedbar_make_room(c, root))
-		return true;
-	/* last, at the root: a prefetchable window less */
-	if (root == FB_ROOT_MEM && c->fail.item >= 0 &&
-	    c->fail.cont == FB_ROOT_MEM &&
-	    fixedbar_dissolve_smallest(c, FB_ROOT_MEM)) {
-		fixedbar_build(c);
-		return true;
-	}
-	return false;
-}
-
 /* One placement of space @root from its root down. */
 static int fb_try_space(struct fb_ctx *c, int root)
 {
@@ -146,13 +125,72 @@ static int fb_try_space(struct fb_ctx *c, int root)
 	return err;
 }
 
+struct fb_spent {
+	u32 work, place;
+	u64 steps;
+	bool exhausted;
+	u8 gave_up;
+};
+
+static void fb_spent_get(const struct fb_ctx *c, struct fb_spent *s)
+{
+	s->work = c->work;
+	s->place = c->place_search;
+	s->steps = c->steps;
+	s->exhausted = c->exhausted;
+	s->gave_up = c->gave_up;
+}
+
+/*
+ * A try fitted after a batch of drops (fixedbar_next_room()): finds, by
+ * bisection, the fewest of the batch's steps with which it still fits, and
+ * takes the rest back.  A step before which a try failed is kept.  When the
+ * last try of the bisection failed, the fewest that fitted are replayed
+ * with the budget their try had (the plan is deterministic, so it fits
+ * again), and then charged.
+ */
+static int fb_trim_batch(struct fb_ctx *c, int root)
+{
+	int lo = 0, hi = c->nr_dropsteps, mid, err = 0;
+	struct fb_spent then, now;
+
+	fb_spent_get(c, &then);
+	while (hi - lo > 1 && !c->exhausted) {
+		mid = lo + (hi - lo) / 2;
+		fixedbar_drop_prefix(c, mid);
+		fb_reset(c, FB_RESET_TRY, root);
+		err = fb_try_space(c, root);
+		if (err)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!err)
+		return 0;	/* the last try fitted with the first @hi */
+	fb_spent_get(c, &now);
+	c->work = then.work;
+	c->place_search = then.place;
+	c->steps = then.steps;
+	c->exhausted = then.exhausted;
+	c->gave_up = then.gave_up;
+	fixedbar_drop_prefix(c, hi);
+	fb_reset(c, FB_RESET_TRY, root);
+	err = fb_try_space(c, root);
+	c->work += now.work - then.work;
+	c->place_search += now.place - then.place;
+	c->steps += now.steps - then.steps;
+	c->exhausted |= now.exhausted;
+	c->gave_up |= now.gave_up;
+	return err;
+}
+
 /*
  * Plans one space (I/O or memory), trying again after each change that
  * makes room, until it fits or nothing is left to change.
  */
 static int fb_plan_space(struct fb_ctx *c, int root)
 {
-	int i, drops = 0, err;
+	int i, drops = 0, err, last = -1, same = 0;
 
 	fb_reset(c, FB_RESET_SPACE, root);
 	for (i = 0; c->softpin == FB_KEEP_ALL && i < FB_MAX_UNKEEP; i++) {
@@ -163,6 +201,8 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 	for (;;) {
 		fb_reset(c, FB_RESET_TRY, root);
 		err = fb_try_space(c, root);
+		if (!err && c->nr_dropsteps > 1)
+			err = fb_trim_batch(c, root);
 		if (!err) {
 			fixedbar_space_warnings(c, root);
 			return 0;
@@ -171,8 +211,10 @@ static int fb_plan_space(struct fb_ctx *c, int root)
 		 * A try that spent its growth choices proves nothing about
 		 * room, and the next would spend them again: stop here.
 		 */
+		same = c->fail.item >= 0 && c->fail.item == last ? same + 1 : 0;
+		last = c->fail.item;
 		if (err != -ENOSPC || c->exhausted || !c->budget ||
-		    !fb_next_room(c, root, &drops)) {
+		    !fixedbar_next_room(c, root, &drops, same)) {
 			fixedbar_format_fail(c);
 			return err;
 		}

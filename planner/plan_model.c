@@ -324,6 +324,9 @@ int fixedbar_alloc(struct fb_ctx *c)
 	c->wroute_base = fixedbar_zalloc(n * sizeof(*c->wroute_base) + 1);
 	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
+	c->droplog = fixedbar_zalloc((max_items + max_conts + 1) * sizeof(int));
+	c->dropstep = fixedbar_zalloc((max_items + max_conts + 1) *
+				      sizeof(int));
 	c->rank = fixedbar_zalloc(n + 1);
 	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
 	c->unkeep_win = fixedbar_zalloc(n + 1);
@@ -344,6 +347,7 @@ int fixedbar_alloc(struct fb_ctx *c)
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
+	    !c->droplog || !c->dropstep ||
 	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win ||
 	    !c->reroute_done || !c->mov[0] || !c->mov[1] || !c->mov_n ||
 	    !c->mov_gen || !c->memo)
@@ -367,6 +371,8 @@ void fixedbar_release(struct fb_ctx *c)
 	fixedbar_free(c->wroute_base);
 	fixedbar_free(c->drop_mask);
 	fixedbar_free(c->nores_mask);
+	fixedbar_free(c->droplog);
+	fixedbar_free(c->dropstep);
 	fixedbar_free(c->rank);
 	fixedbar_free(c->unkeep);
 	fixedbar_free(c->unkeep_win);

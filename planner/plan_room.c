@@ -120,16 +120,55 @@ static int fb_pick_optional(const struct fb_ctx *c, int root, int scope)
  * Makes room after a failed placement: first hotplug reserves, then
  * optional BARs (I/O and ROM), near the failure before anywhere else.
  */
+static void fb_drop_set(struct fb_ctx *c, int e, bool drop)
+{
+	if (e >= 0) {
+		struct fb_item *it = &c->items[e];
+
+		it->dropped = drop;
+		if (drop)
+			c->drop_mask[it->dev] |= 1u << it->slot;
+		else
+			c->drop_mask[it->dev] &= ~(1u << it->slot);
+	} else {
+		struct fb_cont *k = &c->conts[~e];
+
+		k->noreserve = drop;
+		if (drop)
+			c->nores_mask[k->dev] |= 1u << k->win;
+		else
+			c->nores_mask[k->dev] &= ~(1u << k->win);
+	}
+}
+
+static void fb_drop_log(struct fb_ctx *c, int e)
+{
+	fb_drop_set(c, e, true);
+	if (c->nr_droplog < c->nr_items + c->nr_conts)
+		c->droplog[c->nr_droplog++] = e;
+}
+
 static void fb_drop(struct fb_ctx *c, struct fb_item *it)
 {
-	it->dropped = true;
-	c->drop_mask[it->dev] |= 1u << it->slot;
+	fb_drop_log(c, (int)(it - c->items));
 }
 
 static void fb_drop_reserve(struct fb_ctx *c, struct fb_cont *k)
 {
-	k->noreserve = true;
-	c->nores_mask[k->dev] |= 1u << k->win;
+	fb_drop_log(c, ~(int)(k - c->conts));
+}
+
+/*
+ * Gives up only the first @steps fixedbar_make_room() calls of the last
+ * batch and takes back the rest.
+ */
+void fixedbar_drop_prefix(struct fb_ctx *c, int steps)
+{
+	int i, end = steps < c->nr_dropsteps ? c->dropstep[steps] :
+					      c->nr_droplog;
+
+	for (i = 0; i < c->nr_droplog; i++)
+		fb_drop_set(c, c->droplog[i], i < end);
 }
 
 /* Gives up every optional BAR below the window that did not fit. */
@@ -156,7 +195,7 @@ static bool fb_drop_below(struct fb_ctx *c, int root)
 	return any;
 }
 
-bool fixedbar_make_room(struct fb_ctx *c, int root)
+static bool fb_make_room(struct fb_ctx *c, int root)
 {
 	int scope = c->fail.cont, pass, v;
 
@@ -192,6 +231,56 @@ bool fixedbar_make_room(struct fb_ctx *c, int root)
 				return true;
 			}
 		}
+	}
+	return false;
+}
+
+/* One step of making room, logged as one step of the batch. */
+bool fixedbar_make_room(struct fb_ctx *c, int root)
+{
+	int at = c->nr_droplog;
+
+	if (!fb_make_room(c, root))
+		return false;
+	if (c->nr_droplog > at)
+		c->dropstep[c->nr_dropsteps++] = at;
+	return true;
+}
+
+/*
+ * Changes one thing that may make room after a failed try; false if none.
+ * When the same item failed @same tries in a row, a drop gives up
+ * 1 + @same / 2 reserves or optional BARs: one a try would cost a try for
+ * each of a few dozen that do not free the room it needs.  The batch is
+ * logged (c->droplog), so that a try that fits can take back what it gave
+ * up beyond need (fixedbar_drop_prefix()).
+ */
+bool fixedbar_next_room(struct fb_ctx *c, int root, int *drops, int same)
+{
+	int i;
+
+	c->nr_droplog = 0;
+	c->nr_dropsteps = 0;
+	if (root == FB_ROOT_MEM && fixedbar_reroute(c)) {
+		fixedbar_build(c);
+		return true;
+	}
+	if (++*drops == FB_MAX_DROPS) {
+		fixedbar_give_up_all(c, root);
+		c->nr_droplog = 0;
+		return true;
+	}
+	if (*drops < FB_MAX_DROPS && fixedbar_make_room(c, root)) {
+		for (i = 0; i < same / 2 && fixedbar_make_room(c, root); i++)
+			;
+		return true;
+	}
+	/* last, at the root: a prefetchable window less */
+	if (root == FB_ROOT_MEM && c->fail.item >= 0 &&
+	    c->fail.cont == FB_ROOT_MEM &&
+	    fixedbar_dissolve_smallest(c, FB_ROOT_MEM)) {
+		fixedbar_build(c);
+		return true;
 	}
 	return false;
 }
