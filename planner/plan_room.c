@@ -250,14 +250,14 @@ bool fixedbar_make_room(struct fb_ctx *c, int root)
 /*
  * Changes one thing that may make room after a failed try; false if none.
  * When the same item failed @same tries in a row, a drop gives up
- * 1 + @same / 2 reserves or optional BARs: one a try would cost a try for
- * each of a few dozen that do not free the room it needs.  The batch is
- * logged (c->droplog), so that a try that fits can take back what it gave
- * up beyond need (fixedbar_drop_prefix()).
+ * 2^@same reserves or optional BARs (at most 2^16): one a try would cost a
+ * try for each of a few dozen that do not free the room it needs.  The
+ * batch is logged (c->droplog), so that a try that fits can take back what
+ * it gave up beyond need (fb_trim_batch(), fixedbar_drop_prefix()).
  */
 bool fixedbar_next_room(struct fb_ctx *c, int root, int *drops, int same)
 {
-	int i;
+	int i, n;
 
 	c->nr_droplog = 0;
 	c->nr_dropsteps = 0;
@@ -271,7 +271,8 @@ bool fixedbar_next_room(struct fb_ctx *c, int root, int *drops, int same)
 		return true;
 	}
 	if (*drops < FB_MAX_DROPS && fixedbar_make_room(c, root)) {
-		for (i = 0; i < same / 2 && fixedbar_make_room(c, root); i++)
+		n = 1 << (same < 16 ? same : 16);
+		for (i = 1; i < n && fixedbar_make_room(c, root); i++)
 			;
 		return true;
 	}
