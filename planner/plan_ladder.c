@@ -166,7 +166,7 @@ static int fb_trim_batch(struct fb_ctx *c, int root)
 			hi = mid;
 	}
 	if (!err)
-		return 0;	/* the last try fitted with the first @hi */
+		return 0; /* the last try fitted with the first @hi */
 	fb_spent_get(c, &now);
 	c->work = then.work;
 	c->place_search = then.place;

@@ -325,8 +325,8 @@ int fixedbar_alloc(struct fb_ctx *c)
 	c->drop_mask = fixedbar_zalloc(n * sizeof(*c->drop_mask) + 1);
 	c->nores_mask = fixedbar_zalloc(n * sizeof(*c->nores_mask) + 1);
 	c->droplog = fixedbar_zalloc((max_items + max_conts + 1) * sizeof(int));
-	c->dropstep = fixedbar_zalloc((max_items + max_conts + 1) *
-				      sizeof(int));
+	c->dropstep =
+		fixedbar_zalloc((max_items + max_conts + 1) * sizeof(int));
 	c->rank = fixedbar_zalloc(n + 1);
 	c->unkeep = fixedbar_zalloc(n * sizeof(*c->unkeep) + 1);
 	c->unkeep_win = fixedbar_zalloc(n + 1);
@@ -347,10 +347,9 @@ int fixedbar_alloc(struct fb_ctx *c)
 	    !c->dev_item || !c->fixed || !c->affected || !c->holes ||
 	    !c->sortv || !c->route || !c->wroute || !c->route_base ||
 	    !c->wroute_base || !c->drop_mask || !c->nores_mask || !c->rank ||
-	    !c->droplog || !c->dropstep ||
-	    !c->nsplits || !c->nsplits_max || !c->unkeep || !c->unkeep_win ||
-	    !c->reroute_done || !c->mov[0] || !c->mov[1] || !c->mov_n ||
-	    !c->mov_gen || !c->memo)
+	    !c->droplog || !c->dropstep || !c->nsplits || !c->nsplits_max ||
+	    !c->unkeep || !c->unkeep_win || !c->reroute_done || !c->mov[0] ||
+	    !c->mov[1] || !c->mov_n || !c->mov_gen || !c->memo)
 		return -ENOMEM;
 	return 0;
 }

@@ -165,7 +165,7 @@ static void fb_drop_reserve(struct fb_ctx *c, struct fb_cont *k)
 void fixedbar_drop_prefix(struct fb_ctx *c, int steps)
 {
 	int i, end = steps < c->nr_dropsteps ? c->dropstep[steps] :
-					      c->nr_droplog;
+					       c->nr_droplog;
 
 	for (i = 0; i < c->nr_droplog; i++)
 		fb_drop_set(c, c->droplog[i], i < end);
