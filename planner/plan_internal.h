@@ -204,6 +204,14 @@ struct fb_memo {
 	struct fb_fail fail;
 };
 
+/* what a plan has spent of its budgets, to replay a try with its own */
+struct fb_spent {
+	u32 work, place;
+	u64 steps;
+	bool exhausted;
+	u8 gave_up;
+};
+
 struct fb_ctx {
 	const struct fixedbar_topo *t;
 	struct fixedbar_plan *p;
@@ -390,6 +398,10 @@ void fixedbar_space_warnings(struct fb_ctx *c, int root);
 bool fixedbar_make_room(struct fb_ctx *c, int root);
 bool fixedbar_next_room(struct fb_ctx *c, int root, int *drops, int same);
 void fixedbar_drop_prefix(struct fb_ctx *c, int steps);
+void fixedbar_spent_get(const struct fb_ctx *c, struct fb_spent *s);
+void fixedbar_spent_set(struct fb_ctx *c, const struct fb_spent *s);
+void fixedbar_spent_charge(struct fb_ctx *c, const struct fb_spent *then,
+			   const struct fb_spent *now);
 void fixedbar_give_up_all(struct fb_ctx *c, int root);
 bool fixedbar_dissolve_smallest(struct fb_ctx *c, int ki);
 bool fixedbar_reroute(struct fb_ctx *c);

@@ -125,22 +125,6 @@ static int fb_try_space(struct fb_ctx *c, int root)
 	return err;
 }
 
-struct fb_spent {
-	u32 work, place;
-	u64 steps;
-	bool exhausted;
-	u8 gave_up;
-};
-
-static void fb_spent_get(const struct fb_ctx *c, struct fb_spent *s)
-{
-	s->work = c->work;
-	s->place = c->place_search;
-	s->steps = c->steps;
-	s->exhausted = c->exhausted;
-	s->gave_up = c->gave_up;
-}
-
 /*
  * A try fitted after a batch of drops (fixedbar_next_room()): finds, by
  * bisection, the fewest of the batch's steps with which it still fits, and
@@ -154,7 +138,7 @@ static int fb_trim_batch(struct fb_ctx *c, int root)
 	int lo = 0, hi = c->nr_dropsteps, mid, err = 0;
 	struct fb_spent then, now;
 
-	fb_spent_get(c, &then);
+	fixedbar_spent_get(c, &then);
 	while (hi - lo > 1 && !c->exhausted) {
 		mid = lo + (hi - lo) / 2;
 		fixedbar_drop_prefix(c, mid);
@@ -167,20 +151,12 @@ static int fb_trim_batch(struct fb_ctx *c, int root)
 	}
 	if (!err)
 		return 0; /* the last try fitted with the first @hi */
-	fb_spent_get(c, &now);
-	c->work = then.work;
-	c->place_search = then.place;
-	c->steps = then.steps;
-	c->exhausted = then.exhausted;
-	c->gave_up = then.gave_up;
+	fixedbar_spent_get(c, &now);
+	fixedbar_spent_set(c, &then);
 	fixedbar_drop_prefix(c, hi);
 	fb_reset(c, FB_RESET_TRY, root);
 	err = fb_try_space(c, root);
-	c->work += now.work - then.work;
-	c->place_search += now.place - then.place;
-	c->steps += now.steps - then.steps;
-	c->exhausted |= now.exhausted;
-	c->gave_up |= now.gave_up;
+	fixedbar_spent_charge(c, &then, &now);
 	return err;
 }
 

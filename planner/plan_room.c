@@ -235,6 +235,35 @@ static bool fb_make_room(struct fb_ctx *c, int root)
 	return false;
 }
 
+void fixedbar_spent_get(const struct fb_ctx *c, struct fb_spent *s)
+{
+	s->work = c->work;
+	s->place = c->place_search;
+	s->steps = c->steps;
+	s->exhausted = c->exhausted;
+	s->gave_up = c->gave_up;
+}
+
+void fixedbar_spent_set(struct fb_ctx *c, const struct fb_spent *s)
+{
+	c->work = s->work;
+	c->place_search = s->place;
+	c->steps = s->steps;
+	c->exhausted = s->exhausted;
+	c->gave_up = s->gave_up;
+}
+
+/* Adds what was spent from @then to @now to what the context has spent. */
+void fixedbar_spent_charge(struct fb_ctx *c, const struct fb_spent *then,
+			   const struct fb_spent *now)
+{
+	c->work += now->work - then->work;
+	c->place_search += now->place - then->place;
+	c->steps += now->steps - then->steps;
+	c->exhausted |= now->exhausted;
+	c->gave_up |= now->gave_up;
+}
+
 /* One step of making room, logged as one step of the batch. */
 bool fixedbar_make_room(struct fb_ctx *c, int root)
 {
