@@ -137,7 +137,7 @@ static void fb_budget_spend(struct fb_budget *b, const struct fb_ctx *c)
  * it.
  */
 static int fb_plan_once(const struct fixedbar_topo *t, struct fixedbar_plan *p,
-			struct fb_budget *b)
+			struct fb_budget *b, bool inward)
 {
 	struct fb_ctx *c = NULL;
 	int err;
@@ -147,6 +147,7 @@ static int fb_plan_once(const struct fixedbar_topo *t, struct fixedbar_plan *p,
 		c->work = FB_WORK_LIMIT - b->work;
 		c->steps = FB_STEP_LIMIT - b->steps;
 		c->place_search = FB_PLACE_SEARCH_TOTAL - b->place;
+		c->inward = inward;
 	}
 	if (!err)
 		err = fixedbar_model(c);
@@ -171,7 +172,7 @@ static bool fb_replan_try(struct fb_replan *r)
 	r->b.plans--;
 	r->b.steps -= charge;
 	memset(p2, 0, sizeof(*p2));
-	if (fb_plan_once(&r->t2, p2, &r->b) ||
+	if (fb_plan_once(&r->t2, p2, &r->b, false) ||
 	    p2->nr_warnings > r->p->nr_warnings ||
 	    fixedbar_validate(r->t, p2, NULL, 0) ||
 	    fixedbar_plan_nr_moved(r->t, p2) >= r->moved) {
@@ -261,6 +262,50 @@ static void fb_replan(const struct fixedbar_topo *t, struct fixedbar_plan *p,
 	fixedbar_free(r);
 }
 
+/*
+ * ---- the fallback ----
+ *
+ * The children of a bridge window first grow the way the window grows,
+ * and a failure at the root does not reach back to them: with every child
+ * growing up, or every one down, the window can spread over the only room
+ * a root BAR had, where its first child growing up and its last growing
+ * down keep it within its fixed BARs (64dev-16fixed-tight seed 24: a
+ * 128 MiB BAR and a 64 MiB one).  When the first plan fails for want of
+ * room or of budget, one more plan in which the outer children grow inward
+ * first (fb_kid_first()), within the re-plans' budget; when that fails too,
+ * the first plan's error and message stand unchanged.  A plan the first
+ * attempt finds never gets here.
+ */
+static int fb_plan_inward(const struct fixedbar_topo *t,
+			  struct fixedbar_plan *p, int err)
+{
+	struct fb_budget b = {
+		0,
+		FB_REPLAN_WORK,
+		FB_REPLAN_STEPS,
+		FB_REPLAN_PLACE,
+		FB_REPLAN_SPLITS,
+	};
+	struct fixedbar_plan *p2;
+
+	if (err != -ENOSPC && err != -EBUSY && err != -ETIMEDOUT)
+		return err;
+	/* off the stack: a plan holds its messages */
+	p2 = fixedbar_zalloc(sizeof(*p2));
+	if (!p2)
+		return err;
+	if (fb_plan_once(t, p2, &b, true) ||
+	    fixedbar_validate(t, p2, NULL, 0)) {
+		fixedbar_plan_free(p2);
+		fixedbar_free(p2);
+		return err;
+	}
+	fixedbar_plan_free(p);
+	*p = *p2;
+	fixedbar_free(p2);
+	return 0;
+}
+
 /* ---- the public API ---- */
 
 int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
@@ -282,9 +327,11 @@ int fixedbar_plan(const struct fixedbar_topo *t, struct fixedbar_plan *p)
 		return fixedbar_plan_absent(t, p);
 	if (t->nr_reserved)
 		return fixedbar_plan_reserved(t, p);
-	err = fb_plan_once(t, p, &first);
+	err = fb_plan_once(t, p, &first, false);
+	if (err)
+		return fb_plan_inward(t, p, err);
 	/* a plan whose searches took long gets no re-plans */
-	if (!err && FB_WORK_LIMIT - first.work <= FB_REPLAN_WORK &&
+	if (FB_WORK_LIMIT - first.work <= FB_REPLAN_WORK &&
 	    FB_STEP_LIMIT - first.steps <= FB_REPLAN_STEPS &&
 	    FB_PLACE_SEARCH_TOTAL - first.place <= FB_REPLAN_PLACE &&
 	    first.splits && fixedbar_plan_nr_moved(t, p))

@@ -267,6 +267,7 @@ struct fb_ctx {
 	/* attempt options */
 	int softpin;		/* FB_KEEP_* */
 	u32 budget;
+	bool inward;		/* fallback: outer children grow inward first */
 	struct fb_fail fail;	/* what stopped the last attempt */
 	u32 lost_warnings;
 	/* failure */

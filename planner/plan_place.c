@@ -258,13 +258,27 @@ static int fb_kid_floor(const struct fb_ctx *c, const struct fb_frame *f, int i)
 }
 
 /*
+ * The direction child @i of @n tries first: its parent's, @first; in the
+ * fallback plan (fixedbar_plan()), the first and last children of a bridge
+ * window grow inward, toward the window's other fixed BARs, which keeps
+ * the window compact for its siblings at the root.
+ */
+static int fb_kid_first(const struct fb_ctx *c, const struct fb_frame *f, int i,
+			int n, int first)
+{
+	if (!c->inward || f->root || n < 2)
+		return first;
+	return i == 0 ? FB_UP : i == n - 1 ? FB_DOWN : first;
+}
+
+/*
  * Places the semi-fixed children, searching growth directions (children
- * first try the way their parent grows, @first), then the rest.  The search
- * jumps back over choices that cannot mend a failure (conflict-directed
- * backjumping): a child that does not fit depends only on the children from
- * its floor on, so @cf[i] keeps the lowest child any failure below child
- * i's current choice depends on, and the rest of the frame failing depends
- * on every child.
+ * first try the way fb_kid_first() says: their parent's, @first), then the
+ * rest.  The search jumps back over choices that cannot mend a failure
+ * (conflict-directed backjumping): a child that does not fit depends only
+ * on the children from its floor on, so @cf[i] keeps the lowest child any
+ * failure below child i's current choice depends on, and the rest of the
+ * frame failing depends on every child.
  */
 int fixedbar_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 			int (*place_rest)(struct fb_ctx *, struct fb_frame *))
@@ -287,7 +301,10 @@ int fixedbar_solve_kids(struct fb_ctx *c, struct fb_frame *f, int first,
 			low = 0;
 			i--;
 		} else {
-			err = fb_solve_kid(c, f, i, strat[i] ^ first, &alt[i]);
+			err = fb_solve_kid(c, f, i,
+					   strat[i] ^ fb_kid_first(c, f, i, n,
+								   first),
+					   &alt[i]);
 			if (err && err != -ENOSPC)
 				return err;
 			if (!err) {

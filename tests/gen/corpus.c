@@ -54,20 +54,22 @@ static const struct corpus corpora[] = {
 /*
  * Feasible cases of the quick corpora the planner refuses (ETIMEDOUT: the
  * search budget ends first; see docs/benchmarks.md, "Known gaps").  Each
- * is reported as a TAP TODO line; any other failure fails the run.
+ * is reported as a TAP TODO line; any other failure fails the run.  None
+ * today (64dev-16fixed-tight seed 24 plans since the inward fallback);
+ * the list ends at its NULL entry.
  */
 static const struct {
 	const char *corpus;
 	u64 seed;
 } known_gaps[] = {
-	{ "64dev-16fixed-tight", 24 },
+	{ NULL, 0 },
 };
 
 static bool known_gap(const struct corpus *cp, u64 seed)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(known_gaps) / sizeof(known_gaps[0]); i++)
+	for (i = 0; known_gaps[i].corpus; i++)
 		if (known_gaps[i].seed == seed &&
 		    !strcmp(known_gaps[i].corpus, cp->name))
 			return true;
