@@ -5,6 +5,8 @@
  * bridge aperture it may use can hold, even alone, is reported by name
  * (fixedbar_check_sizes()); memory BARs that need more than the apertures
  * hold in all make any routing hopeless (fixedbar_route_hopeless()).
+ * When a search gave up instead, fixedbar_gave_up() says so, naming the
+ * budgets it ran out of: that proves nothing about room.
  */
 #include "plan_internal.h"
 
@@ -191,4 +193,59 @@ bool fixedbar_route_hopeless(const struct fb_ctx *c)
 		}
 	}
 	return false;
+}
+
+/* Appends one budget's words to @buf, after a "; " if it is not the first. */
+static void fb_budget_add(char *buf, size_t len, const char *words)
+{
+	size_t n = strlen(buf);
+
+	if (n + 3 < len)
+		snprintf(buf + n, len - n, "%s%s", n ? "; " : "", words);
+}
+
+/* Every budget a search ran out of, in words, for the message. */
+static void fb_budget_name(const struct fb_ctx *c, char *buf, size_t len)
+{
+	char w[96];
+
+	buf[0] = 0;
+	if (c->gave_up & FB_GAVE_UP_WORK) {
+		snprintf(w, sizeof(w),
+			 "%u container placements or %llu hole checks per plan",
+			 FB_WORK_LIMIT, (unsigned long long)FB_STEP_LIMIT);
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_BACKTRACK) {
+		snprintf(w, sizeof(w), "%u growth choices per try",
+			 FB_SEARCH_BUDGET);
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_PLACE) {
+		snprintf(w, sizeof(w),
+			 "%u candidates per placement search (%u per plan)",
+			 FB_PLACE_SEARCH_STEPS, FB_PLACE_SEARCH_TOTAL);
+		fb_budget_add(buf, len, w);
+	}
+	if (c->gave_up & FB_GAVE_UP_ROUTES || !buf[0]) {
+		snprintf(w, sizeof(w), "%u routings or %u placements to search",
+			 FB_ROUTE_SEARCH_TRIES, FB_ROUTE_SEARCH_WORK);
+		fb_budget_add(buf, len, w);
+	}
+}
+
+/*
+ * A failure after a search ran out of its budget proves nothing about room:
+ * -ETIMEDOUT, naming the budget, with the first failure for where it was.
+ */
+int fixedbar_gave_up(struct fb_ctx *c)
+{
+	char budget[320], first[FIXEDBAR_MSG_LEN];
+
+	fb_budget_name(c, budget, sizeof(budget));
+	memcpy(first, c->msg, sizeof(first));
+	snprintf(c->msg, sizeof(c->msg),
+		 "the search gave up within its budget of %s before it found a layout, so one may still exist; fix fewer BARs or give them more room (first failure: %s)",
+		 budget, first);
+	return -ETIMEDOUT;
 }

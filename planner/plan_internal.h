@@ -414,6 +414,8 @@ bool fixedbar_unkeep_collisions(struct fb_ctx *c, int root);
 /* plan_bounds.c */
 /* -ENOSPC naming a movable memory BAR no aperture can hold, even alone */
 int fixedbar_check_sizes(struct fb_ctx *c);
+/* -ETIMEDOUT: a search ran out of its budget, so no room is proven */
+int fixedbar_gave_up(struct fb_ctx *c);
 /* true when the memory BARs need more than the apertures hold in all */
 bool fixedbar_route_hopeless(const struct fb_ctx *c);
 
