@@ -193,6 +193,14 @@ step() {
 	echo "@@@STEP $1" >/dev/ttyS1
 }
 
+# rmscan PATH: removes the device PATH names (with what is below it), then
+# rescans every bus, as a user does to have the PCI core find it again
+rmscan() {
+	echo 1 >"/sys/bus/pci/devices/$(path2bdf "$1")/remove"
+	sleep 1
+	echo 1 >/sys/bus/pci/rescan
+}
+
 # appear PATH / vanish PATH: waits (60 s at most) for the device to come or go
 appear() {
 	n=0

@@ -41,14 +41,13 @@ shm_a=$(shm a "host-pattern-acpi-A")
 shm_c=$(shm c "host-pattern-acpi-C")
 shm_c2=$(shm c2 "host-pattern-acpi-C2")
 shm_d=$(shm d "host-pattern-acpi-D")
+mapfile -t rps < <(root_port rp1 0x10 1; root_port rp2 0x11 2; root_port rp3 0x12 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-qmp "unix:$qmp,server=on,wait=off"
 	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=on
 	-object "memory-backend-file,id=ma,share=on,mem-path=$shm_a,size=64M"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=2,slot=2
-	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=3,slot=3
+	"${rps[@]}"
 	-device ivshmem-plain,memdev=ma,bus=rp1
 	-device pci-bridge,id=pb,bus=pcie.0,addr=0x13,chassis_nr=4
 )

@@ -77,10 +77,7 @@ dmesg -c >/res/main.dmesg
 bars load $U
 ivshmem load $U
 
-up=\$(path2bdf 0000:00:10.0/00.0)
-echo 1 >/sys/bus/pci/devices/\$up/remove
-sleep 1
-echo 1 >/sys/bus/pci/rescan
+rmscan 0000:00:10.0/00.0
 appear $U
 settled $U rmscan
 bars rmscan $U
@@ -138,14 +135,13 @@ shm_u=$(shm u "host-pattern-collide-U")
 shm_b=$(shm b "host-pattern-collide-B")
 shm_w=$(shm w "host-pattern-collide-W")
 truncate -s 1G "$shm_u" "$shm_b" "$shm_w"
+mapfile -t rps < <(root_port rp1 0x10 1; root_port rp2 0x11 2; root_port rp3 0x12 3)
 # shellcheck disable=SC2054 # QEMU options are comma lists
 qemu_devs=(
 	-qmp "unix:$qmp,server=on,wait=off"
 	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-object "memory-backend-file,id=mw,share=on,mem-path=$shm_w,size=1G"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x10,chassis=1,slot=1
-	-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x11,chassis=2,slot=2
-	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0x12,chassis=3,slot=3
+	"${rps[@]}"
 	-device ivshmem-plain,memdev=mw,bus=rp3
 )
 guest_script <<EOF_GUEST
@@ -168,9 +164,7 @@ sleep 2
 dmesg -c >/res/addu.dmesg
 
 # U found again by a rescan while B's entry waits: no layout moves it
-echo 1 >/sys/bus/pci/devices/\$(path2bdf $U)/remove
-sleep 1
-echo 1 >/sys/bus/pci/rescan
+rmscan $U
 appear $U
 settled $U urescan
 bars urescan $U $W

@@ -72,10 +72,7 @@ sleep 2
 bars rescan $A
 ivshmem rescan $A
 
-up=\$(path2bdf 0000:00:10.0/00.0)
-echo 1 >/sys/bus/pci/devices/\$up/remove
-sleep 1
-echo 1 >/sys/bus/pci/rescan
+rmscan 0000:00:10.0/00.0
 appear $A
 settled $A rmscan
 bars rmscan $A
